@@ -1,0 +1,222 @@
+"""The `emcoach` command: the composition root that builds settings, storage and the app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import FrameType
+
+from flask import Flask
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings, load_settings
+from bot.services import Services, build_web_client
+from storage.db import make_engine
+from storage.migrate import upgrade_to_head
+
+logger = logging.getLogger("emcoach")
+
+EXIT_CONFIG = 2
+EXIT_RUNTIME = 1
+
+DESCRIPTION = (
+    "emcoach runs a mentoring program for new engineering managers in Slack: "
+    "eligibility check, setup sprint, six-month cadence and published results."
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="emcoach",
+        description=DESCRIPTION,
+        epilog="Configuration comes from environment variables or a .env file; see README.md.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    sub.add_parser(
+        "run",
+        help="one process: Socket Mode, scheduler inside, SQLite by default (needs "
+        "SLACK_BOT_TOKEN and SLACK_APP_TOKEN)",
+        description="Run emcoach as one process over Socket Mode, with the scheduler inside. "
+        "Needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public URL required.",
+    )
+    serve = sub.add_parser(
+        "serve",
+        help="HTTP on $PORT under gunicorn: POST /slack/events, GET /healthz (needs "
+        "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)",
+        description="Serve Slack's HTTP requests on $PORT (default 3000) under gunicorn. "
+        "Run `emcoach clock` once beside it for the scheduled prompts.",
+    )
+    serve.add_argument("--port", type=int, help="overrides $PORT")
+    serve.add_argument("--workers", type=int, help="worker processes (overrides $WEB_CONCURRENCY)")
+    serve.add_argument("--threads", type=int, help="threads per worker (overrides $WEB_THREADS)")
+    sub.add_parser(
+        "clock",
+        help="the scheduler alone: the Procfile's one clock process (needs SLACK_BOT_TOKEN)",
+        description="Run the scheduler without serving HTTP. Run exactly one per deployment "
+        "next to `emcoach serve`; a second one is safe but unnecessary.",
+    )
+    sub.add_parser(
+        "migrate",
+        help="upgrade the database to the newest schema (run/serve/clock also do this at start)",
+        description="Apply every pending database migration (Alembic upgrade to head).",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
+        "run": _run,
+        "serve": _serve,
+        "clock": _clock,
+        "migrate": _migrate,
+    }
+    try:
+        settings = load_settings(**_overrides(args))
+        _configure_logging(settings)
+        commands[args.command](settings, args)
+    except ConfigError as exc:
+        print(f"emcoach: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StartupError as exc:
+        print(f"emcoach: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Command-line options that stand in for settings, validated like the environment."""
+    names = {"port": "PORT", "workers": "WEB_CONCURRENCY", "threads": "WEB_THREADS"}
+    return {
+        setting: getattr(args, option)
+        for option, setting in names.items()
+        if getattr(args, option, None) is not None
+    }
+
+
+class StartupError(Exception):
+    def __init__(self, message: str, *, exit_code: int = EXIT_RUNTIME) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.LOG_LEVEL,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+def _migrated_engine(settings: Settings) -> Engine:
+    engine = make_engine(settings.DATABASE_URL)
+    try:
+        upgrade_to_head(engine)
+    except OperationalError as exc:
+        raise StartupError(
+            f"cannot reach the database at DATABASE_URL ({engine.url.render_as_string()}): "
+            f"{exc.orig}"
+        ) from None
+    return engine
+
+
+def build_services(settings: Settings) -> Services:
+    engine = make_engine(settings.DATABASE_URL)
+    return Services(
+        settings=settings, engine=engine, clock=SystemClock(), client=build_web_client(settings)
+    )
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> None:
+    _migrated_engine(settings)
+    logger.info("database is at the newest schema")
+
+
+def _build_app(services: Services, *, socket_mode: bool) -> App:
+    from bot.app import build_app
+
+    try:
+        app, _router = build_app(services, socket_mode=socket_mode)
+    except BoltError as exc:
+        raise StartupError(
+            f"Slack rejected SLACK_BOT_TOKEN ({exc}). Copy the Bot User OAuth Token (xoxb-…) "
+            "from your Slack app's OAuth & Permissions page.",
+            exit_code=EXIT_CONFIG,
+        ) from None
+    return app
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.scheduler import build_scheduler
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    _migrated_engine(settings)
+    services = build_services(settings)
+    app = _build_app(services, socket_mode=True)
+    scheduler = build_scheduler(services, blocking=False)
+    scheduler.start()
+    handler = SocketModeHandler(app, settings.app_token)
+    _stop_on_sigterm(handler.close)
+    try:
+        logger.info("emcoach is running over Socket Mode; press Ctrl+C to stop")
+        handler.start()  # type: ignore[no-untyped-call]
+    finally:
+        scheduler.shutdown(wait=True)
+
+
+def _clock(settings: Settings, _args: argparse.Namespace) -> None:
+    from bot.scheduler import build_scheduler
+
+    settings.require("SLACK_BOT_TOKEN")
+    _migrated_engine(settings)
+    services = build_services(settings)
+    scheduler = build_scheduler(services, blocking=True)
+    _stop_on_sigterm(lambda: scheduler.shutdown(wait=False))
+    logger.info("emcoach clock started")
+    scheduler.start()
+
+
+def _serve(settings: Settings, _args: argparse.Namespace) -> None:
+    from bot.server import GunicornServer, build_wsgi
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _migrated_engine(settings)
+
+    def load_wsgi() -> Flask:
+        services = build_services(settings)
+        app = _build_app(services, socket_mode=False)
+        return build_wsgi(app, engine=services.engine, signing_secret=settings.signing_secret)
+
+    options = {
+        "bind": f"0.0.0.0:{settings.PORT}",
+        "workers": settings.WEB_CONCURRENCY,
+        "threads": settings.WEB_THREADS,
+        "worker_class": "gthread",
+        "accesslog": None,
+        "loglevel": settings.LOG_LEVEL.lower(),
+        "timeout": 30,
+        "graceful_timeout": 20,
+    }
+    GunicornServer(load_wsgi, options).run()
+
+
+def _stop_on_sigterm(stop: Callable[[], None]) -> None:
+    def handle(_signum: int, _frame: FrameType | None) -> None:
+        stop()
+
+    signal.signal(signal.SIGTERM, handle)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""One settings class, built once at start and passed down; nothing else reads the environment."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+# Where a person finds each value; used in the one-line error for a missing or malformed one.
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": "Slack app settings → OAuth & Permissions → Bot User OAuth Token (xoxb-…)",
+    "SLACK_SIGNING_SECRET": (
+        "Slack app settings → Basic Information → App Credentials → Signing Secret"
+    ),
+    "SLACK_APP_TOKEN": (
+        "Slack app settings → Basic Information → App-Level Tokens, with the connections:write "
+        "scope (xapp-…)"
+    ),
+    "DATABASE_URL": (
+        "your database, e.g. sqlite:///emcoach.db or postgresql://user:pass@host/db "
+        "(leave unset for the SQLite file emcoach.db)"
+    ),
+    "SLACK_API_URL": "leave unset for Slack's own API; set it only to point at a stand-in",
+    "PORT": "a TCP port number between 1 and 65535 (default 3000)",
+    "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR (default INFO)",
+    "WEB_CONCURRENCY": "the number of web worker processes for emcoach serve, 1-64 (default 1)",
+    "WEB_THREADS": "threads per web worker for emcoach serve, 1-256 (default 10)",
+}
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; its message is the one line shown to the person."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable} {problem}. Get it from: {WHERE_TO_GET[variable]}.")
+        self.variable = variable
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+    )
+
+    SLACK_BOT_TOKEN: SecretStr | None = None
+    SLACK_SIGNING_SECRET: SecretStr | None = None
+    SLACK_APP_TOKEN: SecretStr | None = None
+    DATABASE_URL: str = "sqlite:///emcoach.db"
+    SLACK_API_URL: str = DEFAULT_SLACK_API_URL
+    PORT: int = Field(default=3000, ge=1, le=65535)
+    LOG_LEVEL: LogLevel = "INFO"
+    WEB_CONCURRENCY: int = Field(default=1, ge=1, le=64)
+    WEB_THREADS: int = Field(default=10, ge=1, le=256)
+
+    @field_validator("LOG_LEVEL", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @field_validator("SLACK_API_URL")
+    @classmethod
+    def _api_url_ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def require(self, *names: str) -> None:
+        """Raise ConfigError naming the first missing or malformed variable of ``names``."""
+        prefixes = {"SLACK_BOT_TOKEN": "xoxb-", "SLACK_APP_TOKEN": "xapp-"}
+        for name in names:
+            value = getattr(self, name)
+            if value is None:
+                raise ConfigError(name, "is not set")
+            secret = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+            prefix = prefixes.get(name)
+            if prefix and not secret.startswith(prefix):
+                raise ConfigError(name, f"should start with {prefix!r}")
+
+    @property
+    def bot_token(self) -> str:
+        self.require("SLACK_BOT_TOKEN")
+        assert self.SLACK_BOT_TOKEN is not None
+        return self.SLACK_BOT_TOKEN.get_secret_value()
+
+    @property
+    def signing_secret(self) -> str:
+        self.require("SLACK_SIGNING_SECRET")
+        assert self.SLACK_SIGNING_SECRET is not None
+        return self.SLACK_SIGNING_SECRET.get_secret_value()
+
+    @property
+    def app_token(self) -> str:
+        self.require("SLACK_APP_TOKEN")
+        assert self.SLACK_APP_TOKEN is not None
+        return self.SLACK_APP_TOKEN.get_secret_value()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out and pick the psycopg 3 driver for Postgres."""
+    url = url.strip()
+    for legacy in ("postgres://", "postgresql://"):
+        if url.startswith(legacy):
+            return "postgresql+psycopg://" + url[len(legacy) :]
+    if url.startswith(("sqlite://", "postgresql+psycopg://")):
+        return url
+    raise ValueError("must start with sqlite:// or postgres:// (postgresql://)")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and .env); a validation error becomes a ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        variable = str(first["loc"][0]) if first["loc"] else "DATABASE_URL"
+        if variable not in WHERE_TO_GET:
+            raise
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(variable, f"is malformed ({message})") from None

@@ -1,0 +1,32 @@
+"""Every Slack-side name emcoach uses, in one place; tests check them against manifest.yml."""
+
+from __future__ import annotations
+
+COMMAND = "/emcoach"
+
+# The bot scope each Web API method needs (None: no scope). The manifest test scans the code for
+# `client.<method>(` calls and checks that the manifest declares exactly the scopes they need.
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "auth_test": (),
+    "chat_postMessage": ("chat:write",),
+    "chat_postEphemeral": ("chat:write",),
+    "chat_update": ("chat:write",),
+    "conversations_open": ("im:write",),
+    "conversations_history": ("channels:history", "im:history"),
+    "users_info": ("users:read",),
+    "files_upload_v2": ("files:write",),
+    "views_open": (),
+    "views_update": (),
+    "views_push": (),
+    "views_publish": (),
+}
+
+# Scopes that come with a feature rather than a Web API call.
+FEATURE_SCOPES: dict[str, str] = {"commands": "the /emcoach slash command"}
+
+# Events the code subscribes to.
+BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)
+
+# Block Kit ids shared by builders and the handlers that read them.
+ACTION_HELP_COMMAND = "help_command"
+VIEW_ERROR = "emcoach_error"

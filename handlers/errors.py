@@ -1,0 +1,79 @@
+"""One place for unexpected errors: the person gets an apology with a reference id (never a trace)
+and the log gets the traceback under the same id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.blocks.errors import build_apology, build_apology_modal
+
+logger = logging.getLogger("emcoach.errors")
+
+
+def new_reference() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def on_error(
+    error: Exception,
+    body: dict[str, Any],
+    response: BoltResponse | None,
+    respond: Respond | None,
+    client: WebClient | None,
+) -> BoltResponse | None:
+    reference = new_reference()
+    logger.error(
+        "unhandled error [ref %s] in %s", reference, body.get("type") or "request", exc_info=error
+    )
+    not_acknowledged = response is not None and body.get("type") != "event_callback"
+    if not_acknowledged and body.get("type") == "view_submission":
+        # The modal stays open: show the apology in place of the form.
+        return BoltResponse(
+            status=200,
+            body={"response_action": "update", "view": build_apology_modal(reference)},
+        )
+    if not_acknowledged and "command" in body:
+        # The acknowledgement itself carries the apology: one message, no extra round trip.
+        return BoltResponse(status=200, body=build_apology(reference).as_ephemeral())
+    try:
+        _tell(reference, body=body, respond=respond, client=client)
+    except (SlackApiError, SlackClientError):
+        logger.exception("could not deliver the apology for [ref %s]", reference)
+    return BoltResponse(status=200, body="") if not_acknowledged else None
+
+
+def _tell(
+    reference: str, *, body: dict[str, Any], respond: Respond | None, client: WebClient | None
+) -> None:
+    apology = build_apology(reference)
+    if respond is not None and respond.response_url:
+        respond(**apology.as_ephemeral(), replace_original=False)
+        return
+    user_id = _user_id(body)
+    channel_id = _channel_id(body)
+    if client is not None and user_id and channel_id:
+        client.chat_postEphemeral(
+            channel=channel_id, user=user_id, text=apology.text, blocks=apology.blocks
+        )
+
+
+def _user_id(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    event = body.get("event") or {}
+    return body.get("user_id") or event.get("user")
+
+
+def _channel_id(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel")
+    if isinstance(channel, dict):
+        return channel.get("id")
+    event = body.get("event") or {}
+    return body.get("channel_id") or event.get("channel")

@@ -1,0 +1,131 @@
+"""The /emcoach router: one registry of subcommands feeds dispatch, help and the App Home."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.help import HelpEntry, build_help, build_unknown_subcommand
+from bot.blocks.reply import Reply
+from bot.domain.args import closest_subcommand, split_subcommand
+from bot.domain.roles import Audience, Role, allows
+from bot.services import Services
+from storage.db import session_scope
+from storage.programs import roles_of
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Invocation:
+    """One /emcoach call, with the Slack utilities a subcommand may use."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    args: str
+    roles: frozenset[Role]
+    respond: Respond
+    client: WebClient
+    services: Services
+
+
+SubcommandRun = Callable[[Invocation], Reply | None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    audience: Audience
+    run: SubcommandRun
+    # True when run() is quick and pure enough to answer inside the 3-second ack itself;
+    # False when it calls Slack (a modal's trigger_id is only valid right after ack()).
+    answers_in_ack: bool = False
+
+    def help_entry(self) -> HelpEntry:
+        return HelpEntry(usage=self.usage, summary=self.summary)
+
+
+class Router:
+    def __init__(self) -> None:
+        self._subcommands: dict[str, Subcommand] = {}
+
+    def add(self, subcommand: Subcommand) -> None:
+        if subcommand.name in self._subcommands:
+            raise ValueError(f"subcommand {subcommand.name!r} registered twice")
+        self._subcommands[subcommand.name] = subcommand
+
+    def names(self) -> list[str]:
+        return list(self._subcommands)
+
+    def available_to(self, roles: frozenset[Role]) -> list[Subcommand]:
+        return [sub for sub in self._subcommands.values() if allows(sub.audience, roles)]
+
+    def help_entries(self, roles: frozenset[Role]) -> list[HelpEntry]:
+        return [sub.help_entry() for sub in self.available_to(roles)]
+
+    def help_reply(self, roles: frozenset[Role]) -> Reply:
+        return build_help(self.help_entries(roles))
+
+    def dispatch(self, *, ack: Ack, invocation: Invocation) -> None:
+        word, rest = split_subcommand(invocation.args)
+        word = word or "help"
+        subcommand = self._subcommands.get(word)
+        if subcommand is None:
+            suggestion = closest_subcommand(word, self.names())
+            unknown = build_unknown_subcommand(
+                word, suggestion=suggestion, entries=self.help_entries(invocation.roles)
+            )
+            ack(**unknown.as_ephemeral())
+            return
+        invocation = replace(invocation, args=rest)
+        if not allows(subcommand.audience, invocation.roles):
+            ack(**_refusal(subcommand).as_ephemeral())
+            return
+        if subcommand.answers_in_ack:
+            immediate = subcommand.run(invocation)
+            ack(**(immediate or Reply(text="Done.")).as_ephemeral())
+            return
+        ack()
+        later = subcommand.run(invocation)
+        if later is not None:
+            invocation.respond(**later.as_ephemeral())
+
+
+_WHO = {
+    Audience.OWNERS: "a program's owners",
+    Audience.BUDGET_OWNERS: "a program's budget owner",
+    Audience.COACHES: "a program's coaches",
+    Audience.PARTICIPANTS: "people taking part in a program",
+    Audience.EVERYONE: "everyone",
+}
+
+
+def _refusal(subcommand: Subcommand) -> Reply:
+    return Reply(
+        text=(
+            f"`/emcoach {subcommand.name}` is for {_WHO[subcommand.audience]}, and you aren't "
+            "one yet. Ask a program owner to add you, or type `/emcoach help` to see what you "
+            "can do."
+        )
+    )
+
+
+def lookup_roles(services: Services, *, team_id: str, user_id: str) -> frozenset[Role]:
+    with session_scope(services.engine) as session:
+        return frozenset(roles_of(session, team_id=team_id, user_id=user_id))
+
+
+def help_subcommand(router: Router) -> Subcommand:
+    return Subcommand(
+        name="help",
+        usage="help",
+        summary="this list",
+        audience=Audience.EVERYONE,
+        run=lambda invocation: router.help_reply(invocation.roles),
+        answers_in_ack=True,
+    )
