@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.standin import SlackStandIn, StandInUser
+from storage.migrate import upgrade_to_head
+from tests.support.databases import backend_engine
+from tests.support.live import TEAM_ID, LiveApp, live_app
+
+PEOPLE = [
+    StandInUser(id="U0OWNER", name="olga", real_name="Olga Owner", tz="Europe/Warsaw"),
+    StandInUser(id="U0CFO", name="carl", real_name="Carl CFO", tz="America/New_York"),
+    StandInUser(id="U0COACH", name="cora", real_name="Cora Coach", tz="Europe/London"),
+    StandInUser(id="U0LEAD1", name="lena", real_name="Lena Lead", tz="Europe/Warsaw"),
+    StandInUser(id="U0LEAD2", name="leo", real_name="Leo Lead", tz="Australia/Sydney"),
+    StandInUser(id="U0STRANGER", name="sam", real_name="Sam Stranger", tz="UTC"),
+]
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(team_id=TEAM_ID, users=PEOPLE) as standin:
+        yield standin
+
+
+@pytest.fixture
+def scenario_engine(tmp_path: Path) -> Iterator[Engine]:
+    """Scenarios run on SQLite; storage and concurrency tests cover Postgres."""
+    with backend_engine("sqlite", tmp_path) as engine:
+        upgrade_to_head(engine)
+        yield engine
+
+
+@pytest.fixture
+def live(slack: SlackStandIn, scenario_engine: Engine) -> Iterator[LiveApp]:
+    with live_app(slack, scenario_engine) as app:
+        yield app

@@ -1,0 +1,95 @@
+"""The `emcoach` command as a new user meets it: a subprocess with a clean environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def emcoach(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SLACK_") and key not in {"DATABASE_URL", "PORT"}
+    }
+    clean["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_help_lists_every_subcommand(tmp_path: Path) -> None:
+    result = emcoach("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for word in ("run", "serve", "clock", "migrate"):
+        assert word in result.stdout
+
+
+@pytest.mark.parametrize("subcommand", ["run", "serve", "clock", "migrate"])
+def test_each_subcommand_has_its_own_help(tmp_path: Path, subcommand: str) -> None:
+    result = emcoach(subcommand, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert f"usage: emcoach {subcommand}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("subcommand", "env", "variable"),
+    [
+        ("run", {}, "SLACK_BOT_TOKEN"),
+        ("run", {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+        ("serve", {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ("clock", {}, "SLACK_BOT_TOKEN"),
+        ("run", {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN"),
+        ("migrate", {"DATABASE_URL": "mysql://nope"}, "DATABASE_URL"),
+        ("serve", {"PORT": "99999"}, "PORT"),
+    ],
+)
+def test_missing_or_malformed_settings_end_with_one_line_and_status_2(
+    tmp_path: Path, subcommand: str, env: dict[str, str], variable: str
+) -> None:
+    result = emcoach(subcommand, cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"emcoach: {variable} ")
+    assert "Get it from:" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_migrate_creates_the_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
+    result = emcoach("migrate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "emcoach.db").exists()
+    again = emcoach("migrate", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = emcoach(
+        "migrate", cwd=tmp_path, env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("emcoach: cannot reach the database")
+
+
+def test_dot_env_in_working_directory_is_used(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\n", encoding="utf-8")
+    result = emcoach("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_APP_TOKEN is not set" in result.stderr
