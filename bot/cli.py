@@ -124,7 +124,7 @@ def _migrated_engine(settings: Settings) -> Engine:
     except OperationalError as exc:
         raise StartupError(
             f"cannot reach the database at DATABASE_URL ({engine.url.render_as_string()}): "
-            f"{exc.orig}"
+            f"{' '.join(str(exc.orig).split())}"
         ) from None
     return engine
 

@@ -83,7 +83,9 @@ def test_serve_answers_signed_help_fast_and_refuses_forgeries(
     served: str, slack: SlackStandIn, tmp_path: Path
 ) -> None:
     sender = SlackSender(
-        events_url=served + "/slack/events", secret=SECRET, response_url_factory=slack.new_response_url
+        events_url=served + "/slack/events",
+        secret=SECRET,
+        response_url_factory=slack.new_response_url,
     )
     result = sender.command("help", user_id="U0OWNER")
     assert result.status == 200

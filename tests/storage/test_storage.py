@@ -65,7 +65,7 @@ def test_foreign_keys_are_enforced(engine: Engine) -> None:
 
 def test_naive_datetimes_are_refused(engine: Engine) -> None:
     with pytest.raises(Exception, match="naive datetime refused"), session_scope(engine) as session:
-        session.add(Workspace(team_id="T9", first_seen_at=datetime(2027, 1, 1)))  # noqa: DTZ001
+        session.add(Workspace(team_id="T9", first_seen_at=datetime(2027, 1, 1)))
 
 
 def test_other_offsets_are_stored_as_the_same_instant(engine: Engine) -> None:

@@ -1,0 +1,51 @@
+"""The Web API methods the stand-in answers, and the token check in front of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot.standin import chat, conversations, files, identity, views
+from bot.standin.wire import ApiFailure
+from bot.standin.workspace import Workspace
+
+Method = Callable[[Workspace, Mapping[str, Any]], dict[str, Any]]
+
+METHODS: Mapping[str, Method] = {
+    "auth.test": identity.auth_test,
+    "users.info": identity.users_info,
+    "chat.postMessage": chat.post_message,
+    "chat.postEphemeral": chat.post_ephemeral,
+    "chat.update": chat.update,
+    "conversations.open": conversations.open_dm,
+    "conversations.history": conversations.history,
+    "conversations.info": conversations.info,
+    "conversations.join": conversations.join,
+    "views.open": views.open_modal,
+    "views.push": views.push,
+    "views.update": views.update,
+    "views.publish": views.publish,
+    "files.getUploadURLExternal": files.get_upload_url,
+    "files.completeUploadExternal": files.complete_upload,
+}
+
+
+def auth_error(*, authorization: str | None, args: Mapping[str, Any]) -> str | None:
+    """Slack's error for a missing or malformed token (header or ``token`` argument), else None."""
+    token = (authorization or "").removeprefix("Bearer ").strip() or str(args.get("token") or "")
+    if not token:
+        return "not_authed"
+    if not token.startswith("xox"):
+        return "invalid_auth"
+    return None
+
+
+def answer(ws: Workspace, method: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body Slack would send; unknown methods fail loudly so a test notices."""
+    handler = METHODS.get(method)
+    if handler is None:
+        return {"ok": False, "error": "unknown_method"}
+    try:
+        return {"ok": True, **handler(ws, args)}
+    except ApiFailure as failure:
+        return {"ok": False, "error": failure.error}

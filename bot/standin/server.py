@@ -1,0 +1,361 @@
+"""A local HTTP stand-in for Slack's Web API, for the test suite and ``emcoach demo``.
+
+``slack_sdk.WebClient(base_url=standin.api_url)`` talks to it unchanged. It keeps a small
+stateful workspace (messages, DMs, views, files), records every request, and can be told to
+fail the way Slack fails (see ``bot.standin.faults``). Standard library only; one
+``ThreadingHTTPServer`` on 127.0.0.1 with an OS-chosen port, served from a daemon thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Protocol, Self
+from urllib.parse import urlsplit
+
+from bot.clock import Clock, SystemClock
+from bot.standin import files, methods
+from bot.standin.faults import Fault, FaultPlan, delay_of, reply_for
+from bot.standin.records import Call, SharedFile, StandInUser
+from bot.standin.wire import ApiFailure, parse_args, parse_json_body
+from bot.standin.workspace import Conversation, Workspace
+
+logger = logging.getLogger(__name__)
+
+_API_PREFIX = "/api/"
+_UPLOAD_PREFIX = "/" + files.UPLOAD_PATH
+_RESPONSE_PREFIX = "/response/"
+_JSON = "application/json; charset=utf-8"
+_TEXT = "text/plain; charset=utf-8"
+_WAIT_FOR_POLL_SECONDS = 0.01
+# How often serve_forever checks for shutdown: the latency of stop(), paid per test.
+_SHUTDOWN_POLL_SECONDS = 0.01
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    body: bytes
+    content_type: str = _JSON
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class _Route(Protocol):
+    def __call__(self, *, path: str, query: str, body: bytes, headers: Message) -> _Reply: ...
+
+
+class SlackStandIn:
+    """Slack's Web API, locally. Use ``with SlackStandIn(...) as slack:`` or start()/stop()."""
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0001",
+        team_name: str = "Acme",
+        bot_user_id: str = "UBOT",
+        users: Sequence[StandInUser] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        # The clock stamps message ts and computes users' tz_offset; the demo passes its
+        # simulated clock so timestamps follow simulated time.
+        self._workspace = Workspace(
+            team_id=team_id,
+            team_name=team_name,
+            bot_user_id=bot_user_id,
+            clock=clock or SystemClock(),
+        )
+        self._lock = threading.Lock()
+        self._faults = FaultPlan()
+        self._calls: list[Call] = []
+        self._responses: list[tuple[str, dict[str, Any]]] = []
+        self._response_keys: set[str] = set()
+        self._response_counter = itertools.count(1)
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        for user in users or ():
+            self.add_user(user)
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> Self:
+        if self._server is not None:
+            raise RuntimeError("the Slack stand-in is already running")
+        self._stopping.clear()
+        server = _Server(route=self._route, stopping=self._stopping)
+        self._server = server
+        self._workspace.root_url = f"http://127.0.0.1:{server.server_address[1]}/"
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
+            name="slack-standin",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        self._stopping.set()  # wakes replies held back by a Timeout fault
+        server.shutdown()
+        server.server_close()  # joins the request threads
+        thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def root_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("start() the Slack stand-in first")
+        return self._workspace.root_url
+
+    @property
+    def api_url(self) -> str:
+        """What to pass as ``WebClient(base_url=...)``: ``http://127.0.0.1:PORT/api/``."""
+        return self.root_url + _API_PREFIX.lstrip("/")
+
+    # --- workspace setup ----------------------------------------------------------------
+
+    def add_user(self, user: StandInUser) -> None:
+        """Once any user is added, unknown user ids fail as they do in Slack."""
+        with self._lock:
+            self._workspace.users[user.id] = user
+
+    def add_channel(
+        self, channel_id: str, *, name: str, bot_is_member: bool = True, archived: bool = False
+    ) -> None:
+        """Unregistered C/G ids exist anyway with the bot as member; register the other cases."""
+        if not channel_id.startswith(("C", "G")):
+            raise ValueError("channel ids start with C (public) or G (private)")
+        with self._lock:
+            self._workspace.conversations[channel_id] = Conversation(
+                id=channel_id, name=name, bot_is_member=bot_is_member, archived=archived
+            )
+
+    def new_response_url(self) -> str:
+        """A response_url for a test payload; what is POSTed to it shows in responses()."""
+        with self._lock:
+            key = str(next(self._response_counter))
+            self._response_keys.add(key)
+        return f"{self.root_url}{_RESPONSE_PREFIX.lstrip('/')}{key}"
+
+    # --- faults -------------------------------------------------------------------------
+
+    def inject(self, method: str, fault: Fault, *, times: int = 1) -> None:
+        """Fail the next ``times`` calls of ``method`` ("*" for any method), in order."""
+        with self._lock:
+            self._faults.add(method, fault, times=times)
+
+    def inject_random(
+        self,
+        *,
+        rate: float,
+        seed: int,
+        faults: Sequence[Fault],
+        methods: Collection[str] | None = None,
+    ) -> None:
+        """Fail a seeded pseudo-random ``rate`` of calls (of ``methods``, default all)."""
+        with self._lock:
+            self._faults.add_random(rate=rate, seed=seed, faults=faults, methods=methods)
+
+    # --- what happened ------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every Web API request so far, faulted ones included, in arrival order."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def responses(self, url: str | None = None) -> list[dict[str, Any]]:
+        """Bodies POSTed to response URLs (all, or one URL's), in arrival order."""
+        with self._lock:
+            return [body for posted_to, body in self._responses if url in (None, posted_to)]
+
+    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Stored messages oldest first, each with its ``channel``; a user id means their DM."""
+        with self._lock:
+            wanted = None if channel is None else self._workspace.dm_by_user.get(channel, channel)
+            return [
+                _snapshot(message)
+                for message in self._workspace.messages
+                if wanted is None or message["channel"] == wanted
+            ]
+
+    def files(self) -> list[SharedFile]:
+        """Files completed through files.completeUploadExternal, one entry per channel."""
+        with self._lock:
+            return list(self._workspace.shared_files)
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The App Home view last published for a user, if any."""
+        with self._lock:
+            view_id = self._workspace.home_by_user.get(user_id)
+            view = None if view_id is None else self._workspace.views[view_id]
+            return None if view is None else _snapshot(view)
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Poll until ``predicate()`` holds (Bolt runs listeners on other threads)."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() >= deadline:
+                summary = "\n".join(
+                    f"  {call.method} -> {call.status} {call.error or 'ok'}" for call in self.calls
+                )
+                raise AssertionError(
+                    f"condition not met within {timeout} s; calls so far:\n{summary or '  none'}"
+                )
+            time.sleep(_WAIT_FOR_POLL_SECONDS)
+
+    def reset(self) -> None:
+        """Forget traffic and faults; keep users, channels and DM ids."""
+        with self._lock:
+            self._calls.clear()
+            self._responses.clear()
+            self._faults.clear()
+            self._workspace.clear_traffic()
+
+    # --- serving ------------------------------------------------------------------------
+
+    def _route(self, *, path: str, query: str, body: bytes, headers: Message) -> _Reply:
+        if path.startswith(_API_PREFIX):
+            return self._api_call(path.removeprefix(_API_PREFIX), query, body, headers)
+        if path.startswith(_UPLOAD_PREFIX):
+            return self._upload(path.removeprefix(_UPLOAD_PREFIX), body)
+        if path.startswith(_RESPONSE_PREFIX):
+            return self._response_post(path, body)
+        return _Reply(404, b"not found", _TEXT)
+
+    def _api_call(self, method: str, query: str, body: bytes, headers: Message) -> _Reply:
+        args: dict[str, Any] = {}
+        error: str | None
+        try:
+            args = parse_args(content_type=headers.get("Content-Type", ""), body=body, query=query)
+            error = methods.auth_error(authorization=headers.get("Authorization"), args=args)
+        except ApiFailure as failure:
+            error = failure.error
+        with self._lock:
+            fault = None if error is not None else self._faults.next_for(method)
+            replaced = None if fault is None else reply_for(fault)
+            if error is not None:
+                status, extra, response = 200, {}, {"ok": False, "error": error}
+            elif replaced is not None:
+                status, extra, response = replaced.status, replaced.headers, replaced.body
+            else:
+                status, extra, response = 200, {}, methods.answer(self._workspace, method, args)
+            encoded = json.dumps(response).encode()
+            self._calls.append(
+                Call(
+                    method=method,
+                    args=args,
+                    headers=dict(headers.items()),
+                    status=status,
+                    # What the client saw, decoupled from state that later calls change.
+                    response=json.loads(encoded),
+                    fault=fault,
+                )
+            )
+        return _Reply(status, encoded, headers=extra, delay=delay_of(fault))
+
+    def _upload(self, file_id: str, body: bytes) -> _Reply:
+        with self._lock:
+            accepted = files.receive_upload(self._workspace, file_id=file_id, content=body)
+        if not accepted:
+            return _Reply(404, b"file_not_found", _TEXT)
+        return _Reply(200, f"OK - {len(body)}".encode(), _TEXT)
+
+    def _response_post(self, path: str, body: bytes) -> _Reply:
+        key = path.removeprefix(_RESPONSE_PREFIX)
+        try:
+            payload = parse_json_body(body)
+        except ApiFailure:
+            return _Reply(400, b"invalid_payload", _TEXT)
+        with self._lock:
+            if key not in self._response_keys:
+                return _Reply(404, b"no_service", _TEXT)
+            self._responses.append((f"{self._workspace.root_url}{path.lstrip('/')}", payload))
+        return _Reply(200, b"ok", _TEXT)
+
+
+def _snapshot(value: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy that later calls cannot change (state stays JSON-shaped throughout)."""
+    copied: dict[str, Any] = json.loads(json.dumps(value))
+    return copied
+
+
+class _Server(ThreadingHTTPServer):
+    # Non-daemon request threads so server_close() joins them: a clean stop, no stray writes.
+    daemon_threads = False
+    block_on_close = True
+    # socketserver's default backlog of 5 drops connections from bursts (8 threads posting
+    # at once), and the client's SYN retry then costs a second.
+    request_queue_size = 128
+
+    def __init__(self, *, route: _Route, stopping: threading.Event) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.route = route
+        self.stopping = stopping
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        try:
+            reply = self.server.route(
+                path=url.path, query=url.query, body=body, headers=self.headers
+            )
+        except Exception as error:
+            # A bug in the stand-in itself: answer loudly instead of dropping the connection,
+            # which slack_sdk would retry and turn into a puzzle.
+            logger.exception("the Slack stand-in failed on %s", url.path)
+            failure = {"ok": False, "error": f"standin_bug: {error!r}"}
+            reply = _Reply(500, json.dumps(failure).encode())
+        if reply.delay > 0:
+            self.server.stopping.wait(reply.delay)
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client stopped waiting (that is what a Timeout fault is for).
+            logger.debug("client went away before the stand-in answered %s", url.path)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("standin: " + format, *args)
