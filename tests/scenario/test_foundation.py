@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from bot.standin import SlackError
 from tests.support.live import LiveApp
-from tests.support.slack_requests import post
+from bot.standin.sender import post
 
 OWNER = "U0OWNER"
 STRANGER = "U0STRANGER"

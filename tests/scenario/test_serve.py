@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.standin import SlackStandIn
-from tests.support.slack_requests import SlackSender, post
+from bot.standin.sender import SlackSender, post
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "serve-test-secret"

@@ -20,7 +20,7 @@ from bot.services import Services, build_web_client
 from bot.standin import SlackStandIn
 from handlers.router import Router
 from tests.support.databases import url_of
-from tests.support.slack_requests import SlackSender
+from bot.standin.sender import SlackSender
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM_ID = "T0001"

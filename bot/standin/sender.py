@@ -1,4 +1,4 @@
-"""Requests exactly as Slack sends them, signed with the app's signing secret, over real HTTP.
+"""Requests exactly as Slack sends them to an app, signed, over real HTTP (tests and the demo).
 
 Slash commands are form bodies; block_actions and view_submission are ``payload=<json>`` form
 bodies; Events API deliveries are JSON envelopes (with X-Slack-Retry-* headers on retries).
@@ -11,11 +11,14 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
+
+from bot.clock import SystemClock
 
 
 @dataclass(frozen=True)
@@ -48,17 +51,19 @@ class SlackSender:
     events_url: str
     secret: str
     team_id: str = "T0001"
-    response_url_factory: Any = None  # () -> str, e.g. SlackStandIn.new_response_url
-    timestamps: list[int] = field(default_factory=list)
+    response_url_factory: Callable[[], str] | None = None  # e.g. SlackStandIn.new_response_url
 
-    def headers(self, body: str, *, timestamp: int | None = None, **extra: str) -> dict[str, str]:
-        stamp = str(timestamp if timestamp is not None else int(time.time()))
+    def headers(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+        # Bolt checks the timestamp against the real time, so this signs with the real time.
+        stamp = str(timestamp if timestamp is not None else int(SystemClock().now().timestamp()))
         signature = SignatureVerifier(self.secret).generate_signature(timestamp=stamp, body=body)
-        return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature, **extra}
+        assert signature is not None
+        return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
 
-    def send(self, body: str, *, content_type: str, **headers: str) -> HttpResult:
-        signed = self.headers(body, **headers)
-        signed["Content-Type"] = content_type
+    def send(
+        self, body: str, *, content_type: str, extra_headers: dict[str, str] | None = None
+    ) -> HttpResult:
+        signed = self.headers(body) | (extra_headers or {}) | {"Content-Type": content_type}
         return post(self.events_url, body, signed)
 
     def _response_url(self) -> str:
@@ -111,7 +116,7 @@ class SlackSender:
                     "action_id": action_id,
                     "block_id": block_id,
                     "value": value,
-                    "action_ts": f"{time.time():.6f}",
+                    "action_ts": f"{SystemClock().now().timestamp():.6f}",
                 }
             ],
         } | extra
@@ -145,10 +150,10 @@ class SlackSender:
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
-            "event_time": int(time.time()),
+            "event_time": int(SystemClock().now().timestamp()),
             "authorizations": [{"team_id": self.team_id, "user_id": "UBOT", "is_bot": True}],
         }
         extra = {}
         if retry_num is not None:
             extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        return self.send(json.dumps(envelope), content_type="application/json", **extra)
+        return self.send(json.dumps(envelope), content_type="application/json", extra_headers=extra)
