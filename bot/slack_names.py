@@ -30,3 +30,5 @@ BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)
 # Block Kit ids shared by builders and the handlers that read them.
 ACTION_HELP_COMMAND = "help_command"
 VIEW_ERROR = "emcoach_error"
+# Buttons carry the program id after a colon so each action_id in a block is unique.
+ACTION_PICK_PROGRAM = "pick_program"

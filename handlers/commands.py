@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.services import Services
-from bot.slack_names import COMMAND
+from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
 from handlers.router import Invocation, Router, lookup_roles
 
 
@@ -37,5 +40,48 @@ def on_emcoach(
     router.dispatch(ack=ack, invocation=invocation)
 
 
+def on_pick_program(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    *,
+    services: Services,
+    router: Router,
+) -> None:
+    """A click on "which program?": run the original subcommand for the chosen program."""
+    ack()
+    try:
+        choice = json.loads(action.get("value") or "")
+        subcommand, args, program_id = (
+            str(choice["sub"]),
+            str(choice["args"]),
+            int(choice["program"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        respond(text=f"That button is out of date. Type `{COMMAND} help` to start again.")
+        return
+    user = body.get("user") or {}
+    team_id = (body.get("team") or {}).get("id") or user.get("team_id", "")
+    user_id = user.get("id", "")
+    invocation = Invocation(
+        team_id=team_id,
+        user_id=user_id,
+        channel_id=(body.get("channel") or {}).get("id", ""),
+        trigger_id=body.get("trigger_id", ""),
+        args=args,
+        roles=lookup_roles(services, team_id=team_id, user_id=user_id),
+        respond=respond,
+        client=client,
+        services=services,
+        program_id=program_id,
+    )
+    router.run_acknowledged(name=subcommand, invocation=invocation)
+
+
 def register(app: App, services: Services, router: Router) -> None:
     app.command(COMMAND)(partial(on_emcoach, services=services, router=router))
+    app.action(re.compile(f"^{ACTION_PICK_PROGRAM}:"))(
+        partial(on_pick_program, services=services, router=router)
+    )

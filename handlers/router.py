@@ -30,6 +30,8 @@ class Invocation:
     respond: Respond
     client: WebClient
     services: Services
+    # Set when the person picked a program from a "which program?" question.
+    program_id: int | None = None
 
 
 SubcommandRun = Callable[[Invocation], Reply | None]
@@ -91,9 +93,25 @@ class Router:
             ack(**(immediate or Reply(text="Done.")).as_ephemeral())
             return
         ack()
-        later = subcommand.run(invocation)
-        if later is not None:
-            invocation.respond(**later.as_ephemeral())
+        self._run_and_respond(subcommand, invocation)
+
+    def run_acknowledged(self, *, name: str, invocation: Invocation) -> None:
+        """Run a subcommand for a button click that was already acknowledged."""
+        subcommand = self._subcommands.get(name)
+        if subcommand is None:
+            invocation.respond(**self.help_reply(invocation.roles).as_ephemeral())
+        elif not allows(subcommand.audience, invocation.roles):
+            invocation.respond(**_refusal(subcommand).as_ephemeral())
+        else:
+            self._run_and_respond(subcommand, invocation, replace_original=True)
+
+    @staticmethod
+    def _run_and_respond(
+        subcommand: Subcommand, invocation: Invocation, *, replace_original: bool = False
+    ) -> None:
+        reply = subcommand.run(invocation)
+        if reply is not None:
+            invocation.respond(**reply.as_ephemeral(), replace_original=replace_original)
 
 
 _WHO = {

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 
-from sqlalchemy import Column, Enum, UniqueConstraint
+from sqlalchemy import Column, Enum, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from storage.types import UTCDateTime
-
-
-class ProgramStatus(enum.StrEnum):
-    DRAFT = "draft"
-    CRITERIA_SIGNED_OFF = "criteria_signed_off"
-    COHORT_READY = "cohort_ready"
-    BASELINED = "baselined"
-    COMMITTED = "committed"
-    MIDPOINT_DONE = "midpoint_done"
-    EVALUATED = "evaluated"
-    CLOSED = "closed"
 
 
 def _enum_column(enum_type: type[enum.StrEnum], *, name: str) -> Column[str]:
@@ -52,8 +43,8 @@ class Program(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.team_id", index=True, max_length=32)
     name: str = Field(max_length=80)
-    status: ProgramStatus = Field(
-        default=ProgramStatus.DRAFT, sa_column=_enum_column(ProgramStatus, name="program_status")
+    status: ProgramState = Field(
+        default=ProgramState.DRAFT, sa_column=_enum_column(ProgramState, name="program_status")
     )
     publish_channel_id: str | None = Field(default=None, max_length=32)
     kickoff_date: date | None = None
@@ -63,6 +54,23 @@ class Program(SQLModel, table=True):
     coaching_model: str | None = Field(default=None, max_length=32)
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Week 0: the eligibility check (comma-separated condition ids) and whether the owner
+    # went ahead against the advice.
+    eligibility_conditions: str | None = Field(default=None, max_length=255)
+    eligibility_override: bool = False
+    # Week 2: internal or external coach, as decided with the helper.
+    coach_decision: str | None = Field(default=None, max_length=32)
+    coach_decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Week 1: the frozen criteria's hash and the budget owner's sign-off.
+    criteria_hash: str | None = Field(default=None, max_length=64)
+    signoff_requested_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    signed_off_by: str | None = Field(default=None, max_length=32)
+    signed_off_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    anonymity_threshold: int = 3
+    # Week 4: the public pre-commitment.
+    committed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    commitment_channel_id: str | None = Field(default=None, max_length=32)
+    commitment_ts: str | None = Field(default=None, max_length=32)
 
 
 class ProgramMember(SQLModel, table=True):
@@ -89,3 +97,82 @@ class ProcessedEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True, max_length=64)
     team_id: str = Field(max_length=32)
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class Criterion(SQLModel, table=True):
+    """A chosen success criterion with the exact definition that was (or will be) signed off."""
+
+    __table_args__ = (UniqueConstraint("program_id", "metric_id", name="uq_criterion_metric"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    metric_id: str = Field(max_length=32)
+    position: int
+    definition_json: str = Field(sa_column=Column(Text(), nullable=False))
+
+
+class Pod(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("program_id", "name", name="uq_pod_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    coach_id: str | None = Field(default=None, max_length=32)
+    # The monthly 90-minute session, e.g. first (1) Tuesday (1) 15:00; -1 means "last".
+    session_ordinal: int | None = None
+    session_weekday: int | None = None
+    session_time: time | None = None
+
+
+class Leader(SQLModel, table=True):
+    """A coached EM in a pod, with their manager and weekly 1:1 slot."""
+
+    __table_args__ = (UniqueConstraint("program_id", "user_id", name="uq_leader_program_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    pod_id: int = Field(foreign_key="pod.id", index=True, ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    manager_id: str | None = Field(default=None, max_length=32)
+    one_on_one_weekday: int | None = None
+    one_on_one_time: time | None = None
+    added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class DirectReport(SQLModel, table=True):
+    __tablename__ = "direct_report"
+    __table_args__ = (UniqueConstraint("leader_id", "user_id", name="uq_direct_report"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    leader_id: int = Field(foreign_key="leader.id", index=True, ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+
+
+class Baseline(SQLModel, table=True):
+    """The locked starting value of one criterion for one leader, or for a pod (anonymous
+    survey scores are baselined per pod)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    metric_id: str = Field(max_length=32)
+    leader_id: int | None = Field(default=None, foreign_key="leader.id", ondelete="CASCADE")
+    pod_id: int | None = Field(default=None, foreign_key="pod.id", ondelete="CASCADE")
+    value: Decimal = Field(sa_column=Column(Numeric(14, 4), nullable=False))
+    details: str | None = Field(default=None, max_length=255)
+    source: str = Field(max_length=255)
+    recorded_by: str = Field(max_length=32)
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Deviation(SQLModel, table=True):
+    """A change to a locked field after commit, posted publicly with its reason first."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    field: str = Field(max_length=32)
+    reason: str = Field(sa_column=Column(Text(), nullable=False))
+    requested_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    channel_id: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

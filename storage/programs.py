@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from collections.abc import Set
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
 
 from bot.domain.roles import Role
 from storage.models import Program, ProgramMember
@@ -21,3 +24,78 @@ def roles_of(session: Session, *, team_id: str, user_id: str) -> set[Role]:
 def programs_of(session: Session, *, team_id: str) -> list[Program]:
     statement = select(Program).where(Program.team_id == team_id).order_by(col(Program.name))
     return list(session.exec(statement).all())
+
+
+def programs_where(
+    session: Session, *, team_id: str, user_id: str, roles: Set[Role]
+) -> list[Program]:
+    """Programs of the workspace in which ``user_id`` holds any of ``roles``, by name."""
+    statement = (
+        select(Program)
+        .join(ProgramMember, col(Program.id) == col(ProgramMember.program_id))
+        .where(
+            Program.team_id == team_id,
+            ProgramMember.user_id == user_id,
+            col(ProgramMember.role).in_([role.value for role in roles]),
+        )
+        .distinct()
+        .order_by(col(Program.name))
+    )
+    return list(session.exec(statement).all())
+
+
+def get_program(session: Session, *, team_id: str, program_id: int) -> Program | None:
+    """The program, only if it belongs to ``team_id`` (one workspace never sees another's)."""
+    program = session.get(Program, program_id)
+    return program if program is not None and program.team_id == team_id else None
+
+
+def find_program(session: Session, *, team_id: str, name: str) -> Program | None:
+    statement = select(Program).where(
+        Program.team_id == team_id, func.lower(Program.name) == name.strip().lower()
+    )
+    return session.exec(statement).first()
+
+
+def members(session: Session, *, program_id: int, role: Role) -> list[str]:
+    statement = (
+        select(ProgramMember.user_id)
+        .where(ProgramMember.program_id == program_id, ProgramMember.role == role)
+        .order_by(col(ProgramMember.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def has_role(session: Session, *, program_id: int, user_id: str, role: Role) -> bool:
+    statement = select(ProgramMember.id).where(
+        ProgramMember.program_id == program_id,
+        ProgramMember.user_id == user_id,
+        ProgramMember.role == role,
+    )
+    return session.exec(statement).first() is not None
+
+
+def add_member(
+    session: Session, *, program_id: int, user_id: str, role: Role, added_by: str, now: datetime
+) -> bool:
+    """Give ``user_id`` the role; False when they already had it."""
+    if has_role(session, program_id=program_id, user_id=user_id, role=role):
+        return False
+    session.add(
+        ProgramMember(
+            program_id=program_id, user_id=user_id, role=role, added_by=added_by, added_at=now
+        )
+    )
+    session.flush()
+    return True
+
+
+def remove_member(session: Session, *, program_id: int, user_id: str, role: Role) -> None:
+    statement = select(ProgramMember).where(
+        ProgramMember.program_id == program_id,
+        ProgramMember.user_id == user_id,
+        ProgramMember.role == role,
+    )
+    for member in session.exec(statement).all():
+        session.delete(member)
+    session.flush()

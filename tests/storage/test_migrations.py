@@ -43,3 +43,29 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_upgrade_keeps_existing_programs(bare_engine: Engine) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(bare_engine), "0001")
+    with bare_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspace (team_id, name, first_seen_at) "
+                "VALUES ('T1', 'Acme', '2027-01-04 09:00:00+00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO program (team_id, name, status, months, timezone, created_by, "
+                "created_at) VALUES ('T1', 'Pilot', 'draft', 6, 'UTC', 'U1', "
+                "'2027-01-04 09:00:00+00:00')"
+            )
+        )
+    upgrade_to_head(bare_engine)
+    with bare_engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT name, anonymity_threshold, eligibility_override FROM program")
+        ).one()
+    assert (row[0], row[1], bool(row[2])) == ("Pilot", 3, False)

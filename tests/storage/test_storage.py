@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.domain.roles import Role
 from storage.db import database_answers, session_scope
 from storage.events import claim_event, prune_events
-from storage.models import Program, ProgramMember, ProgramStatus, Workspace
+from bot.domain.program_rules import ProgramState
+from storage.models import Program, ProgramMember, Workspace
 from storage.programs import programs_of, roles_of
 from storage.workspaces import ensure_workspace
 
@@ -46,7 +47,7 @@ def test_program_round_trip_keeps_enums_and_aware_datetimes(engine: Engine) -> N
     with session_scope(engine) as session:
         program = session.get(Program, program_id)
         assert program is not None
-        assert program.status is ProgramStatus.DRAFT
+        assert program.status is ProgramState.DRAFT
         assert program.created_at == NOW
         assert program.created_at.tzinfo is not None
 

@@ -1,0 +1,86 @@
+"""Which program a command is about: named in the arguments, the only one, or picked."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass
+
+from bot.blocks.picker import build_program_picker
+from bot.blocks.reply import Reply
+from bot.domain.roles import Role
+from bot.slack_names import COMMAND
+from handlers.router import Invocation
+from storage.db import session_scope
+from storage.models import Program
+from storage.programs import get_program, programs_where
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    program: Program
+    args: str  # the arguments left after the program's name
+
+
+_ROLE_WORDS = {
+    Role.OWNER: "an owner",
+    Role.BUDGET_OWNER: "the budget owner",
+    Role.COACH: "a coach",
+    Role.LEADER: "a leader",
+    Role.MANAGER: "a leader's manager",
+}
+
+
+def choose_program(
+    invocation: Invocation, *, subcommand: str, roles: Set[Role] = frozenset({Role.OWNER})
+) -> Chosen | Reply:
+    """The program ``invocation`` is about, among those where the caller holds ``roles``.
+
+    A leading program name (quoted when it has spaces) picks it; with one candidate it is
+    implied; with several the person gets a picker; with none, what to do instead.
+    """
+    with session_scope(invocation.services.engine) as session:
+        candidates = programs_where(
+            session, team_id=invocation.team_id, user_id=invocation.user_id, roles=roles
+        )
+        if invocation.program_id is not None:
+            program = get_program(
+                session, team_id=invocation.team_id, program_id=invocation.program_id
+            )
+            if program is not None and program in candidates:
+                return Chosen(program=program, args=invocation.args)
+    if not candidates:
+        return Reply(text=_no_program_text(roles))
+    named = _named(invocation.args, candidates)
+    if named is not None:
+        return named
+    if len(candidates) == 1:
+        return Chosen(program=candidates[0], args=invocation.args)
+    return build_program_picker(
+        subcommand=subcommand,
+        args=invocation.args,
+        programs=[(program.id, program.name) for program in candidates if program.id],
+    )
+
+
+def _named(args: str, candidates: list[Program]) -> Chosen | None:
+    """A program named at the start of ``args``, bare or in straight or curly quotes."""
+    text = args.strip()
+    lowered = text.lower()
+    for program in sorted(candidates, key=lambda candidate: -len(candidate.name)):
+        name = program.name.lower()
+        for opening, closing in (('"', '"'), ("“", "”"), ("", "")):
+            prefix = f"{opening}{name}{closing}"
+            rest = lowered[len(prefix) :]
+            if lowered.startswith(prefix) and (not rest or rest[0].isspace()):
+                return Chosen(program=program, args=text[len(prefix) :].strip())
+    return None
+
+
+def _no_program_text(roles: Set[Role]) -> str:
+    who = " or ".join(sorted(_ROLE_WORDS[role] for role in roles))
+    if Role.OWNER in roles:
+        return (
+            f"You aren't {who} of any program here yet. Start one with `{COMMAND} setup`, or "
+            "ask a program's owner to add you with `/emcoach owner add @you`."
+        )
+    return f"You aren't {who} of any program here. Type `{COMMAND} help` to see what you can do."
