@@ -5,9 +5,27 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services import Services
-from handlers import commands, events, idempotency
+from handlers import (
+    baseline,
+    check,
+    coach,
+    commands,
+    commit,
+    cost,
+    criteria,
+    deviation,
+    events,
+    idempotency,
+    owner,
+    pod,
+    setup,
+    status,
+)
 from handlers.errors import on_error
 from handlers.router import Router, help_subcommand
+
+# The order here is the order of `/emcoach help`: the setup sprint as a person meets it.
+FLOWS = (check, cost, setup, owner, criteria, coach, pod, baseline, commit, status, deviation)
 
 
 def build_router() -> Router:
@@ -21,5 +39,7 @@ def register_all(app: App, services: Services) -> Router:
     idempotency.register(app, services)
     commands.register(app, services, router)
     events.register(app, services, router)
+    for flow in FLOWS:
+        flow.register(app, services, router)
     app.error(on_error)
     return router

@@ -260,13 +260,17 @@ def commit_readiness(
         missing.append("a kickoff date")
     if publish_channel_id is None:
         missing.append("a channel to publish the results in")
-    if not pods:
-        missing.append("at least one pod")
-    for pod in pods:
-        missing.extend(_pod_gaps(pod))
+    missing.extend(cohort_gaps(pods))
     for pod in pods:
         missing.extend(_baseline_gaps(pod, criteria, leader_baselines, pod_baselines))
     return missing
+
+
+def cohort_gaps(pods: Sequence[PodSetup]) -> list[str]:
+    """What week 3 ("Structure the cohort") still lacks: pods, coaches, people and slots."""
+    if not pods:
+        return ["at least one pod"]
+    return [gap for pod in pods for gap in _pod_gaps(pod)]
 
 
 def _pod_gaps(pod: PodSetup) -> list[str]:

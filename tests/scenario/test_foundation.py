@@ -13,8 +13,8 @@ from slack_bolt import Ack
 from sqlalchemy import text
 
 from bot.standin import SlackError
-from tests.support.live import LiveApp
 from bot.standin.sender import post
+from tests.support.live import LiveApp
 
 OWNER = "U0OWNER"
 STRANGER = "U0STRANGER"

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from storage.db import database_answers, session_scope
 from storage.events import claim_event, prune_events
-from bot.domain.program_rules import ProgramState
 from storage.models import Program, ProgramMember, Workspace
 from storage.programs import programs_of, roles_of
 from storage.workspaces import ensure_workspace

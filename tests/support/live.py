@@ -18,9 +18,9 @@ from bot.config import Settings, load_settings
 from bot.server import EVENTS_PATH, build_wsgi
 from bot.services import Services, build_web_client
 from bot.standin import SlackStandIn
+from bot.standin.sender import SlackSender
 from handlers.router import Router
 from tests.support.databases import url_of
-from bot.standin.sender import SlackSender
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM_ID = "T0001"

@@ -1,0 +1,119 @@
+"""Where a program stands in the setup sprint, read from its rows (never stored twice)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from bot.domain.metrics import MetricDefinition, get_metric
+from bot.domain.program_rules import LeaderSetup, PodSetup, cohort_gaps, commit_readiness
+from storage.models import Baseline, Criterion, DirectReport, Leader, Pod, Program
+
+
+def criteria_of(session: Session, *, program_id: int) -> list[Criterion]:
+    statement = (
+        select(Criterion)
+        .where(Criterion.program_id == program_id)
+        .order_by(col(Criterion.position))
+    )
+    return list(session.exec(statement).all())
+
+
+def metrics_of(session: Session, *, program_id: int) -> list[MetricDefinition]:
+    return [get_metric(row.metric_id) for row in criteria_of(session, program_id=program_id)]
+
+
+def frozen_definitions(session: Session, *, program_id: int) -> list[dict[str, object]]:
+    """The stored definitions exactly as they were frozen (not the catalog's current text)."""
+    return [json.loads(row.definition_json) for row in criteria_of(session, program_id=program_id)]
+
+
+def pods_of(session: Session, *, program_id: int) -> list[Pod]:
+    statement = select(Pod).where(Pod.program_id == program_id).order_by(col(Pod.id))
+    return list(session.exec(statement).all())
+
+
+def leaders_of(session: Session, *, pod_id: int) -> list[Leader]:
+    statement = select(Leader).where(Leader.pod_id == pod_id).order_by(col(Leader.id))
+    return list(session.exec(statement).all())
+
+
+def reports_of(session: Session, *, leader_id: int) -> list[str]:
+    statement = (
+        select(DirectReport.user_id)
+        .where(DirectReport.leader_id == leader_id)
+        .order_by(col(DirectReport.id))
+    )
+    return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True, slots=True)
+class SetupState:
+    pods: tuple[PodSetup, ...]
+    missing: tuple[str, ...]  # what commit still needs, as "Still missing:" phrases
+    cohort_gaps: tuple[str, ...]  # the week-3 part of ``missing``
+
+    @property
+    def ready_to_commit(self) -> bool:
+        return not self.missing
+
+
+def setup_state(session: Session, program: Program) -> SetupState:
+    assert program.id is not None
+    pods: list[PodSetup] = []
+    pod_names: dict[int, str] = {}
+    leader_users: dict[int, str] = {}
+    for pod in pods_of(session, program_id=program.id):
+        assert pod.id is not None
+        pod_names[pod.id] = pod.name
+        leaders = []
+        for leader in leaders_of(session, pod_id=pod.id):
+            assert leader.id is not None
+            leader_users[leader.id] = leader.user_id
+            leaders.append(
+                LeaderSetup(
+                    user_id=leader.user_id,
+                    manager_id=leader.manager_id,
+                    direct_report_count=len(reports_of(session, leader_id=leader.id)),
+                    has_one_on_one_slot=leader.one_on_one_weekday is not None
+                    and leader.one_on_one_time is not None,
+                )
+            )
+        pods.append(PodSetup(name=pod.name, coach_id=pod.coach_id, leaders=tuple(leaders)))
+    baselines = session.exec(select(Baseline).where(Baseline.program_id == program.id)).all()
+    leader_baselines = {
+        (leader_users[row.leader_id], row.metric_id)
+        for row in baselines
+        if row.leader_id in leader_users
+    }
+    pod_baselines = {
+        (pod_names[row.pod_id], row.metric_id) for row in baselines if row.pod_id in pod_names
+    }
+    missing = commit_readiness(
+        criteria_signed_off=program.signed_off_at is not None,
+        criteria=metrics_of(session, program_id=program.id),
+        pods=pods,
+        leader_baselines=leader_baselines,
+        pod_baselines=pod_baselines,
+        kickoff=program.kickoff_date,
+        publish_channel_id=program.publish_channel_id,
+    )
+    cohort = tuple(cohort_gaps(pods))
+    return SetupState(pods=tuple(pods), missing=tuple(missing), cohort_gaps=cohort)
+
+
+def sprint_weeks_done(session: Session, program: Program) -> set[int]:
+    """Which of the four setup weeks are complete (see bot.domain.sprint)."""
+    done: set[int] = set()
+    if program.signed_off_at is not None:
+        done.add(1)
+    if program.coach_decision is not None:
+        done.add(2)
+    state = setup_state(session, program)
+    if state.pods and not state.cohort_gaps:
+        done.add(3)
+    if program.committed_at is not None:
+        done.add(4)
+    return done
