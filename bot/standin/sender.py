@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -52,6 +52,7 @@ class SlackSender:
     secret: str
     team_id: str = "T0001"
     response_url_factory: Callable[[], str] | None = None  # e.g. SlackStandIn.new_response_url
+    results: list[HttpResult] = field(default_factory=list)  # every answer, for later checks
 
     def headers(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
         # Bolt checks the timestamp against the real time, so this signs with the real time.
@@ -64,7 +65,9 @@ class SlackSender:
         self, body: str, *, content_type: str, extra_headers: dict[str, str] | None = None
     ) -> HttpResult:
         signed = self.headers(body) | (extra_headers or {}) | {"Content-Type": content_type}
-        return post(self.events_url, body, signed)
+        result = post(self.events_url, body, signed)
+        self.results.append(result)
+        return result
 
     def _response_url(self) -> str:
         return self.response_url_factory() if self.response_url_factory else "https://invalid/"

@@ -668,4 +668,3 @@ def test_zones_are_resolved_once_not_per_item(monkeypatch: pytest.MonkeyPatch) -
         localtime.get_zone.cache_clear()
     assert items > 50 * 400
     assert sorted(built) == sorted(ZONES)  # each zone built once, however many items
-

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from bot.standin import SlackStandIn, StandInUser
 from storage.migrate import upgrade_to_head
+from tests.support.blockkit import MESSAGE_METHODS, VIEW_METHODS, assert_valid_payload
 from tests.support.databases import backend_engine
 from tests.support.live import TEAM_ID, LiveApp, live_app
 
@@ -39,3 +40,16 @@ def scenario_engine(tmp_path: Path) -> Iterator[Engine]:
 def live(slack: SlackStandIn, scenario_engine: Engine) -> Iterator[LiveApp]:
     with live_app(slack, scenario_engine) as app:
         yield app
+    assert_all_block_kit_valid(app)
+
+
+def assert_all_block_kit_valid(app: LiveApp) -> None:
+    """Every view and message of the scenario, whichever way it went out, is valid Block Kit."""
+    for call in app.slack.calls:
+        if call.method in VIEW_METHODS | MESSAGE_METHODS:
+            assert_valid_payload(call.args)
+    for body in app.slack.responses():
+        assert_valid_payload(body)
+    for result in app.sender.results:
+        if result.status == 200 and result.body.startswith("{"):
+            assert_valid_payload(result.json())
