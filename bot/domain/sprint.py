@@ -63,7 +63,7 @@ WEEKS: Final = (
             "leader's manager and direct reports, set each leader's weekly 1:1 slot, and "
             f"commit to at least {MIN_EXECUTION_MONTHS} months."
         ),
-        subcommand="cohort",
+        subcommand="pod",
     ),
     SprintWeek(
         week=4,

@@ -23,7 +23,7 @@ def test_the_four_weeks() -> None:
     assert [(w.week, w.title, w.subcommand) for w in WEEKS] == [
         (1, "Define success criteria", "criteria"),
         (2, "Decide internal vs. external", "coach"),
-        (3, "Structure the cohort", "cohort"),
+        (3, "Structure the cohort", "pod"),
         (4, "Set the measurement plan", "baseline"),
     ]
     assert all(w.what_to_do.endswith(".") for w in WEEKS)
