@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -25,9 +26,16 @@ def metrics_of(session: Session, *, program_id: int) -> list[MetricDefinition]:
     return [get_metric(row.metric_id) for row in criteria_of(session, program_id=program_id)]
 
 
-def frozen_definitions(session: Session, *, program_id: int) -> list[dict[str, object]]:
-    """The stored definitions exactly as they were frozen (not the catalog's current text)."""
-    return [json.loads(row.definition_json) for row in criteria_of(session, program_id=program_id)]
+def frozen_definitions(session: Session, *, program_id: int) -> list[dict[str, Any]]:
+    """The stored definitions exactly as they were frozen (not the catalog's current text).
+
+    Each row holds ``frozen_definitions_json([metric])``: a one-element canonical JSON list.
+    """
+    return [
+        definition
+        for row in criteria_of(session, program_id=program_id)
+        for definition in json.loads(row.definition_json)
+    ]
 
 
 def pods_of(session: Session, *, program_id: int) -> list[Pod]:

@@ -1,0 +1,168 @@
+"""The public pre-commitment: what the program promises, posted before it starts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.reply import Reply
+from bot.slack_names import COMMAND
+
+COMMIT_CONFIRM = "commit_confirm"
+COMMIT_CANCEL = "commit_cancel"
+COMMITMENT_EVENT = "emcoach_commitment"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commitment:
+    program_name: str
+    criteria: Sequence[dict[str, Any]]  # the frozen definitions (MetricDefinition.to_dict())
+    criteria_hash: str
+    signed_off_by: str
+    signed_off_on: date
+    baseline_date: date
+    kickoff: date
+    midpoint: date
+    evaluation: date
+    anonymity_threshold: int
+    publish_channel_id: str
+    pods: int
+    leaders: int
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%B %Y}"
+
+
+def _criterion_text(number: int, criterion: dict[str, Any]) -> str:
+    better = "lower is better" if criterion["direction"] == "lower" else "higher is better"
+    lines = [
+        f"*{number}. {criterion['name']}* ({criterion['unit']}; {better})",
+        criterion["definition"],
+        f"_Data source:_ {criterion['data_source']}",
+    ]
+    if criterion.get("dora_report_year"):
+        lines.append(f"_Bands:_ DORA {criterion['dora_report_year']} report")
+    expected = criterion.get("expected")
+    if expected:
+        lines.append(f"_Seed's 6-month range:_ {expected['seed_text']}")
+    return "\n".join(lines)
+
+
+def commitment_text(commitment: Commitment) -> str:
+    names = ", ".join(criterion["name"] for criterion in commitment.criteria)
+    return (
+        f"Pre-commitment: {commitment.program_name} will publish its results here on "
+        f"{_day(commitment.midpoint)} (month 3) and {_day(commitment.evaluation)} (month 6), "
+        f"whatever they show. Criteria: {names}."
+    )
+
+
+def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
+    promise = (
+        f"We will post the results of *{commitment.program_name}* in "
+        f"<#{commitment.publish_channel_id}> on *{_day(commitment.midpoint)}* (month 3, "
+        f"mid-program adjustment) and *{_day(commitment.evaluation)}* (month 6, evaluation) — "
+        "*whatever they show*. Each result is compared with the baseline below and with the "
+        "range the program framework expects; missing data is reported as missing."
+    )
+    facts = (
+        f"*Kickoff:* {_day(commitment.kickoff)}   *Baseline taken:* "
+        f"{_day(commitment.baseline_date)}\n"
+        f"*Cohort:* {commitment.leaders} leader(s) in {commitment.pods} pod(s)\n"
+        f"*Anonymity:* survey results from fewer than {commitment.anonymity_threshold} people "
+        "are never shown.\n"
+        f"*Signed off* by <@{commitment.signed_off_by}> on {_day(commitment.signed_off_on)}."
+    )
+    blocks: list[Any] = [
+        HeaderBlock(text=f"Pre-commitment: {commitment.program_name}"[:150]),
+        SectionBlock(text=MarkdownTextObject(text=promise)),
+        SectionBlock(text=MarkdownTextObject(text="*Success criteria*")),
+    ]
+    blocks += [
+        SectionBlock(text=MarkdownTextObject(text=_criterion_text(number, criterion)))
+        for number, criterion in enumerate(commitment.criteria, start=1)
+    ]
+    blocks += [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=facts)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=(
+                        f"Definitions SHA-256: `{commitment.criteria_hash}`. From now on the "
+                        "criteria, baselines, anonymity threshold and dates are locked; any "
+                        "change is posted here first, with its reason, as a deviation."
+                    )
+                )
+            ]
+        ),
+    ]
+    return [block.to_dict() for block in blocks]
+
+
+def build_commit_preview(commitment: Commitment, *, program_id: int) -> Reply:
+    intro = SectionBlock(
+        text=MarkdownTextObject(
+            text=(
+                f"*Preview* — this is what I'll post in <#{commitment.publish_channel_id}>. "
+                "Once posted, the criteria, baselines, threshold and dates are locked."
+            )
+        )
+    )
+    buttons = ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Post the pre-commitment",
+                action_id=COMMIT_CONFIRM,
+                value=str(program_id),
+                style="primary",
+            ),
+            ButtonElement(text="Not yet", action_id=COMMIT_CANCEL, value=str(program_id)),
+        ]
+    )
+    blocks = [intro.to_dict(), *build_commitment_blocks(commitment), buttons.to_dict()]
+    return Reply(
+        text="Preview of the pre-commitment: " + commitment_text(commitment), blocks=blocks
+    )
+
+
+def build_commit_missing(program_name: str, missing: Sequence[str]) -> Reply:
+    lines = "\n".join(f"• {item}" for item in missing)
+    text = (
+        f"*{program_name}* can't be committed yet. Still missing:\n{lines}\n"
+        f"`{COMMAND} status` shows the whole checklist with a button for the next step."
+    )
+    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+
+
+def build_committed(commitment: Commitment) -> Reply:
+    text = (
+        f"Posted the pre-commitment of *{commitment.program_name}* in "
+        f"<#{commitment.publish_channel_id}> and sent it to <@{commitment.signed_off_by}>. "
+        f"The results will be published there on {_day(commitment.midpoint)} and "
+        f"{_day(commitment.evaluation)}. Criteria, baselines, threshold and dates are now "
+        f"locked: to change one, post a deviation with `{COMMAND} deviation <what> <reason>`."
+    )
+    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+
+
+def build_not_in_channel(channel_id: str) -> Reply:
+    text = (
+        f"I couldn't post in <#{channel_id}>: I'm not a member of that channel. Nothing was "
+        f"changed. Open <#{channel_id}>, type `/invite @emcoach`, then run `{COMMAND} commit` "
+        "again."
+    )
+    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])

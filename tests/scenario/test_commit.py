@@ -1,0 +1,146 @@
+"""/emcoach commit: refused with the exact gaps, previewed, posted once, then locked."""
+
+from __future__ import annotations
+
+import json
+
+from bot.blocks.commit import COMMIT_CANCEL, COMMIT_CONFIRM, COMMITMENT_EVENT
+from bot.domain.program_rules import ProgramState
+from bot.standin import SlackError
+from storage.db import session_scope
+from storage.models import Program
+from tests.support.live import LiveApp
+from tests.support.programs import LeaderSpec, PodSpec, make_program
+
+OWNER = "U0OWNER"
+CFO = "U0CFO"
+CRITERIA = ("lead_time", "one_on_one_quality")
+
+
+def _ready(live: LiveApp, **overrides: object) -> int:
+    spec: dict[str, object] = {
+        "criteria": CRITERIA,
+        "signed_off": True,
+        "pods": (PodSpec(leaders=[LeaderSpec("U0LEAD1"), LeaderSpec("U0LEAD2")]),),
+        "baselines": True,
+    }
+    return make_program(live.services.engine, **(spec | overrides))  # type: ignore[arg-type]
+
+
+def _program(live: LiveApp, program_id: int) -> Program:
+    with session_scope(live.services.engine) as session:
+        program = session.get(Program, program_id)
+        assert program is not None
+        return program
+
+
+def _last_response(live: LiveApp) -> dict[str, object]:
+    live.slack.wait_for(lambda: bool(live.slack.responses()))
+    return live.slack.responses()[-1]
+
+
+def test_commit_lists_exactly_what_is_missing(live: LiveApp) -> None:
+    make_program(
+        live.services.engine,
+        criteria=CRITERIA,
+        signed_off=False,
+        pods=(PodSpec(leaders=[LeaderSpec("U0LEAD1", manager_id=None)]),),
+        baselines=False,
+    )
+    assert live.sender.command("commit", user_id=OWNER).status == 200
+    text = str(_last_response(live)["text"])
+    assert "can't be committed yet" in text
+    for gap in (
+        "budget-owner sign-off of the criteria",
+        "the manager of <@U0LEAD1>",
+        "Lead Time baseline for <@U0LEAD1>",
+        "baseline for pod “Alpha”",
+    ):
+        assert gap in text
+    assert not live.slack.messages("C0ENG")
+
+
+def test_commit_with_a_missing_baseline_is_refused(live: LiveApp) -> None:
+    make_program(live.services.engine, criteria=CRITERIA, signed_off=True, pods=(PodSpec(),))
+    live.sender.command("commit", user_id=OWNER)
+    text = str(_last_response(live)["text"])
+    assert "Lead Time baseline for <@U0LEAD1>" in text
+    assert "budget-owner sign-off" not in text
+
+
+def test_preview_then_post_locks_the_program(live: LiveApp) -> None:
+    program_id = _ready(live)
+    live.sender.command("commit", user_id=OWNER)
+    preview = _last_response(live)
+    assert "Preview" in str(preview["text"])
+    assert not live.slack.messages("C0ENG"), "a preview posts nothing"
+
+    live.sender.block_action(user_id=OWNER, action_id=COMMIT_CONFIRM, value=str(program_id))
+    live.slack.wait_for(lambda: bool(live.slack.messages("C0ENG")))
+    post = live.slack.messages("C0ENG")[0]
+    shown = json.dumps(post["blocks"], ensure_ascii=False)
+    for promise in ("whatever they show", "Lead Time for Changes", "Sat 1 May 2027"):
+        assert promise in shown
+    assert "Sun 1 August 2027" in shown  # month 6 after a 1 February kickoff
+    assert "fewer than 3 people" in shown
+    assert post["metadata"]["event_type"] == COMMITMENT_EVENT
+    live.slack.wait_for(lambda: "Posted the pre-commitment" in str(_last_response(live)["text"]))
+    assert live.slack.messages(CFO), "the budget owner gets the commitment too"
+
+    program = _program(live, program_id)
+    assert program.status is ProgramState.COMMITTED
+    assert program.commitment_ts == post["ts"]
+    assert program.commitment_channel_id == "C0ENG"
+
+
+def test_two_confirmations_post_once(live: LiveApp) -> None:
+    program_id = _ready(live)
+    for _ in range(3):
+        live.sender.block_action(user_id=OWNER, action_id=COMMIT_CONFIRM, value=str(program_id))
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    assert len(live.slack.messages("C0ENG")) == 1
+    assert any("already committed" in str(body["text"]) for body in live.slack.responses())
+
+
+def test_bot_not_in_channel_loses_nothing_and_can_retry(live: LiveApp) -> None:
+    program_id = _ready(live)
+    live.slack.inject("chat.postMessage", SlackError("not_in_channel"))
+    live.sender.block_action(user_id=OWNER, action_id=COMMIT_CONFIRM, value=str(program_id))
+    answer = str(_last_response(live)["text"])
+    assert "/invite @emcoach" in answer
+    assert "<#C0ENG>" in answer
+    program = _program(live, program_id)
+    assert program.committed_at is None
+    assert program.status is ProgramState.CRITERIA_SIGNED_OFF
+
+    live.sender.block_action(user_id=OWNER, action_id=COMMIT_CONFIRM, value=str(program_id))
+    live.slack.wait_for(lambda: bool(live.slack.messages("C0ENG")))
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    assert _program(live, program_id).status is ProgramState.COMMITTED
+
+
+def test_someone_else_cannot_confirm(live: LiveApp) -> None:
+    program_id = _ready(live)
+    live.sender.block_action(user_id="U0STRANGER", action_id=COMMIT_CONFIRM, value=str(program_id))
+    assert "Only the program's owners" in str(_last_response(live)["text"])
+    assert not live.slack.messages("C0ENG")
+    assert _program(live, program_id).committed_at is None
+
+
+def test_not_yet_posts_nothing(live: LiveApp) -> None:
+    program_id = _ready(live)
+    live.sender.block_action(user_id=OWNER, action_id=COMMIT_CANCEL, value=str(program_id))
+    assert "Not posted" in str(_last_response(live)["text"])
+    assert not live.slack.messages("C0ENG")
+
+
+def test_non_owner_cannot_run_commit(live: LiveApp) -> None:
+    _ready(live)
+    result = live.sender.command("commit", user_id="U0STRANGER")
+    assert "is for a program's owners" in result.json()["text"]
+
+
+def test_committing_twice_points_at_the_post(live: LiveApp) -> None:
+    _ready(live, committed=True)
+    live.sender.command("commit", user_id=OWNER)
+    assert "already committed" in str(_last_response(live)["text"])
