@@ -21,7 +21,16 @@ NOT_APP_CODE = {ROOT / "bot" / "standin"}
 
 WEB_API_CALL = re.compile(r"\.(?P<method>[a-z]+_[A-Za-z0-9_]+)\(")
 EVENT_LISTENER = re.compile(r"app\.event\(\s*\"(?P<event>[a-z_]+)\"")
-SLACK_METHOD_PREFIXES = ("auth_", "chat_", "conversations_", "users_", "views_", "files_", "team_")
+SLACK_METHOD_PREFIXES = (
+    "auth_",
+    "chat_",
+    "conversations_",
+    "users_",
+    "usergroups_",
+    "views_",
+    "files_",
+    "team_",
+)
 
 
 def _manifest() -> dict[str, Any]:
@@ -82,12 +91,30 @@ def test_manifest_declares_the_command_home_tab_and_interactivity() -> None:
     assert manifest["settings"]["socket_mode_enabled"] is True
 
 
-def test_manifest_usage_hint_names_only_real_subcommands() -> None:
-    from handlers import build_router
+def test_manifest_usage_hint_names_only_real_subcommands(tmp_path: Path) -> None:
+    from bot.app import build_app
+    from bot.clock import SystemClock
+    from bot.config import load_settings
+    from bot.services import Services, build_web_client
+    from bot.standin import SlackStandIn
+    from storage.db import make_engine
 
     hint = _manifest()["features"]["slash_commands"][0]["usage_hint"]
     named = {word.strip("[]") for word in hint.replace("|", " ").split()}
-    assert named <= set(build_router().names())
+    with SlackStandIn() as slack:
+        settings = load_settings(
+            _env_file=None,
+            SLACK_BOT_TOKEN="xoxb-manifest-test",
+            SLACK_SIGNING_SECRET="s",
+            SLACK_API_URL=slack.api_url,
+        )
+        engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+        services = Services(
+            settings=settings, engine=engine, clock=SystemClock(), client=build_web_client(settings)
+        )
+        _app, router = build_app(services)
+        engine.dispose()
+    assert named <= set(router.names())
 
 
 @pytest.mark.skipif(not SCHEMA.exists(), reason="Slack's manifest schema is not beside the repo")
