@@ -576,7 +576,7 @@ def test_parse_monthly_slot_refuses(text: str, fragment: str) -> None:
 
 @pytest.mark.parametrize(("ordinal", "weekday"), [(0, 1), (5, 1), (-2, 1), (1, 7), (1, -1)])
 def test_monthly_slot_rejects_impossible_values(ordinal: int, weekday: int) -> None:
-    with pytest.raises(ValueError, match="no such monthly slot"):
+    with pytest.raises(ValueError, match="must be"):
         MonthlySlot(ordinal, weekday, time(15, 0))
 
 

@@ -11,7 +11,6 @@ from bot.domain.args.errors import ArgumentError, escape_mrkdwn
 from bot.domain.args.numbers import MONEY_EXAMPLE, format_dollars, parse_int, parse_money
 from bot.domain.args.refs import channels, usergroups, users, words
 from bot.domain.args.slots import (
-    LAST,
     MONTHLY_SLOT_EXAMPLE,
     WEEKLY_SLOT_EXAMPLE,
     MonthlySlot,
@@ -33,6 +32,7 @@ from bot.domain.args.tokens import (
     unescape,
 )
 from bot.domain.args.weekdays import WEEKDAY_EXAMPLE, parse_weekday
+from bot.domain.localtime import LAST
 
 __all__ = [
     "DATE_EXAMPLE",

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, time
 
 from bot.domain.args.errors import ArgumentError, normalize, typed
 from bot.domain.args.times import parse_time
 from bot.domain.args.weekdays import parse_weekday
+from bot.domain.localtime import LAST, nth_weekday_of_month
 
 WEEKLY_SLOT_EXAMPLE = "tue 15:00"
 MONTHLY_SLOT_EXAMPLE = "first tuesday 15:00"
 
-LAST = -1
 _ORDINALS = {
     "1st": 1,
     "first": 1,
@@ -50,15 +49,11 @@ class MonthlySlot:
     time: time
 
     def __post_init__(self) -> None:
-        if self.ordinal not in (1, 2, 3, 4, LAST) or not 0 <= self.weekday <= 6:
-            raise ValueError(f"no such monthly slot: {self.ordinal=}, {self.weekday=}")
+        self.day_in(2000, 1)  # validates ordinal and weekday with the one rule that uses them
 
     def day_in(self, year: int, month: int) -> date:
         """The date this slot falls on in the given month."""
-        first = date(year, month, 1)
-        first_match = 1 + (self.weekday - first.weekday()) % 7
-        matches = range(first_match, calendar.monthrange(year, month)[1] + 1, 7)
-        return date(year, month, matches[self.ordinal - 1] if self.ordinal != LAST else matches[-1])
+        return nth_weekday_of_month(year, month, self.ordinal, self.weekday)
 
 
 def parse_weekday_time(text: str) -> WeeklySlot:
