@@ -13,7 +13,6 @@ from bot.blocks.reply import Reply
 from bot.domain.args import closest_subcommand, split_subcommand
 from bot.domain.roles import Audience, Role, allows
 from bot.services import Services
-from storage.db import session_scope
 from storage.programs import roles_of
 
 
@@ -55,11 +54,13 @@ class Subcommand:
 class Router:
     def __init__(self) -> None:
         self._subcommands: dict[str, Subcommand] = {}
+        self._help_cache: dict[frozenset[Role], Reply] = {}
 
     def add(self, subcommand: Subcommand) -> None:
         if subcommand.name in self._subcommands:
             raise ValueError(f"subcommand {subcommand.name!r} registered twice")
         self._subcommands[subcommand.name] = subcommand
+        self._help_cache.clear()
 
     def names(self) -> list[str]:
         return list(self._subcommands)
@@ -71,7 +72,11 @@ class Router:
         return [sub.help_entry() for sub in self.available_to(roles)]
 
     def help_reply(self, roles: frozenset[Role]) -> Reply:
-        return build_help(self.help_entries(roles))
+        # A pure function of the roles, asked on every bare /emcoach: build it once per set.
+        reply = self._help_cache.get(roles)
+        if reply is None:
+            reply = self._help_cache[roles] = build_help(self.help_entries(roles))
+        return reply
 
     def dispatch(self, *, ack: Ack, invocation: Invocation) -> None:
         word, rest = split_subcommand(invocation.args)
@@ -134,8 +139,8 @@ def _refusal(subcommand: Subcommand) -> Reply:
 
 
 def lookup_roles(services: Services, *, team_id: str, user_id: str) -> frozenset[Role]:
-    with session_scope(services.engine) as session:
-        return frozenset(roles_of(session, team_id=team_id, user_id=user_id))
+    with services.engine.connect() as connection:
+        return frozenset(roles_of(connection, team_id=team_id, user_id=user_id))
 
 
 def help_subcommand(router: Router) -> Subcommand:

@@ -5,20 +5,31 @@ from __future__ import annotations
 from collections.abc import Set
 from datetime import datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from bot.domain.roles import Role
 from storage.models import Program, ProgramMember
 
-
-def roles_of(session: Session, *, team_id: str, user_id: str) -> set[Role]:
-    """Every role ``user_id`` holds in any program of workspace ``team_id``."""
-    statement = (
-        select(ProgramMember.role)
-        .join(Program, col(Program.id) == col(ProgramMember.program_id))
-        .where(Program.team_id == team_id, ProgramMember.user_id == user_id)
+# Built once: every /emcoach call runs it, so it is a Core statement with bind parameters
+# (no ORM session, no per-call statement building) — see benchmarks/ack_latency.py.
+_ROLES_OF = (
+    sa_select(col(ProgramMember.role))
+    .join(Program, col(Program.id) == col(ProgramMember.program_id))
+    .where(
+        col(Program.team_id) == bindparam("team_id"),
+        col(ProgramMember.user_id) == bindparam("user_id"),
     )
-    return {Role(value) for value in session.exec(statement).all()}
+    .distinct()
+)
+
+
+def roles_of(connection: Connection, *, team_id: str, user_id: str) -> set[Role]:
+    """Every role ``user_id`` holds in any program of workspace ``team_id``."""
+    rows = connection.execute(_ROLES_OF, {"team_id": team_id, "user_id": user_id})
+    return {Role(value) for (value,) in rows}
 
 
 def programs_of(session: Session, *, team_id: str) -> list[Program]:

@@ -35,10 +35,11 @@ def _program(engine: Engine, *, team_id: str = "T1", name: str = "Pilot") -> int
 def test_roles_are_scoped_to_the_workspace(engine: Engine) -> None:
     _program(engine, team_id="T1")
     _program(engine, team_id="T2", name="Other")
+    with engine.connect() as connection:
+        assert roles_of(connection, team_id="T1", user_id="U1") == {Role.OWNER}
+        assert roles_of(connection, team_id="T3", user_id="U1") == set()
+        assert roles_of(connection, team_id="T1", user_id="U2") == set()
     with session_scope(engine) as session:
-        assert roles_of(session, team_id="T1", user_id="U1") == {Role.OWNER}
-        assert roles_of(session, team_id="T3", user_id="U1") == set()
-        assert roles_of(session, team_id="T1", user_id="U2") == set()
         assert [p.name for p in programs_of(session, team_id="T2")] == ["Other"]
 
 
