@@ -6,9 +6,10 @@ import enum
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Column, Enum, Numeric, Text, UniqueConstraint
+from sqlalchemy import Column, Enum, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.domain.cadence import AgendaState
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from storage.types import UTCDateTime
@@ -137,6 +138,8 @@ class Leader(SQLModel, table=True):
     one_on_one_weekday: int | None = None
     one_on_one_time: time | None = None
     added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The last day in the program; no prompt about the leader is due after it.
+    left_on: date | None = None
 
 
 class DirectReport(SQLModel, table=True):
@@ -176,3 +179,58 @@ class Deviation(SQLModel, table=True):
     channel_id: str = Field(max_length=32)
     ts: str = Field(max_length=32)
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class LeaderPause(SQLModel, table=True):
+    """A leader away (e.g. on vacation): sessions inside are "skipped", never "missed"."""
+
+    __tablename__ = "leader_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    leader_id: int = Field(foreign_key="leader.id", index=True, ondelete="CASCADE")
+    start: date
+    end: date
+    reason: str | None = Field(default=None, max_length=255)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Person(SQLModel, table=True):
+    """What Slack says about a person, cached: their time zone drives every local wall time."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    timezone: str | None = Field(default=None, max_length=64)
+    deleted: bool = False
+    refreshed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class AgendaRow(SQLModel, table=True):
+    """One prompt of a running program: the database owns the agenda, APScheduler the clock."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        UniqueConstraint("program_id", "key", name="uq_agenda_program_key"),
+        # The dispatch tick reads only due pending rows: its cost follows them, not programs.
+        Index("ix_agenda_state_due", "state", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    recipient: str = Field(max_length=32)
+    about: str = Field(max_length=80)
+    occasion: date
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    state: AgendaState = Field(
+        default=AgendaState.PENDING, sa_column=_enum_column(AgendaState, name="agenda_state")
+    )
+    attempts: int = 0
+    not_before: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_error: str | None = Field(default=None, max_length=255)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    channel_id: str | None = Field(default=None, max_length=32)
+    ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -94,6 +94,20 @@ class AgendaKind(StrEnum):
     CHECKPOINT_PREVIEW = "checkpoint_preview"
     CHECKPOINT_PUBLISH = "checkpoint_publish"
     SETUP_NUDGE = "setup_nudge"  # added by the engine, never by plan()
+    OWNER_ALERT = "owner_alert"  # added by the engine when a prompt cannot be delivered
+
+
+class AgendaState(StrEnum):
+    """A row's life: pending → sending → sent; or skipped (paused), missed (too late after
+    downtime), failed (Slack said no for good). ``sending`` left behind by a crash is
+    reconciled against the channel's history before any resend."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    MISSED = "missed"
+    FAILED = "failed"
 
 
 class SessionKind(StrEnum):
@@ -119,6 +133,7 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.CHECKPOINT_PREVIEW: timedelta(hours=12),
     AgendaKind.CHECKPOINT_PUBLISH: None,
     AgendaKind.SETUP_NUDGE: timedelta(days=1),
+    AgendaKind.OWNER_ALERT: timedelta(days=7),
 }
 
 
