@@ -1,0 +1,250 @@
+"""The agenda: every prompt of a running program is a row with its due instant and state.
+
+Two clock processes may run these functions at once: claiming is one conditional UPDATE, so a
+row is claimed by exactly one of them (Postgres also skips rows another claimer has locked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+from sqlmodel import select as orm_select
+
+from bot.domain.cadence import AgendaItem, AgendaState, SkippedSession
+from storage.db import session_scope
+from storage.models import AgendaRow
+
+_TABLE = AgendaRow.__table__  # type: ignore[attr-defined]
+_REPLANNABLE = (AgendaState.PENDING, AgendaState.SKIPPED)
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """A row the plan wants: a prompt to send (pending) or a paused session (skipped)."""
+
+    key: str
+    kind: str
+    recipient: str
+    about: str
+    occasion: date
+    due_at: datetime
+    state: AgendaState
+
+
+def wanted_rows(items: Iterable[AgendaItem], skipped: Iterable[SkippedSession]) -> list[Wanted]:
+    rows = [
+        Wanted(
+            key=item.key,
+            kind=item.kind.value,
+            recipient=item.recipient,
+            about=item.about,
+            occasion=item.occasion,
+            due_at=item.due,
+            state=AgendaState.PENDING,
+        )
+        for item in items
+    ]
+    rows += [
+        Wanted(
+            key=session.key,
+            kind=session.kind.value,
+            recipient=session.leader_id,
+            about=session.leader_id,
+            occasion=session.occasion,
+            due_at=session.start,
+            state=AgendaState.SKIPPED,
+        )
+        for session in skipped
+    ]
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChange:
+    added: int
+    moved: int
+    removed: int
+
+
+def apply_plan(
+    session: Session, *, program_id: int, wanted: Sequence[Wanted], now: datetime
+) -> PlanChange:
+    """Make the program's future rows match ``wanted``; the past is never rewritten.
+
+    New keys are inserted, future pending rows follow a moved slot, and future pending or
+    skipped rows the plan no longer wants (a leader left, a pause ended) are removed.
+    """
+    existing = {
+        row.key: row
+        for row in session.exec(orm_select(AgendaRow).where(AgendaRow.program_id == program_id))
+    }
+    by_key = {row.key: row for row in wanted}
+    new = [
+        {
+            "program_id": program_id,
+            "key": row.key,
+            "kind": row.kind,
+            "recipient": row.recipient,
+            "about": row.about,
+            "occasion": row.occasion,
+            "due_at": row.due_at,
+            "state": row.state.value,
+            "attempts": 0,
+        }
+        for key, row in by_key.items()
+        if key not in existing
+    ]
+    connection = session.connection()
+    if new:
+        connection.execute(insert(_TABLE), new)
+    moved = 0
+    for key, row in existing.items():
+        target = by_key.get(key)
+        if row.state not in _REPLANNABLE or row.due_at <= now:
+            continue
+        if target is not None and (target.due_at != row.due_at or target.state != row.state):
+            row.due_at, row.state = target.due_at, target.state
+            session.add(row)
+            moved += 1
+    stale = [
+        row.id
+        for key, row in existing.items()
+        if key not in by_key and row.state in _REPLANNABLE and row.due_at > now
+    ]
+    if stale:
+        connection.execute(delete(_TABLE).where(_TABLE.c.id.in_(stale)))
+    session.flush()
+    return PlanChange(added=len(new), moved=moved, removed=len(stale))
+
+
+def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list[AgendaRow]:
+    """Atomically move up to ``limit`` due pending rows to ``sending`` for ``worker``."""
+    due = (
+        select(_TABLE.c.id)
+        .where(
+            _TABLE.c.state == AgendaState.PENDING.value,
+            _TABLE.c.due_at <= now,
+            or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
+        )
+        .order_by(_TABLE.c.due_at, _TABLE.c.id)
+        .limit(limit)
+    )
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        # A CTE, not "id IN (subquery)": Postgres may re-run an IN subquery with LIMIT and
+        # FOR UPDATE per row and claim more than ``limit`` rows.
+        batch = due.cte("due_batch")
+        claimed = connection.execute(
+            update(_TABLE)
+            .where(_TABLE.c.id == batch.c.id, _TABLE.c.state == AgendaState.PENDING.value)
+            .values(
+                state=AgendaState.SENDING.value,
+                claimed_by=worker,
+                claimed_at=now,
+                attempts=_TABLE.c.attempts + 1,
+            )
+            .returning(_TABLE.c.id)
+        )
+        ids = [row_id for (row_id,) in claimed]
+    if not ids:
+        return []
+    with session_scope(engine) as session:
+        statement = (
+            orm_select(AgendaRow).where(col(AgendaRow.id).in_(ids)).order_by(col(AgendaRow.due_at))
+        )
+        return list(session.exec(statement))
+
+
+def _finish(engine: Engine, row_id: int, worker: str, **values: Any) -> bool:
+    """Update a row this worker is sending; False if someone else owns it now."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(_TABLE)
+            .where(
+                _TABLE.c.id == row_id,
+                _TABLE.c.state == AgendaState.SENDING.value,
+                _TABLE.c.claimed_by == worker,
+            )
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+
+def mark_sent(
+    engine: Engine, *, row_id: int, worker: str, channel_id: str, ts: str, now: datetime
+) -> bool:
+    return _finish(
+        engine,
+        row_id,
+        worker,
+        state=AgendaState.SENT.value,
+        channel_id=channel_id,
+        ts=ts,
+        sent_at=now,
+        last_error=None,
+    )
+
+
+def mark_final(
+    engine: Engine, *, row_id: int, worker: str, state: AgendaState, error: str | None
+) -> bool:
+    """``missed`` (too late) or ``failed`` (Slack refused for good)."""
+    return _finish(engine, row_id, worker, state=state.value, last_error=error)
+
+
+def retry_later(
+    engine: Engine, *, row_id: int, worker: str, error: str, not_before: datetime
+) -> bool:
+    return _finish(
+        engine,
+        row_id,
+        worker,
+        state=AgendaState.PENDING.value,
+        last_error=error,
+        not_before=not_before,
+        claimed_by=None,
+    )
+
+
+def stale_sending(engine: Engine, *, claimed_before: datetime, limit: int) -> list[AgendaRow]:
+    """Rows left in ``sending`` by a worker that died before recording the outcome."""
+    statement = (
+        orm_select(AgendaRow)
+        .where(AgendaRow.state == AgendaState.SENDING, col(AgendaRow.claimed_at) < claimed_before)
+        .order_by(col(AgendaRow.claimed_at))
+        .limit(limit)
+    )
+    with session_scope(engine) as session:
+        return list(session.exec(statement))
+
+
+def reclaim(engine: Engine, *, row_id: int, previous_worker: str | None, worker: str) -> bool:
+    """Take over a stale ``sending`` row (for reconciliation) from the worker that left it."""
+    owner = (
+        _TABLE.c.claimed_by == previous_worker
+        if previous_worker is not None
+        else _TABLE.c.claimed_by.is_(None)
+    )
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(_TABLE)
+            .where(_TABLE.c.id == row_id, _TABLE.c.state == AgendaState.SENDING.value, owner)
+            .values(claimed_by=worker)
+        )
+        return result.rowcount == 1
+
+
+def rows_of(
+    session: Session, *, program_id: int, states: Iterable[AgendaState] | None = None
+) -> list[AgendaRow]:
+    statement = orm_select(AgendaRow).where(AgendaRow.program_id == program_id)
+    if states is not None:
+        statement = statement.where(col(AgendaRow.state).in_(list(states)))
+    return list(session.exec(statement.order_by(col(AgendaRow.due_at), col(AgendaRow.id))))
