@@ -89,7 +89,15 @@ def setup_state(session: Session, program: Program) -> SetupState:
                     and leader.one_on_one_time is not None,
                 )
             )
-        pods.append(PodSetup(name=pod.name, coach_id=pod.coach_id, leaders=tuple(leaders)))
+        pods.append(
+            PodSetup(
+                name=pod.name,
+                coach_id=pod.coach_id,
+                leaders=tuple(leaders),
+                has_session_slot=None
+                not in (pod.session_ordinal, pod.session_weekday, pod.session_time),
+            )
+        )
     baselines = session.exec(select(Baseline).where(Baseline.program_id == program.id)).all()
     leader_baselines = {
         (leader_users[row.leader_id], row.metric_id)

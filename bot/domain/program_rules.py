@@ -232,6 +232,7 @@ class PodSetup:
     name: str
     coach_id: str | None
     leaders: tuple[LeaderSetup, ...]
+    has_session_slot: bool = True  # the monthly 90-minute pod session's day and time
 
 
 def commit_readiness(
@@ -277,6 +278,8 @@ def _pod_gaps(pod: PodSetup) -> list[str]:
     gaps: list[str] = []
     if pod.coach_id is None:
         gaps.append(f"a coach for pod “{pod.name}”")
+    if not pod.has_session_slot:
+        gaps.append(f"a monthly session slot for pod “{pod.name}”")
     if not pod.leaders:
         gaps.append(f"at least one leader in pod “{pod.name}”")
     if len(pod.leaders) > POD_MAX_LEADERS:

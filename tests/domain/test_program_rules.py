@@ -238,3 +238,13 @@ def test_commit_readiness_wants_two_or_three_criteria(count: int) -> None:
         publish_channel_id="CENG",
     )
     assert missing == [f"2–3 success criteria (you have {count})", "at least one pod"]
+
+
+def test_a_pod_without_a_session_slot_is_a_gap() -> None:
+    from bot.domain.program_rules import LeaderSetup, PodSetup, cohort_gaps
+
+    leader = LeaderSetup(
+        user_id="U1", manager_id="U2", direct_report_count=3, has_one_on_one_slot=True
+    )
+    pod = PodSetup(name="Alpha", coach_id="U9", leaders=(leader,), has_session_slot=False)
+    assert cohort_gaps([pod]) == ["a monthly session slot for pod “Alpha”"]
