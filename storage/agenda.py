@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
@@ -213,11 +213,36 @@ def retry_later(
     )
 
 
-def stale_sending(engine: Engine, *, claimed_before: datetime, limit: int) -> list[AgendaRow]:
-    """Rows left in ``sending`` by a worker that died before recording the outcome."""
+def release_for_check(
+    engine: Engine, *, row_id: int, worker: str, error: str, not_before: datetime
+) -> bool:
+    """The send may or may not have reached Slack (timeout, 5xx): keep the row ``sending``,
+    unowned, so reconciliation checks the channel's history before anything is resent."""
+    return _finish(engine, row_id, worker, claimed_by=None, last_error=error, not_before=not_before)
+
+
+def requeue(engine: Engine, *, row_id: int, worker: str) -> bool:
+    """Reconciliation found no trace of the message: send it again."""
+    return _finish(
+        engine, row_id, worker, state=AgendaState.PENDING.value, claimed_by=None, not_before=None
+    )
+
+
+def stale_sending(
+    engine: Engine, *, now: datetime, claimed_before: datetime, limit: int
+) -> list[AgendaRow]:
+    """``sending`` rows whose outcome is unknown: released after an ambiguous error and due
+    for a check, or left behind by a worker that died before recording the outcome."""
+    released = and_(
+        col(AgendaRow.claimed_by).is_(None),
+        or_(col(AgendaRow.not_before).is_(None), col(AgendaRow.not_before) <= now),
+    )
     statement = (
         orm_select(AgendaRow)
-        .where(AgendaRow.state == AgendaState.SENDING, col(AgendaRow.claimed_at) < claimed_before)
+        .where(
+            AgendaRow.state == AgendaState.SENDING,
+            or_(released, col(AgendaRow.claimed_at) < claimed_before),
+        )
         .order_by(col(AgendaRow.claimed_at))
         .limit(limit)
     )
@@ -248,3 +273,26 @@ def rows_of(
     if states is not None:
         statement = statement.where(col(AgendaRow.state).in_(list(states)))
     return list(session.exec(statement.order_by(col(AgendaRow.due_at), col(AgendaRow.id))))
+
+
+def add_once(session: Session, *, program_id: int, row: Wanted) -> bool:
+    """Insert ``row`` unless its key exists (e.g. an owner alert already raised)."""
+    exists = session.exec(
+        orm_select(AgendaRow.id).where(AgendaRow.program_id == program_id, AgendaRow.key == row.key)
+    ).first()
+    if exists is not None:
+        return False
+    session.add(
+        AgendaRow(
+            program_id=program_id,
+            key=row.key,
+            kind=row.kind,
+            recipient=row.recipient,
+            about=row.about,
+            occasion=row.occasion,
+            due_at=row.due_at,
+            state=row.state,
+        )
+    )
+    session.flush()
+    return True

@@ -111,8 +111,8 @@ def test_stale_sending_rows_can_be_taken_over_once(engine: Engine) -> None:
     _apply(engine, program_id, [_wanted("a", NOW)])
     (row,) = claim_due(engine, now=NOW, worker="dead", limit=1)
     assert row.id is not None
-    assert stale_sending(engine, claimed_before=NOW, limit=10) == []
-    (stale,) = stale_sending(engine, claimed_before=NOW + timedelta(minutes=5), limit=10)
+    assert stale_sending(engine, now=NOW, claimed_before=NOW, limit=10) == []
+    (stale,) = stale_sending(engine, now=NOW, claimed_before=NOW + timedelta(minutes=5), limit=10)
     assert stale.id == row.id
     assert reclaim(engine, row_id=row.id, previous_worker="dead", worker="w2")
     assert not reclaim(engine, row_id=row.id, previous_worker="dead", worker="w3")

@@ -1,0 +1,314 @@
+"""Send what is due, exactly once: claim, send with metadata, record — and reconcile any row
+whose outcome is unknown against the channel's history before it is ever sent again."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.blocks.reply import Reply
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.cadence import AgendaKind, AgendaState, is_late
+from bot.domain.localtime import local_date
+from bot.domain.roles import Role
+from bot.services import WEB_API_TIMEOUT_SECONDS
+from storage.agenda import (
+    Wanted,
+    add_once,
+    claim_due,
+    mark_final,
+    mark_sent,
+    reclaim,
+    release_for_check,
+    requeue,
+    retry_later,
+    stale_sending,
+)
+from storage.db import session_scope
+from storage.models import AgendaRow, Program
+from storage.programs import members
+
+logger = logging.getLogger("emcoach.dispatch")
+
+PROMPT_EVENT = "emcoach_prompt"
+BATCH_SIZE = 200
+# A worker that claimed a row longer ago than this has died: a send, with its own timeout, is
+# long over by then.
+STALE_AFTER = timedelta(minutes=2)
+MAX_ATTEMPTS = 6
+FIRST_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(minutes=30)
+# Slack will refuse these again however often we ask: the row fails and the owners are told.
+PERMANENT_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "channel_not_found",
+        "cannot_dm_bot",
+        "is_archived",
+        "not_in_channel",
+        "user_disabled",
+        "user_not_found",
+        "user_not_visible",
+        "restricted_action",
+    }
+)
+# Slack answered but did not post: safe to send again later.
+TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "service_unavailable"})
+
+Renderer = Callable[[Session, AgendaRow, Program, datetime], Reply]
+
+
+def build_dispatch_client(settings: Settings) -> WebClient:
+    """A client that retries only 429s by itself: Slack guarantees a 429 posted nothing.
+
+    A 5xx, a timeout or a dropped connection may have posted the message, so those are not
+    retried blindly here; the row is reconciled against the channel's history instead.
+    """
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.SLACK_API_URL,
+        timeout=WEB_API_TIMEOUT_SECONDS,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … capped at 30 min."""
+    delay: timedelta = FIRST_BACKOFF * (2 ** max(attempts - 1, 0))
+    return min(delay, MAX_BACKOFF)
+
+
+@dataclass
+class TickReport:
+    sent: int = 0
+    missed: int = 0
+    failed: int = 0
+    retried: int = 0
+    unsure: int = 0
+    reconciled: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def count_error(self, code: str) -> None:
+        self.errors[code] = self.errors.get(code, 0) + 1
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        client: WebClient,
+        clock: Clock,
+        render: Renderer,
+        worker: str | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self._engine = engine
+        self._client = client
+        self._clock = clock
+        self._render = render
+        self._worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self._batch_size = batch_size
+
+    @property
+    def worker(self) -> str:
+        return self._worker
+
+    def tick(self, *, max_batches: int | None = None) -> TickReport:
+        """Reconcile unknown outcomes, then send due rows batch by batch until none is due."""
+        report = TickReport()
+        self._reconcile(report)
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            rows = claim_due(
+                self._engine, now=self._clock.now(), worker=self._worker, limit=self._batch_size
+            )
+            if not rows:
+                break
+            batches += 1
+            for row in rows:
+                self._deliver(row, report)
+        return report
+
+    # --- sending ----------------------------------------------------------------------------
+
+    def _deliver(self, row: AgendaRow, report: TickReport) -> None:
+        assert row.id is not None
+        now = self._clock.now()
+        kind = AgendaKind(row.kind)
+        if is_late(kind, row.due_at, now):
+            mark_final(
+                self._engine,
+                row_id=row.id,
+                worker=self._worker,
+                state=AgendaState.MISSED,
+                error="too late to send: emcoach was offline when it was due",
+            )
+            report.missed += 1
+            return
+        with session_scope(self._engine) as session:
+            program = session.get(Program, row.program_id)
+            if program is None:  # deleted meanwhile; its rows go with it (ON DELETE CASCADE)
+                return
+            reply = self._render(session, row, program, now)
+        try:
+            posted = self._client.chat_postMessage(
+                channel=row.recipient,
+                text=reply.text,
+                blocks=reply.blocks,
+                metadata={
+                    "event_type": PROMPT_EVENT,
+                    "event_payload": {"agenda_id": row.id, "program_id": row.program_id},
+                },
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as error:
+            self._refused(row, error, report)
+            return
+        except (SlackClientError, OSError) as error:
+            # Timeout or dropped connection: the message may be in Slack already.
+            self._unsure(row, type(error).__name__, report)
+            return
+        mark_sent(
+            self._engine,
+            row_id=row.id,
+            worker=self._worker,
+            channel_id=str(posted["channel"]),
+            ts=str(posted["ts"]),
+            now=self._clock.now(),
+        )
+        report.sent += 1
+
+    def _refused(self, row: AgendaRow, error: SlackApiError, report: TickReport) -> None:
+        assert row.id is not None
+        code = str(error.response.get("error") or f"http_{error.response.status_code}")
+        report.count_error(code)
+        status = error.response.status_code
+        if code in PERMANENT_ERRORS:
+            self._fail(row, code, report)
+            self._alert_owners(row, code)
+            return
+        if status >= 500:
+            self._unsure(row, code, report)
+            return
+        if code in TRANSIENT_ERRORS and row.attempts < MAX_ATTEMPTS:
+            retry_later(
+                self._engine,
+                row_id=row.id,
+                worker=self._worker,
+                error=code,
+                not_before=self._clock.now() + backoff(row.attempts),
+            )
+            report.retried += 1
+            return
+        # Anything else is a bug on our side (e.g. invalid_blocks): fail loudly, once.
+        logger.error("agenda row %s (%s) refused by Slack: %s", row.id, row.kind, code)
+        self._fail(row, code, report)
+
+    def _fail(self, row: AgendaRow, error: str, report: TickReport) -> None:
+        assert row.id is not None
+        mark_final(
+            self._engine, row_id=row.id, worker=self._worker, state=AgendaState.FAILED, error=error
+        )
+        report.failed += 1
+
+    def _unsure(self, row: AgendaRow, reason: str, report: TickReport) -> None:
+        assert row.id is not None
+        release_for_check(
+            self._engine,
+            row_id=row.id,
+            worker=self._worker,
+            error=reason,
+            not_before=self._clock.now() + backoff(row.attempts),
+        )
+        report.unsure += 1
+
+    def _alert_owners(self, row: AgendaRow, code: str) -> None:
+        """Tell the owners once per person and reason; the rest of the program goes on."""
+        if row.kind == AgendaKind.OWNER_ALERT:
+            return
+        now = self._clock.now()
+        with session_scope(self._engine) as session:
+            program = session.get(Program, row.program_id)
+            if program is None:
+                return
+            for owner in members(session, program_id=row.program_id, role=Role.OWNER):
+                add_once(
+                    session,
+                    program_id=row.program_id,
+                    row=Wanted(
+                        key=f"owner_alert:{code}:{row.recipient}:{owner}",
+                        kind=AgendaKind.OWNER_ALERT.value,
+                        recipient=owner,
+                        about=f"{row.recipient}|{code}|{row.kind}",
+                        occasion=local_date(now, program.timezone),
+                        due_at=now,
+                        state=AgendaState.PENDING,
+                    ),
+                )
+
+    # --- reconciliation -----------------------------------------------------------------------
+
+    def _reconcile(self, report: TickReport) -> None:
+        now = self._clock.now()
+        for row in stale_sending(
+            self._engine, now=now, claimed_before=now - STALE_AFTER, limit=self._batch_size
+        ):
+            assert row.id is not None
+            if not reclaim(
+                self._engine, row_id=row.id, previous_worker=row.claimed_by, worker=self._worker
+            ):
+                continue  # another clock took it
+            found = self._find_posted(row)
+            if found is not None:
+                channel_id, ts = found
+                mark_sent(
+                    self._engine,
+                    row_id=row.id,
+                    worker=self._worker,
+                    channel_id=channel_id,
+                    ts=ts,
+                    now=now,
+                )
+                report.reconciled += 1
+            elif row.attempts >= MAX_ATTEMPTS:
+                self._fail(row, row.last_error or "no answer from Slack", report)
+            else:
+                requeue(self._engine, row_id=row.id, worker=self._worker)
+
+    def _find_posted(self, row: AgendaRow) -> tuple[str, str] | None:
+        """The channel and ts of this row's message, if Slack has it (by its metadata)."""
+        try:
+            channel = row.recipient
+            if channel.startswith(("U", "W")):
+                channel = self._client.conversations_open(users=row.recipient)["channel"]["id"]
+            since = (row.claimed_at or row.due_at) - STALE_AFTER
+            history = self._client.conversations_history(
+                channel=channel,
+                oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+            )
+        except (SlackApiError, SlackClientError, OSError):
+            logger.warning("could not check whether agenda row %s was posted", row.id)
+            return None
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        for message in messages:
+            metadata: dict[str, Any] = message.get("metadata") or {}
+            payload: dict[str, Any] = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == PROMPT_EVENT and payload.get("agenda_id") == row.id:
+                return str(channel), str(message["ts"])
+        return None

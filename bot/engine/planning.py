@@ -1,0 +1,121 @@
+"""From a committed program's rows to its agenda: build the pure plan input, plan, apply."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from sqlmodel import Session, col, select
+
+from bot.domain.cadence import (
+    MonthlySlot,
+    Pause,
+    PlanLeader,
+    PlanPod,
+    PlanProgram,
+    plan,
+    skipped_in_pauses,
+)
+from bot.domain.localtime import local_date
+from bot.domain.program_rules import ProgramState, has_reached
+from bot.domain.roles import Role
+from bot.engine.people import zones_for
+from storage.agenda import PlanChange, apply_plan, wanted_rows
+from storage.models import LeaderPause, Program
+from storage.programs import members
+from storage.setup_state import leaders_of, pods_of, reports_of
+
+logger = logging.getLogger("emcoach.planning")
+
+
+def plan_input(
+    session: Session, program: Program, client: WebClient, *, now: datetime
+) -> PlanProgram:
+    """The pure planner's view of ``program``, with everyone's Slack time zone."""
+    if program.id is None or program.kickoff_date is None or program.publish_channel_id is None:
+        raise ValueError(f"program {program.id} has no kickoff or channel: it cannot be planned")
+    owners = tuple(members(session, program_id=program.id, role=Role.OWNER))
+    pods: list[PlanPod] = []
+    people: set[str] = set(owners)
+    for pod in pods_of(session, program_id=program.id):
+        assert pod.id is not None
+        ordinal, weekday, at = pod.session_ordinal, pod.session_weekday, pod.session_time
+        if pod.coach_id is None or ordinal is None or weekday is None or at is None:
+            continue  # commit requires these; a later edit cannot unset them
+        people.add(pod.coach_id)
+        leaders = []
+        for leader in leaders_of(session, pod_id=pod.id):
+            if leader.one_on_one_weekday is None or leader.one_on_one_time is None:
+                continue
+            assert leader.id is not None
+            reports = tuple(reports_of(session, leader_id=leader.id))
+            people.update((leader.user_id, *reports))
+            if leader.manager_id:
+                people.add(leader.manager_id)
+            pauses = session.exec(select(LeaderPause).where(LeaderPause.leader_id == leader.id))
+            leaders.append(
+                PlanLeader(
+                    user_id=leader.user_id,
+                    timezone=None,  # from person_zones below
+                    one_on_one_weekday=leader.one_on_one_weekday,
+                    one_on_one_time=leader.one_on_one_time,
+                    manager_id=leader.manager_id,
+                    report_ids=reports,
+                    pauses=tuple(Pause(start=p.start, end=p.end) for p in pauses),
+                    left_on=leader.left_on,
+                )
+            )
+        pods.append(
+            PlanPod(
+                pod_id=str(pod.id),
+                coach_id=pod.coach_id,
+                coach_timezone=None,
+                leaders=tuple(leaders),
+                session=MonthlySlot(ordinal=ordinal, weekday=weekday, at=at),
+                session_timezone=program.timezone,
+            )
+        )
+    zones = zones_for(session, client, team_id=program.team_id, user_ids=people, now=now)
+    setup_date = local_date(program.created_at, program.timezone)
+    return PlanProgram(
+        program_id=str(program.id),
+        kickoff=program.kickoff_date,
+        months=program.months,
+        timezone=program.timezone,
+        owner_ids=owners,
+        # The plan needs setup to start before kickoff; a program set up on its kickoff day
+        # has its setup counted from the day before.
+        setup_date=min(setup_date, program.kickoff_date - timedelta(days=1)),
+        publish_channel=program.publish_channel_id,
+        pods=tuple(pods),
+        person_zones=tuple(sorted(zones.items())),
+    )
+
+
+def replan(session: Session, program: Program, client: WebClient, *, now: datetime) -> PlanChange:
+    """Bring a committed program's future agenda in line with its rows; a no-op before commit.
+
+    Called after commit and after every change to the cohort, slots or pauses. Rows already
+    due are never touched, so a moved slot re-plans only what is still to come.
+    """
+    if not has_reached(program.status, ProgramState.COMMITTED) or program.id is None:
+        return PlanChange(added=0, moved=0, removed=0)
+    if program.status is ProgramState.CLOSED:
+        return PlanChange(added=0, moved=0, removed=0)
+    plan_program = plan_input(session, program, client, now=now)
+    wanted = wanted_rows(plan(plan_program), skipped_in_pauses(plan_program))
+    change = apply_plan(session, program_id=program.id, wanted=wanted, now=now)
+    logger.info(
+        "planned program %s: %d added, %d moved, %d removed",
+        program.id,
+        change.added,
+        change.moved,
+        change.removed,
+    )
+    return change
+
+
+def committed_programs(session: Session) -> list[Program]:
+    running = [ProgramState.COMMITTED, ProgramState.MIDPOINT_DONE, ProgramState.EVALUATED]
+    return list(session.exec(select(Program).where(col(Program.status).in_(running))))
