@@ -17,7 +17,9 @@ from handlers import (
     events,
     idempotency,
     owner,
+    pause,
     pod,
+    schedule,
     setup,
     status,
 )
@@ -25,7 +27,21 @@ from handlers.errors import on_error
 from handlers.router import Router, help_subcommand
 
 # The order here is the order of `/emcoach help`: the setup sprint as a person meets it.
-FLOWS = (check, cost, setup, owner, criteria, coach, pod, baseline, commit, status, deviation)
+FLOWS = (
+    check,
+    cost,
+    setup,
+    owner,
+    criteria,
+    coach,
+    pod,
+    baseline,
+    commit,
+    status,
+    deviation,
+    schedule,
+    pause,
+)
 
 
 def build_router() -> Router:
