@@ -250,8 +250,11 @@ def stale_sending(
         return list(session.exec(statement))
 
 
-def reclaim(engine: Engine, *, row_id: int, previous_worker: str | None, worker: str) -> bool:
-    """Take over a stale ``sending`` row (for reconciliation) from the worker that left it."""
+def reclaim(
+    engine: Engine, *, row_id: int, previous_worker: str | None, worker: str, now: datetime
+) -> bool:
+    """Take over a stale ``sending`` row (for reconciliation) from the worker that left it;
+    each check counts as an attempt, so a row nobody can confirm fails in the end."""
     owner = (
         _TABLE.c.claimed_by == previous_worker
         if previous_worker is not None
@@ -261,7 +264,7 @@ def reclaim(engine: Engine, *, row_id: int, previous_worker: str | None, worker:
         result = connection.execute(
             update(_TABLE)
             .where(_TABLE.c.id == row_id, _TABLE.c.state == AgendaState.SENDING.value, owner)
-            .values(claimed_by=worker)
+            .values(claimed_by=worker, claimed_at=now, attempts=_TABLE.c.attempts + 1)
         )
         return result.rowcount == 1
 

@@ -44,10 +44,10 @@ logger = logging.getLogger("emcoach.dispatch")
 
 PROMPT_EVENT = "emcoach_prompt"
 BATCH_SIZE = 200
-# A worker that claimed a row longer ago than this has died: a send, with its own timeout, is
-# long over by then.
-STALE_AFTER = timedelta(minutes=2)
-MAX_ATTEMPTS = 6
+# A worker that claimed a row longer ago than this has died: a send, even with its timeout and
+# three honoured 429 waits, is long over by then.
+STALE_AFTER = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=30)
 # Slack will refuse these again however often we ask: the row fails and the owners are told.
@@ -68,6 +68,10 @@ PERMANENT_ERRORS = frozenset(
 TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "service_unavailable"})
 
 Renderer = Callable[[Session, AgendaRow, Program, datetime], Reply]
+
+
+class _CheckFailed(Exception):
+    """Slack's history could not be read: whether a message went out is still unknown."""
 
 
 def build_dispatch_client(settings: Settings) -> WebClient:
@@ -269,10 +273,23 @@ class Dispatcher:
         ):
             assert row.id is not None
             if not reclaim(
-                self._engine, row_id=row.id, previous_worker=row.claimed_by, worker=self._worker
+                self._engine,
+                row_id=row.id,
+                previous_worker=row.claimed_by,
+                worker=self._worker,
+                now=now,
             ):
                 continue  # another clock took it
-            found = self._find_posted(row)
+            row.attempts += 1
+            try:
+                found = self._find_posted(row)
+            except _CheckFailed:
+                # Slack could not tell us; ask again later rather than risk a second copy.
+                if row.attempts >= MAX_ATTEMPTS:
+                    self._fail(row, "delivery could not be confirmed", report)
+                else:
+                    self._unsure(row, "history check failed", report)
+                continue
             if found is not None:
                 channel_id, ts = found
                 mark_sent(
@@ -290,7 +307,8 @@ class Dispatcher:
                 requeue(self._engine, row_id=row.id, worker=self._worker)
 
     def _find_posted(self, row: AgendaRow) -> tuple[str, str] | None:
-        """The channel and ts of this row's message, if Slack has it (by its metadata)."""
+        """The channel and ts of this row's message if Slack has it (found by its metadata),
+        None if it certainly does not; raises _CheckFailed when Slack cannot say."""
         try:
             channel = row.recipient
             if channel.startswith(("U", "W")):
@@ -302,9 +320,9 @@ class Dispatcher:
                 include_all_metadata=True,
                 limit=200,
             )
-        except (SlackApiError, SlackClientError, OSError):
-            logger.warning("could not check whether agenda row %s was posted", row.id)
-            return None
+        except (SlackApiError, SlackClientError, OSError) as error:
+            logger.warning("could not check whether agenda row %s was posted: %s", row.id, error)
+            raise _CheckFailed from error
         messages: list[dict[str, Any]] = history.get("messages", [])
         for message in messages:
             metadata: dict[str, Any] = message.get("metadata") or {}

@@ -114,8 +114,8 @@ def test_stale_sending_rows_can_be_taken_over_once(engine: Engine) -> None:
     assert stale_sending(engine, now=NOW, claimed_before=NOW, limit=10) == []
     (stale,) = stale_sending(engine, now=NOW, claimed_before=NOW + timedelta(minutes=5), limit=10)
     assert stale.id == row.id
-    assert reclaim(engine, row_id=row.id, previous_worker="dead", worker="w2")
-    assert not reclaim(engine, row_id=row.id, previous_worker="dead", worker="w3")
+    assert reclaim(engine, row_id=row.id, previous_worker="dead", worker="w2", now=NOW)
+    assert not reclaim(engine, row_id=row.id, previous_worker="dead", worker="w3", now=NOW)
 
 
 def test_concurrent_claimers_never_share_a_row(engine: Engine) -> None:
