@@ -1,0 +1,243 @@
+"""The dispatcher against the Slack stand-in, on SQLite and Postgres: every prompt once."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import Counter
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.blocks.reply import Reply
+from bot.clock import FixedClock
+from bot.domain.cadence import AgendaKind, AgendaState
+from bot.engine.dispatch import PROMPT_EVENT, STALE_AFTER, Dispatcher
+from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
+from storage.agenda import Wanted, apply_plan, claim_due, rows_of
+from storage.db import session_scope
+from storage.models import AgendaRow, Program
+from tests.support.programs import make_program
+
+
+_NAMES = itertools.count(1)
+
+
+def plain_render(_session: Session, row: AgendaRow, program: Program, _now: object) -> Reply:
+    """Dispatch is what these tests are about; the real renderer has its own tests."""
+    return Reply(text=f"{program.name}: {row.kind} for {row.recipient}")
+
+
+def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
+    return WebClient(
+        token="xoxb-engine-test",
+        base_url=slack.api_url,
+        timeout=timeout,  # type: ignore[arg-type]
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
+def _dispatcher(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock, *, timeout: float = 5, worker: str = "w"
+) -> Dispatcher:
+    return Dispatcher(
+        engine=engine,
+        client=_client(slack, timeout=timeout),
+        clock=clock,
+        render=plain_render,
+        worker=worker,
+    )
+
+
+def _schedule(
+    engine: Engine,
+    clock: FixedClock,
+    count: int,
+    *,
+    kind: AgendaKind = AgendaKind.ONE_ON_ONE_POST,
+    recipients: tuple[str, ...] = ("U0LEAD1", "U0LEAD2", "U0COACH"),
+    due_offset: timedelta = timedelta(0),
+) -> int:
+    program_id = make_program(engine, name=f"Pilot {next(_NAMES)}", committed=True)
+    now = clock.now()
+    wanted = [
+        Wanted(
+            key=f"{kind.value}:{n}",
+            kind=kind.value,
+            recipient=recipients[n % len(recipients)],
+            about="U0LEAD1",
+            occasion=now.date(),
+            due_at=now + due_offset - timedelta(seconds=n),
+            state=AgendaState.PENDING,
+        )
+        for n in range(count)
+    ]
+    with session_scope(engine) as session:
+        apply_plan(session, program_id=program_id, wanted=wanted, now=now - timedelta(days=30))
+    return program_id
+
+
+def _rows(engine: Engine, program_id: int) -> list[AgendaRow]:
+    with session_scope(engine) as session:
+        return rows_of(session, program_id=program_id)
+
+
+def _delivered(slack: SlackStandIn) -> Counter[int]:
+    """How many messages Slack holds per agenda row, found by their metadata."""
+    counts: Counter[int] = Counter()
+    for message in slack.messages():
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == PROMPT_EVENT:
+            counts[int(metadata["event_payload"]["agenda_id"])] += 1
+    return counts
+
+
+def _run_until_quiet(dispatcher: Dispatcher, clock: FixedClock, *, rounds: int = 40) -> None:
+    for _ in range(rounds):
+        dispatcher.tick()
+        clock.advance(STALE_AFTER + timedelta(minutes=1))
+
+
+def test_due_rows_are_sent_once_with_their_row_id(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 12)
+    _schedule_future = _schedule(engine, clock, 1, due_offset=timedelta(hours=1))
+    dispatcher = _dispatcher(engine, slack, clock)
+    report = dispatcher.tick()
+    assert report.sent == 12
+    assert dispatcher.tick().sent == 0
+    rows = _rows(engine, program_id)
+    assert all(row.state is AgendaState.SENT and row.ts for row in rows)
+    assert _delivered(slack) == Counter({row.id: 1 for row in rows if row.id})
+    future = _rows(engine, _schedule_future)
+    assert [row.state for row in future] == [AgendaState.PENDING]
+
+
+def test_twenty_percent_429_and_5xx_still_deliver_everything_once(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 60)
+    # slack_sdk sleeps Retry-After plus up to 1 s of jitter per 429, so 429s are a third of
+    # the faults here to keep the test quick; 5xx answers take the reconciliation path.
+    faults = [RateLimited(retry_after=0), ServerError(503), ServerError(500)]
+    slack.inject_random(rate=0.2, seed=7, faults=faults)
+    dispatcher = _dispatcher(engine, slack, clock)
+    _run_until_quiet(dispatcher, clock)
+    rows = _rows(engine, program_id)
+    assert {row.state for row in rows} == {AgendaState.SENT}
+    delivered = _delivered(slack)
+    assert sorted(delivered) == sorted(row.id for row in rows if row.id)
+    assert set(delivered.values()) == {1}
+    faulted = [call for call in slack.calls if call.fault is not None]
+    assert len(faulted) >= 10, "the faults really happened"
+    assert {type(call.fault) for call in faulted} == {RateLimited, ServerError}
+
+
+def test_a_post_that_timed_out_after_reaching_slack_is_not_sent_again(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 3)
+    slack.inject("chat.postMessage", Timeout(seconds=2, applied=True))
+    dispatcher = _dispatcher(engine, slack, clock, timeout=0.5)
+    first = dispatcher.tick()
+    assert first.unsure == 1
+    assert first.sent == 2
+    _run_until_quiet(dispatcher, clock, rounds=3)
+    rows = _rows(engine, program_id)
+    assert {row.state for row in rows} == {AgendaState.SENT}
+    assert set(_delivered(slack).values()) == {1}
+    assert slack.calls_to("conversations.history"), "the outcome was checked in Slack"
+
+
+def test_a_worker_that_died_mid_batch_is_reconciled_not_resent(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 4)
+    claimed = claim_due(engine, now=clock.now(), worker="dead", limit=4)
+    # The dead worker got two messages out before it was killed.
+    client = _client(slack)
+    for row in claimed[:2]:
+        client.chat_postMessage(
+            channel=row.recipient,
+            text="sent before the crash",
+            metadata={"event_type": PROMPT_EVENT, "event_payload": {"agenda_id": row.id}},
+        )
+    dispatcher = _dispatcher(engine, slack, clock)
+    assert dispatcher.tick().sent == 0, "nothing is resent before the claim goes stale"
+    clock.advance(STALE_AFTER + timedelta(seconds=1))
+    report = dispatcher.tick()
+    assert report.reconciled == 2
+    assert report.sent == 2
+    assert set(_delivered(slack).values()) == {1}
+    assert {row.state for row in _rows(engine, program_id)} == {AgendaState.SENT}
+
+
+def test_permanent_errors_fail_the_row_and_tell_the_owners_once(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    # Oldest first: rows 5, 4, 3 go to the deactivated person and meet the refusal.
+    recipients = ("U0LEAD1", "U0LEAD1", "U0LEAD1", "U0GONE", "U0GONE", "U0GONE")
+    program_id = _schedule(engine, clock, 6, recipients=recipients)
+    slack.inject("chat.postMessage", SlackError("account_inactive"), times=3)
+    dispatcher = _dispatcher(engine, slack, clock)
+    dispatcher.tick()
+    rows = _rows(engine, program_id)
+    failed = [row for row in rows if row.state is AgendaState.FAILED]
+    assert len(failed) == 3
+    assert {row.last_error for row in failed} == {"account_inactive"}
+    alerts = [row for row in rows if row.kind == AgendaKind.OWNER_ALERT]
+    assert len(alerts) == 1, "one alert per owner, person and reason"
+    assert alerts[0].state is AgendaState.SENT, "the alert went out in the same tick"
+    assert any(message["channel"].startswith("D") for message in slack.messages("U0OWNER"))
+    sent = [row for row in rows if row.state is AgendaState.SENT and row.kind != "owner_alert"]
+    assert len(sent) == 3, "the rest of the program is unaffected"
+
+
+def test_after_three_days_down_only_what_is_still_useful_goes_out(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    three_days = timedelta(days=3, hours=1)
+    pre = _schedule(engine, clock, 2, kind=AgendaKind.ONE_ON_ONE_PRE, due_offset=-three_days)
+    publish = _schedule(
+        engine,
+        clock,
+        1,
+        kind=AgendaKind.CHECKPOINT_PUBLISH,
+        recipients=("C0ENG",),
+        due_offset=-three_days,
+    )
+    survey = _schedule(engine, clock, 1, kind=AgendaKind.SURVEY, due_offset=-timedelta(days=2))
+    report = _dispatcher(engine, slack, clock).tick()
+    assert report.missed == 2
+    assert [row.state for row in _rows(engine, pre)] == [AgendaState.MISSED] * 2
+    assert [row.state for row in _rows(engine, publish)] == [AgendaState.SENT]
+    assert [row.state for row in _rows(engine, survey)] == [AgendaState.SENT]
+    assert len(slack.messages("C0ENG")) == 1, "a checkpoint is published late, never dropped"
+
+
+def test_two_dispatchers_over_one_batch_send_each_prompt_once(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 300)
+    dispatchers = [_dispatcher(engine, slack, clock, worker=f"clock-{n}") for n in range(2)]
+    barrier = threading.Barrier(2)
+    reports = []
+
+    def run(dispatcher: Dispatcher) -> None:
+        barrier.wait()
+        reports.append(dispatcher.tick())
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in dispatchers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(report.sent for report in reports) == 300
+    assert all(report.sent > 0 for report in reports), "both clocks took part"
+    assert set(_delivered(slack).values()) == {1}
+    assert len(_delivered(slack)) == 300
+    assert {row.state for row in _rows(engine, program_id)} == {AgendaState.SENT}
