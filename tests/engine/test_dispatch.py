@@ -22,7 +22,6 @@ from storage.db import session_scope
 from storage.models import AgendaRow, Program
 from tests.support.programs import make_program
 
-
 _NAMES = itertools.count(1)
 
 
