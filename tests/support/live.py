@@ -1,93 +1,13 @@
-"""The real app, served over real HTTP on loopback, talking to the Slack stand-in."""
+"""The live app for scenario tests is the demo's harness: one way to run the real app locally."""
 
-from __future__ import annotations
+from bot.demo.harness import (
+    SIGNING_SECRET,
+    START,
+    TEAM_ID,
+    LiveApp,
+    live_app,
+    serve,
+    standin_settings,
+)
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
-from slack_bolt import App
-from sqlalchemy.engine import Engine
-from werkzeug.serving import BaseWSGIServer, make_server
-
-from bot.app import build_app
-from bot.clock import FixedClock
-from bot.config import Settings, load_settings
-from bot.server import EVENTS_PATH, build_wsgi
-from bot.services import Services, build_web_client
-from bot.standin import SlackStandIn
-from bot.standin.sender import SlackSender
-from handlers.router import Router
-from tests.support.databases import url_of
-
-SIGNING_SECRET = "test-signing-secret"
-TEAM_ID = "T0001"
-START = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
-
-
-@dataclass
-class LiveApp:
-    base_url: str
-    slack: SlackStandIn
-    sender: SlackSender
-    services: Services
-    app: App
-    router: Router
-    clock: FixedClock
-
-    @property
-    def events_url(self) -> str:
-        return self.base_url + EVENTS_PATH
-
-
-def test_settings(slack: SlackStandIn, engine: Engine) -> Settings:
-    return load_settings(
-        _env_file=None,
-        SLACK_BOT_TOKEN="xoxb-test-token",
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=url_of(engine),
-    )
-
-
-@contextmanager
-def serve(wsgi: object) -> Iterator[str]:
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, wsgi, threaded=True)  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.serve_forever, name="emcoach-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@contextmanager
-def live_app(slack: SlackStandIn, engine: Engine) -> Iterator[LiveApp]:
-    settings = test_settings(slack, engine)
-    clock = FixedClock(START)
-    services = Services(
-        settings=settings, engine=engine, clock=clock, client=build_web_client(settings)
-    )
-    app, router = build_app(services)
-    wsgi = build_wsgi(app, engine=engine, signing_secret=settings.signing_secret)
-    with serve(wsgi) as base_url:
-        sender = SlackSender(
-            events_url=base_url + EVENTS_PATH,
-            secret=SIGNING_SECRET,
-            team_id=TEAM_ID,
-            response_url_factory=slack.new_response_url,
-        )
-        yield LiveApp(
-            base_url=base_url,
-            slack=slack,
-            sender=sender,
-            services=services,
-            app=app,
-            router=router,
-            clock=clock,
-        )
-        app.listener_runner.listener_executor.shutdown(wait=True)
+__all__ = ["SIGNING_SECRET", "START", "TEAM_ID", "LiveApp", "live_app", "serve", "standin_settings"]
