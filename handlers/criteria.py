@@ -1,12 +1,389 @@
-"""/emcoach criteria (being built)."""
+"""/emcoach criteria: pick 2–3 success criteria and get the budget owner's sign-off.
+
+The owner picks in a modal; saving freezes each definition and DMs the budget owner an
+Approve / Request changes request. Only the budget owner's click counts, and only for the
+criteria as they still are (the hash in the button must match the program's).
+"""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import json
+import logging
+from datetime import datetime
+from functools import partial
+from typing import Any
 
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.blocks.criteria import (
+    CRITERIA_APPROVE,
+    CRITERIA_CHANGES_VIEW,
+    CRITERIA_COMMENT,
+    CRITERIA_PICK,
+    CRITERIA_REQUEST_CHANGES,
+    CRITERIA_VIEW,
+    SignoffRef,
+    SignoffRequest,
+    already_signed_text,
+    approved_outcome,
+    build_approved_notice,
+    build_changes_modal,
+    build_changes_notice,
+    build_criteria_modal,
+    build_delivery_failed,
+    build_notice_modal,
+    build_signoff_request,
+    changes_outcome,
+    comment_of,
+    comment_sent_text,
+    no_budget_owner_text,
+    not_budget_owner_text,
+    picker_note,
+    program_gone_text,
+    request_sent_text,
+    selected_metric_ids,
+    superseded_text,
+    unchanged_text,
+    unpack_signoff,
+)
+from bot.blocks.reply import Reply
+from bot.domain.metrics import CATALOG, SelectionError, definitions_hash, validate_selection
+from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA, ProgramField
+from bot.domain.roles import Audience, Role
 from bot.services import Services
-from handlers.router import Router
+from bot.slack_names import COMMAND
+from handlers.locks import change_refusal
+from handlers.programs import Chosen, choose_program
+from handlers.router import Invocation, Router, Subcommand
+from storage.criteria import record_signoff, replace_criteria
+from storage.db import session_scope
+from storage.models import Program
+from storage.programs import get_program, has_role, members
+from storage.setup_state import criteria_of, frozen_definitions
+
+logger = logging.getLogger("emcoach.criteria")
+
+_NOT_OWNER = (
+    f"Only the program's owners can change its success criteria. Type `{COMMAND} help` to see "
+    "what you can do."
+)
+
+
+def team_of(body: dict[str, Any]) -> str:
+    user = body.get("user") or {}
+    return str((body.get("team") or {}).get("id") or user.get("team_id", ""))
+
+
+def _refusal_preview(engine: Engine, program: Program, *, now: datetime) -> str | None:
+    """The lock check the submission will make, asked without using up a deviation: the
+    person may still cancel the modal. The dry run's writes are rolled back."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            return change_refusal(session, program, ProgramField.CRITERIA, now=now)
+        finally:
+            session.rollback()
+
+
+def open_picker(invocation: Invocation) -> Reply | None:
+    chosen = choose_program(invocation, subcommand="criteria")
+    if not isinstance(chosen, Chosen):
+        return chosen
+    program = chosen.program
+    assert program.id is not None
+    engine = invocation.services.engine
+    refusal = _refusal_preview(engine, program, now=invocation.services.clock.now())
+    if refusal is not None:
+        return Reply(text=refusal)
+    with session_scope(engine) as session:
+        selected = [row.metric_id for row in criteria_of(session, program_id=program.id)]
+    view = build_criteria_modal(
+        program_id=program.id,
+        program_name=program.name,
+        catalog=list(CATALOG.values()),
+        selected=selected,
+        note=picker_note(
+            signed_off_by=program.signed_off_by,
+            committed=program.committed_at is not None,
+        ),
+    )
+    invocation.client.views_open(trigger_id=invocation.trigger_id, view=view)
+    return None
+
+
+def _signoff_request(session: Session, program: Program, *, requested_by: str) -> SignoffRequest:
+    assert program.id is not None
+    assert program.criteria_hash is not None
+    return SignoffRequest(
+        program_id=program.id,
+        program_name=program.name,
+        criteria=frozen_definitions(session, program_id=program.id),
+        criteria_hash=program.criteria_hash,
+        requested_by=requested_by,
+    )
+
+
+def _notice(ack: Ack, title: str, text: str) -> None:
+    """Replace the submitted modal with what happened and what to do next (or why not)."""
+    ack(response_action="update", view=build_notice_modal(title=title, text=text))
+
+
+def criteria_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    *,
+    services: Services,
+) -> None:
+    try:
+        metrics = validate_selection(selected_metric_ids(view["state"]["values"]))
+    except SelectionError as error:
+        ack(response_action="errors", errors={CRITERIA_PICK: str(error)})
+        return
+    program_id = int(json.loads(view["private_metadata"])["program"])
+    user_id = body["user"]["id"]
+    now = services.clock.now()
+    request: SignoffRequest | None = None
+    budget_owner: str | None = None
+    with session_scope(services.engine) as session:
+        program = get_program(session, team_id=team_of(body), program_id=program_id)
+        if program is None or not has_role(
+            session, program_id=program_id, user_id=user_id, role=Role.OWNER
+        ):
+            _notice(ack, "Not saved", _NOT_OWNER)
+            return
+        names = [metric.name for metric in metrics]
+        changed = definitions_hash(metrics) != program.criteria_hash
+        if changed:
+            refusal = change_refusal(session, program, ProgramField.CRITERIA, now=now)
+            if refusal is not None:
+                _notice(ack, "Not saved", refusal)
+                return
+            replace_criteria(session, program=program, metrics=metrics)
+        elif program.signed_off_by is not None:
+            text = unchanged_text(program_name=program.name, signed_off_by=program.signed_off_by)
+            _notice(ack, "Nothing changed", text)
+            return
+        budget_owner = program.budget_owner_id
+        if budget_owner is None:
+            text = no_budget_owner_text(program_name=program.name, names=names)
+        else:
+            program.signoff_requested_at = now
+            session.add(program)
+            request = _signoff_request(session, program, requested_by=user_id)
+            text = request_sent_text(
+                program_name=program.name,
+                names=names,
+                budget_owner_id=budget_owner,
+                resent=not changed,
+            )
+    # Acknowledge before calling Slack: the modal must answer within 3 seconds.
+    _notice(ack, "Criteria saved", text)
+    if request is not None and budget_owner is not None:
+        _send_request(client, request=request, budget_owner=budget_owner, owner=user_id)
+
+
+def _send_request(
+    client: WebClient, *, request: SignoffRequest, budget_owner: str, owner: str
+) -> None:
+    message = build_signoff_request(request)
+    try:
+        client.chat_postMessage(channel=budget_owner, text=message.text, blocks=message.blocks)
+    except SlackApiError as error:
+        # The criteria are saved; the owner can resend by saving the same set again.
+        logger.warning("sign-off request to %s failed: %s", budget_owner, error)
+        failed = build_delivery_failed(
+            program_name=request.program_name,
+            budget_owner_id=budget_owner,
+            error=str(error.response.get("error") or "unknown error"),
+        )
+        client.chat_postMessage(channel=owner, text=failed.text, blocks=failed.blocks)
+
+
+# --- the budget owner's buttons -------------------------------------------------------------
+
+
+def _click_refusal(program: Program | None, *, user_id: str, ref: SignoffRef) -> str | None:
+    """Why this click cannot count, or None: only the budget owner, only the current set."""
+    if program is None:
+        return program_gone_text()
+    if user_id != program.budget_owner_id:
+        return not_budget_owner_text(
+            program_name=program.name, budget_owner_id=program.budget_owner_id
+        )
+    if ref.criteria_hash != program.criteria_hash:
+        return superseded_text()
+    if program.signed_off_at is not None:
+        return already_signed_text(at=program.signed_off_at, timezone=program.timezone)
+    return None
+
+
+def _message_of(body: dict[str, Any]) -> tuple[str, str]:
+    """The clicked message's conversation id and ts (chat.update wants the D… id)."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts", "")
+    return str(channel), str(ts)
+
+
+def _ref_of(action: dict[str, Any], respond: Respond) -> SignoffRef | None:
+    try:
+        return unpack_signoff(action.get("value") or "")
+    except ValueError:
+        respond(text=f"That button is out of date. Type `{COMMAND} help` to start again.")
+        return None
+
+
+def _refuse(respond: Respond, text: str) -> None:
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def on_approve(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    *,
+    services: Services,
+) -> None:
+    ack()
+    ref = _ref_of(action, respond)
+    if ref is None:
+        return
+    user_id = body["user"]["id"]
+    now = services.clock.now()
+    with session_scope(services.engine) as session:
+        program = get_program(session, team_id=team_of(body), program_id=ref.program_id)
+        refusal = _click_refusal(program, user_id=user_id, ref=ref)
+        if refusal is not None:
+            _refuse(respond, refusal)
+            return
+        assert program is not None
+        assert program.id is not None
+        if not record_signoff(
+            session,
+            program_id=program.id,
+            criteria_hash=ref.criteria_hash,
+            user_id=user_id,
+            now=now,
+        ):
+            # Lost a race with a change or a second click: say what holds now.
+            _refuse(respond, superseded_text())
+            return
+        request = _signoff_request(session, program, requested_by=ref.requested_by)
+        owners = members(session, program_id=program.id, role=Role.OWNER)
+        timezone = program.timezone
+    outcome = approved_outcome(at=now, timezone=timezone, criteria_hash=ref.criteria_hash)
+    updated = build_signoff_request(request, outcome=outcome)
+    channel, ts = _message_of(body)
+    client.chat_update(channel=channel, ts=ts, text=updated.text, blocks=updated.blocks)
+    notice = build_approved_notice(
+        program_name=request.program_name,
+        approved_by=user_id,
+        at=now,
+        timezone=timezone,
+        criteria_hash=ref.criteria_hash,
+    )
+    for owner in owners:
+        client.chat_postMessage(channel=owner, text=notice.text, blocks=notice.blocks)
+
+
+def on_request_changes(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    *,
+    services: Services,
+) -> None:
+    ack()
+    ref = _ref_of(action, respond)
+    if ref is None:
+        return
+    with session_scope(services.engine) as session:
+        program = get_program(session, team_id=team_of(body), program_id=ref.program_id)
+        refusal = _click_refusal(program, user_id=body["user"]["id"], ref=ref)
+        if refusal is not None:
+            _refuse(respond, refusal)
+            return
+        assert program is not None
+        name = program.name
+    channel, ts = _message_of(body)
+    located = SignoffRef(
+        program_id=ref.program_id,
+        criteria_hash=ref.criteria_hash,
+        requested_by=ref.requested_by,
+        channel=channel,
+        ts=ts,
+    )
+    view = build_changes_modal(ref=located, program_name=name)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def changes_submitted(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    *,
+    services: Services,
+) -> None:
+    comment = comment_of(view["state"]["values"])
+    if not comment:
+        ack(
+            response_action="errors",
+            errors={CRITERIA_COMMENT: "Say what should change, so the owners know what to do."},
+        )
+        return
+    ref = unpack_signoff(view["private_metadata"])
+    user_id = body["user"]["id"]
+    now = services.clock.now()
+    with session_scope(services.engine) as session:
+        program = get_program(session, team_id=team_of(body), program_id=ref.program_id)
+        refusal = _click_refusal(program, user_id=user_id, ref=ref)
+        if refusal is not None:
+            _notice(ack, "Not sent", refusal)
+            return
+        assert program is not None
+        assert program.id is not None
+        request = _signoff_request(session, program, requested_by=ref.requested_by)
+        owners = members(session, program_id=program.id, role=Role.OWNER)
+        timezone = program.timezone
+    _notice(
+        ack, "Comment sent", comment_sent_text(program_name=request.program_name, owners=owners)
+    )
+    notice = build_changes_notice(
+        program_name=request.program_name, budget_owner_id=user_id, comment=comment
+    )
+    for owner in owners:
+        client.chat_postMessage(channel=owner, text=notice.text, blocks=notice.blocks)
+    if ref.channel and ref.ts:
+        outcome = changes_outcome(at=now, timezone=timezone, comment=comment)
+        updated = build_signoff_request(request, outcome=outcome)
+        client.chat_update(channel=ref.channel, ts=ref.ts, text=updated.text, blocks=updated.blocks)
 
 
 def register(app: App, services: Services, router: Router) -> None:
     """Adds the subcommand to ``router`` and its actions and views to ``app``."""
+    router.add(
+        Subcommand(
+            name="criteria",
+            usage="criteria [program]",
+            summary=(
+                f"week 1: pick {MIN_CRITERIA}–{MAX_CRITERIA} success criteria and send them to "
+                "the budget owner for sign-off"
+            ),
+            audience=Audience.OWNERS,
+            run=open_picker,
+        )
+    )
+    app.action(CRITERIA_APPROVE)(partial(on_approve, services=services))
+    app.action(CRITERIA_REQUEST_CHANGES)(partial(on_request_changes, services=services))
+    app.view(CRITERIA_VIEW)(partial(criteria_submitted, services=services))
+    app.view(CRITERIA_CHANGES_VIEW)(partial(changes_submitted, services=services))

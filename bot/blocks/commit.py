@@ -17,7 +17,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.criteria import criterion_text
 from bot.blocks.reply import Reply
+from bot.domain.localtime import format_day
 from bot.slack_names import COMMAND
 
 COMMIT_CONFIRM = "commit_confirm"
@@ -42,49 +44,31 @@ class Commitment:
     leaders: int
 
 
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%B %Y}"
-
-
-def _criterion_text(number: int, criterion: dict[str, Any]) -> str:
-    better = "lower is better" if criterion["direction"] == "lower" else "higher is better"
-    lines = [
-        f"*{number}. {criterion['name']}* ({criterion['unit']}; {better})",
-        criterion["definition"],
-        f"_Data source:_ {criterion['data_source']}",
-    ]
-    if criterion.get("dora_report_year"):
-        lines.append(f"_Bands:_ DORA {criterion['dora_report_year']} report")
-    expected = criterion.get("expected")
-    if expected:
-        lines.append(f"_Seed's 6-month range:_ {expected['seed_text']}")
-    return "\n".join(lines)
-
-
 def commitment_text(commitment: Commitment) -> str:
     names = ", ".join(criterion["name"] for criterion in commitment.criteria)
     return (
         f"Pre-commitment: {commitment.program_name} will publish its results here on "
-        f"{_day(commitment.midpoint)} (month 3) and {_day(commitment.evaluation)} (month 6), "
-        f"whatever they show. Criteria: {names}."
+        f"{format_day(commitment.midpoint)} (month 3) and "
+        f"{format_day(commitment.evaluation)} (month 6), whatever they show. Criteria: {names}."
     )
 
 
 def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
     promise = (
         f"We will post the results of *{commitment.program_name}* in "
-        f"<#{commitment.publish_channel_id}> on *{_day(commitment.midpoint)}* (month 3, "
-        f"mid-program adjustment) and *{_day(commitment.evaluation)}* (month 6, evaluation) — "
+        f"<#{commitment.publish_channel_id}> on *{format_day(commitment.midpoint)}* (month 3, "
+        f"mid-program adjustment) and *{format_day(commitment.evaluation)}* (month 6, "
+        "evaluation) — "
         "*whatever they show*. Each result is compared with the baseline below and with the "
         "range the program framework expects; missing data is reported as missing."
     )
     facts = (
-        f"*Kickoff:* {_day(commitment.kickoff)}   *Baseline taken:* "
-        f"{_day(commitment.baseline_date)}\n"
+        f"*Kickoff:* {format_day(commitment.kickoff)}   *Baseline taken:* "
+        f"{format_day(commitment.baseline_date)}\n"
         f"*Cohort:* {commitment.leaders} leader(s) in {commitment.pods} pod(s)\n"
         f"*Anonymity:* survey results from fewer than {commitment.anonymity_threshold} people "
         "are never shown.\n"
-        f"*Signed off* by <@{commitment.signed_off_by}> on {_day(commitment.signed_off_on)}."
+        f"*Signed off* by <@{commitment.signed_off_by}> on {format_day(commitment.signed_off_on)}."
     )
     blocks: list[Any] = [
         HeaderBlock(text=f"Pre-commitment: {commitment.program_name}"[:150]),
@@ -92,7 +76,7 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
         SectionBlock(text=MarkdownTextObject(text="*Success criteria*")),
     ]
     blocks += [
-        SectionBlock(text=MarkdownTextObject(text=_criterion_text(number, criterion)))
+        SectionBlock(text=MarkdownTextObject(text=criterion_text(criterion, number=number)))
         for number, criterion in enumerate(commitment.criteria, start=1)
     ]
     blocks += [
@@ -152,8 +136,8 @@ def build_committed(commitment: Commitment) -> Reply:
     text = (
         f"Posted the pre-commitment of *{commitment.program_name}* in "
         f"<#{commitment.publish_channel_id}> and sent it to <@{commitment.signed_off_by}>. "
-        f"The results will be published there on {_day(commitment.midpoint)} and "
-        f"{_day(commitment.evaluation)}. Criteria, baselines, threshold and dates are now "
+        f"The results will be published there on {format_day(commitment.midpoint)} and "
+        f"{format_day(commitment.evaluation)}. Criteria, baselines, threshold and dates are now "
         f"locked: to change one, post a deviation with `{COMMAND} deviation <what> <reason>`."
     )
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])

@@ -78,6 +78,11 @@ def local_date(instant: datetime, zone: str) -> date:
     return instant.astimezone(get_zone(zone)).date()
 
 
+def format_day(day: date) -> str:
+    """``"Mon 1 Feb 2027"``, in English whatever the process locale (like ``format_local``)."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def format_local(instant: datetime, zone: str) -> str:
     """Short text for a person in ``zone``, e.g. ``"Tue 3 Mar, 15:00 CET"``."""
     require_aware(instant)

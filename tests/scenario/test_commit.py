@@ -79,9 +79,14 @@ def test_preview_then_post_locks_the_program(live: LiveApp) -> None:
     live.slack.wait_for(lambda: bool(live.slack.messages("C0ENG")))
     post = live.slack.messages("C0ENG")[0]
     shown = json.dumps(post["blocks"], ensure_ascii=False)
-    for promise in ("whatever they show", "Lead Time for Changes", "Sat 1 May 2027"):
+    for promise in (
+        "whatever they show",
+        "Lead Time for Changes",
+        "Sat 1 May 2027",
+        "lower is better",
+    ):
         assert promise in shown
-    assert "Sun 1 August 2027" in shown  # month 6 after a 1 February kickoff
+    assert "Sun 1 Aug 2027" in shown  # month 6 after a 1 February kickoff
     assert "fewer than 3 people" in shown
     assert post["metadata"]["event_type"] == COMMITMENT_EVENT
     live.slack.wait_for(lambda: "Posted the pre-commitment" in str(_last_response(live)["text"]))

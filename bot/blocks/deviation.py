@@ -1,0 +1,132 @@
+"""/emcoach deviation: the public post, and what the owner is told before and after it."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.criteria import quote, text_reply
+from bot.blocks.reply import Reply
+from bot.domain.program_rules import ProgramField
+from bot.slack_names import COMMAND
+
+# A reason is quoted in the channel post and in the owner's reply; Slack's section text
+# holds 3000 characters, and a reason needs far fewer.
+MAX_REASON_CHARS: Final = 1000
+
+# The words accepted for each locked field; the first is the one shown in examples.
+FIELD_WORDS: Final = MappingProxyType(
+    {
+        ProgramField.CRITERIA: ("criteria", "criterion", "success_criteria", "metrics"),
+        ProgramField.BASELINES: ("baselines", "baseline"),
+        ProgramField.ANONYMITY_THRESHOLD: ("threshold", "anonymity_threshold", "anonymity"),
+        ProgramField.DATES: ("dates", "date", "kickoff", "checkpoints"),
+    }
+)
+_FIELD_BY_WORD: Final = MappingProxyType(
+    {word: field for field, words in FIELD_WORDS.items() for word in words}
+)
+
+# Where each locked field is changed once a deviation allows it. The threshold and the dates
+# are part of the program's settings, which `setup` edits.
+CHANGE_COMMANDS: Final = MappingProxyType(
+    {
+        ProgramField.CRITERIA: f"{COMMAND} criteria",
+        ProgramField.BASELINES: f"{COMMAND} baseline",
+        ProgramField.ANONYMITY_THRESHOLD: f"{COMMAND} setup",
+        ProgramField.DATES: f"{COMMAND} setup",
+    }
+)
+
+EXAMPLE: Final = (
+    f"`{COMMAND} deviation dates Kickoff moves a week: two leaders start on 8 February.`"
+)
+
+
+def parse_field(word: str) -> ProgramField | None:
+    """The locked field ``word`` names ("threshold", "kickoff", "Success-Criteria"), or None."""
+    return _FIELD_BY_WORD.get(word.strip().lower().replace("-", "_"))
+
+
+def deviation_text(
+    *, program_name: str, field: ProgramField, reason: str, requested_by: str
+) -> str:
+    return (
+        f"Deviation from {program_name}'s public pre-commitment: {field.phrase} will change. "
+        f"Reason: {reason} — requested by <@{requested_by}>"
+    )
+
+
+def build_deviation_post(
+    *, program_name: str, field: ProgramField, reason: str, requested_by: str
+) -> Reply:
+    """The channel post that must exist before the locked field may change."""
+    body = (
+        f"*Deviation from {program_name}'s public pre-commitment:* {field.phrase} will "
+        f"change.\n*Reason:*\n{quote(reason)}\n— requested by <@{requested_by}>"
+    )
+    note = (
+        "The pre-commitment locked this part of the program. It changes only after this "
+        "public notice, once; results are still published on the promised dates."
+    )
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=body)),
+        ContextBlock(elements=[MarkdownTextObject(text=note)]),
+    ]
+    text = deviation_text(
+        program_name=program_name, field=field, reason=reason, requested_by=requested_by
+    )
+    return Reply(text=text, blocks=[block.to_dict() for block in blocks])
+
+
+def build_deviation_recorded(*, program_name: str, field: ProgramField, channel_id: str) -> Reply:
+    return text_reply(
+        f"Posted the deviation in <#{channel_id}>. You can now make one change to "
+        f"{field.phrase} of *{program_name}* with `{CHANGE_COMMANDS[field]}`. A further change "
+        f"will need another `{COMMAND} deviation`."
+    )
+
+
+def build_deviation_not_posted(*, channel_id: str, error: str, retry: str) -> Reply:
+    """Slack refused the post: nothing was recorded, and this says how to fix the channel."""
+    if error == "is_archived":
+        fix = f"<#{channel_id}> is archived: unarchive it"
+    else:
+        fix = f"I'm not a member of <#{channel_id}>: open it and type `/invite @emcoach`"
+    return text_reply(
+        f"I couldn't post the deviation in <#{channel_id}>, so nothing was recorded and nothing "
+        f"may change yet. {fix}, then run `{retry}` again."
+    )
+
+
+def build_nothing_locked(*, program_name: str, field: ProgramField) -> Reply:
+    return text_reply(
+        f"Nothing is locked yet: *{program_name}* isn't committed, so there's no deviation to "
+        f"post. Just change {field.phrase} with `{CHANGE_COMMANDS[field]}`."
+    )
+
+
+def build_deviation_usage(*, typed: str) -> Reply:
+    words = ", ".join(f"`{words[0]}`" for words in FIELD_WORDS.values())
+    opening = f"I don't know “{typed}” as a locked part. " if typed else ""
+    return text_reply(
+        f"{opening}Type `{COMMAND} deviation <what> <reason>`, where <what> is one of "
+        f"{words}. The reason is posted in the program's channel before anything changes. "
+        f"For example: {EXAMPLE}"
+    )
+
+
+def build_reason_refused(*, message: str, field: ProgramField) -> Reply:
+    return text_reply(
+        f"{message} For example: `{COMMAND} deviation {FIELD_WORDS[field][0]} <a sentence "
+        "saying why>`."
+    )
+
+
+def build_reason_too_long(*, length: int) -> Reply:
+    return text_reply(
+        f"That reason is {length} characters; keep it under {MAX_REASON_CHARS} — it is posted "
+        "in the channel, and a short sentence or two reads best. Run the command again."
+    )
