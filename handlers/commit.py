@@ -27,6 +27,7 @@ from bot.blocks.reply import Reply
 from bot.domain.localtime import local_date
 from bot.domain.roles import Audience, Role
 from bot.domain.timeline import Timeline
+from bot.engine.planning import replan
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.programs import Chosen, choose_program
@@ -152,6 +153,11 @@ def on_confirm(
     )
     _send_to_budget_owner(client, budget_owner, commitment)
     respond(**build_committed(commitment).as_ephemeral(), replace_original=True)
+    with session_scope(services.engine) as session:
+        committed = session.get(Program, program_id)
+        if committed is not None:
+            # The whole six-month agenda, from here on owned by the database.
+            replan(session, committed, client, now=services.clock.now())
 
 
 def _send_to_budget_owner(client: WebClient, user_id: str | None, commitment: Commitment) -> None:

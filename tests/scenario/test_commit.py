@@ -7,6 +7,7 @@ import json
 from bot.blocks.commit import COMMIT_CANCEL, COMMIT_CONFIRM, COMMITMENT_EVENT
 from bot.domain.program_rules import ProgramState
 from bot.standin import SlackError
+from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import Program
 from tests.support.live import LiveApp
@@ -96,6 +97,12 @@ def test_preview_then_post_locks_the_program(live: LiveApp) -> None:
     assert program.status is ProgramState.COMMITTED
     assert program.commitment_ts == post["ts"]
     assert program.commitment_channel_id == "C0ENG"
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    with session_scope(live.services.engine) as session:
+        agenda = rows_of(session, program_id=program_id)
+    kinds = {row.kind for row in agenda}
+    assert {"one_on_one_pre", "pod_pre", "survey", "checkpoint_publish"} <= kinds
+    assert len([row for row in agenda if row.kind == "checkpoint_publish"]) == 2
 
 
 def test_two_confirmations_post_once(live: LiveApp) -> None:
