@@ -14,6 +14,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations_open": ("im:write",),
     "conversations_history": ("channels:history", "im:history"),
     "users_info": ("users:read",),
+    "usergroups_list": ("usergroups:read",),
     "usergroups_users_list": ("usergroups:read",),
     "files_upload_v2": ("files:write",),
     "views_open": (),

@@ -57,7 +57,13 @@ def standin_settings(slack: SlackStandIn, engine: Engine) -> Settings:
 @contextmanager
 def serve(wsgi: object) -> Iterator[str]:
     server: BaseWSGIServer = make_server("127.0.0.1", 0, wsgi, threaded=True)  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.serve_forever, name="emcoach-http", daemon=True)
+    thread = threading.Thread(
+        # A short poll interval: shutdown() waits for it, once per test.
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.01},
+        name="emcoach-http",
+        daemon=True,
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

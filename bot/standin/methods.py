@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.standin import chat, conversations, files, identity, views
+from bot.standin import chat, conversations, files, identity, usergroups, views
 from bot.standin.wire import ApiFailure
 from bot.standin.workspace import Workspace
 
@@ -14,6 +14,8 @@ Method = Callable[[Workspace, Mapping[str, Any]], dict[str, Any]]
 METHODS: Mapping[str, Method] = {
     "auth.test": identity.auth_test,
     "users.info": identity.users_info,
+    "usergroups.list": usergroups.list_groups,
+    "usergroups.users.list": usergroups.users_list,
     "chat.postMessage": chat.post_message,
     "chat.postEphemeral": chat.post_ephemeral,
     "chat.update": chat.update,

@@ -26,6 +26,30 @@ class StandInUser:
 
 
 @dataclass(frozen=True)
+class UserGroup:
+    """A user group such as @backend-team; ``handle`` is what people type after the @."""
+
+    id: str
+    handle: str
+    user_ids: tuple[str, ...]
+    name: str = ""
+
+    def describe(self, *, team_id: str, include_users: bool) -> dict[str, Any]:
+        """The usergroup object as usergroups.list returns it."""
+        described: dict[str, Any] = {
+            "id": self.id,
+            "team_id": team_id,
+            "is_usergroup": True,
+            "name": self.name or self.handle,
+            "handle": self.handle,
+            "user_count": len(self.user_ids),
+        }
+        if include_users:
+            described["users"] = list(self.user_ids)
+        return described
+
+
+@dataclass(frozen=True)
 class Call:
     """One Web API request as the stand-in saw it, faulted or not."""
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from bot.clock import Clock, SystemClock
 from bot.standin import files, methods
 from bot.standin.faults import Fault, FaultPlan, delay_of, reply_for
-from bot.standin.records import Call, SharedFile, StandInUser
+from bot.standin.records import Call, SharedFile, StandInUser, UserGroup
 from bot.standin.wire import ApiFailure, parse_args, parse_json_body
 from bot.standin.workspace import Conversation, Workspace
 
@@ -151,6 +151,15 @@ class SlackStandIn:
         with self._lock:
             self._workspace.conversations[channel_id] = Conversation(
                 id=channel_id, name=name, bot_is_member=bot_is_member, archived=archived
+            )
+
+    def add_usergroup(self, group_id: str, handle: str, user_ids: Sequence[str]) -> None:
+        """A user group (``S…`` id) that usergroups.list and usergroups.users.list answer with."""
+        if not group_id.startswith("S"):
+            raise ValueError("user group ids start with S")
+        with self._lock:
+            self._workspace.usergroups[group_id] = UserGroup(
+                id=group_id, handle=handle.removeprefix("@"), user_ids=tuple(user_ids)
             )
 
     def new_response_url(self) -> str:

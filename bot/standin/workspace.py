@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.standin.records import SharedFile, StandInUser
+from bot.standin.records import SharedFile, StandInUser, UserGroup
 from bot.standin.wire import ApiFailure
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -70,6 +70,7 @@ class Workspace:
     used_triggers: set[str] = field(default_factory=set)
     pending_files: dict[str, PendingFile] = field(default_factory=dict)
     shared_files: list[SharedFile] = field(default_factory=list)
+    usergroups: dict[str, UserGroup] = field(default_factory=dict)
     _ids: itertools.count[int] = field(init=False, default_factory=lambda: itertools.count(1))
     _last_ts: int = field(init=False, default=0)
 

@@ -1,0 +1,329 @@
+"""/emcoach baseline: what is entered and missing, and the per-leader and per-pod modals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+)
+
+from bot.blocks.pod import form_modal
+from bot.blocks.reply import Reply
+from bot.domain.metrics import ONE_ON_ONE_STATEMENT, MetricDefinition, MetricId, dora_band
+from bot.slack_names import COMMAND
+
+BASELINE_LEADER = "baseline_leader"  # button; value: leader id
+BASELINE_SURVEY = "baseline_survey"  # button; value: {"pod": id, "metric": id}
+BASELINE_LEADER_VIEW = "baseline_leader_modal"
+BASELINE_SURVEY_VIEW = "baseline_survey_modal"
+# Inputs (action_id = block_id). A leader's value inputs are BASELINE_VALUE_PREFIX + metric id.
+BASELINE_VALUE_PREFIX = "baseline_value_"
+RETENTION_START = "baseline_retention_start"
+RETENTION_LEAVERS = "baseline_retention_leavers"
+BASELINE_SOURCE = "baseline_source"
+SURVEY_CHOICE = "baseline_survey_choice"
+SURVEY_VALUE = "baseline_survey_value"
+SURVEY_SOURCE = "baseline_survey_source"
+CHOICE_RUN = "run"
+CHOICE_RAN = "ran"
+
+# Slack: 50 blocks a message. A pod takes a divider, its survey rows and up to 4 leaders.
+MAX_PODS_SHOWN = 7
+SOURCE_MAX = 255  # Baseline.source's column
+_UNITS = {
+    MetricId.LEAD_TIME: "{} h",
+    MetricId.CHANGE_FAILURE_RATE: "{}%",
+    MetricId.DEPLOY_FREQUENCY: "{} deploys a week",
+    MetricId.ONE_ON_ONE_QUALITY: "{} of 5",
+    MetricId.REPORT_RETENTION: "{}% retained",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One criterion's baseline for a leader or a pod; ``value`` None when still missing."""
+
+    metric: MetricDefinition
+    value: Decimal | None = None
+    details: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaderEntries:
+    leader_id: int
+    user_id: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PodEntries:
+    pod_id: int
+    name: str
+    leaders: tuple[LeaderEntries, ...]
+    surveys: tuple[Entry, ...]  # anonymous-survey criteria: one figure per pod
+
+    @property
+    def missing(self) -> int:
+        rows = [*self.surveys, *(entry for leader in self.leaders for entry in leader.entries)]
+        return sum(1 for entry in rows if entry.value is None)
+
+
+def number_text(value: Decimal) -> str:
+    """``36``, ``12.5``, ``87.5``: no trailing zeros, never scientific notation."""
+    text = f"{value.normalize():f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def retention_counts(details: str | None) -> tuple[int, int] | None:
+    """(direct reports at the start of the window, leavers) from a retention row's details."""
+    if not details:
+        return None
+    counts = json.loads(details)
+    return int(counts["reports_at_start"]), int(counts["leavers"])
+
+
+def retention_details(*, reports_at_start: int, leavers: int) -> str:
+    return json.dumps({"leavers": leavers, "reports_at_start": reports_at_start}, sort_keys=True)
+
+
+def describe_value(entry: Entry) -> str:
+    """``36 h — DORA 2024 band: High``; ``87.5% retained (8 at the start, 1 left)``."""
+    if entry.value is None:
+        return "_missing_"
+    metric = entry.metric
+    text = _UNITS[metric.id].format(number_text(entry.value))
+    band = dora_band(metric.id, entry.value)
+    if band is not None:
+        text += f" — DORA {metric.dora_report_year} band: {band}"
+    counts = retention_counts(entry.details) if metric.id is MetricId.REPORT_RETENTION else None
+    if counts is not None:
+        text += f" ({counts[0]} at the start, {counts[1]} left)"
+    return text
+
+
+def _entry_lines(entries: Sequence[Entry]) -> str:
+    return "\n".join(f"• {entry.metric.short_name}: {describe_value(entry)}" for entry in entries)
+
+
+def _pod_blocks(pod: PodEntries) -> list[Block]:
+    blocks: list[Block] = [DividerBlock()]
+    for survey in pod.surveys:
+        text = (
+            f"*Pod {pod.name} — {survey.metric.short_name}* (anonymous survey of the direct "
+            f"reports, one figure per pod): {describe_value(survey)}"
+        )
+        if survey.source:
+            text += f"\n_Source:_ {survey.source}"
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=text),
+                accessory=ButtonElement(
+                    text="Edit" if survey.value is not None else "Enter",
+                    action_id=BASELINE_SURVEY,
+                    value=json.dumps({"pod": pod.pod_id, "metric": survey.metric.id.value}),
+                ),
+            )
+        )
+    for leader in pod.leaders:
+        entered = any(entry.value is not None for entry in leader.entries)
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"<@{leader.user_id}> (pod {pod.name})\n{_entry_lines(leader.entries)}"
+                ),
+                accessory=ButtonElement(
+                    text="Edit values" if entered else "Enter values",
+                    action_id=BASELINE_LEADER,
+                    value=str(leader.leader_id),
+                ),
+            )
+        )
+    return blocks
+
+
+def build_baselines(*, program_name: str, pods: Sequence[PodEntries], locked: str | None) -> Reply:
+    """Per leader × criterion (and per pod for the anonymous survey): entered or missing."""
+    intro = (
+        "Week 4 — where each leader starts, so month 3 and month 6 have something to be "
+        "compared with. Enter each value from the data source its definition names."
+    )
+    if locked:
+        intro += f"\n*Locked:* {locked}"
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Baselines of {program_name}"[:150]),
+        SectionBlock(text=MarkdownTextObject(text=intro)),
+    ]
+    for pod in pods[:MAX_PODS_SHOWN]:
+        blocks += _pod_blocks(pod)
+    missing = sum(pod.missing for pod in pods)
+    footer = (
+        f"{missing} value(s) still missing."
+        if missing
+        else f"Every baseline is in. Next: `{COMMAND} commit` previews the pre-commitment."
+    )
+    if len(pods) > MAX_PODS_SHOWN:
+        hidden = ", ".join(pod.name for pod in pods[MAX_PODS_SHOWN:])
+        footer += f" Not shown: {hidden} — type `{COMMAND} baseline <pod>` to see one."
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer[:3000])]))
+    return Reply(
+        text=f"Baselines of {program_name}: {footer}", blocks=[b.to_dict() for b in blocks]
+    )
+
+
+def value_block_id(metric: MetricDefinition) -> str:
+    return BASELINE_VALUE_PREFIX + metric.id.value
+
+
+def _number_input(
+    *, block_id: str, label: str, hint: str, initial: str | None, decimal: bool
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label[:2000],
+        optional=True,
+        hint=hint[:2000],
+        element=NumberInputElement(
+            action_id=block_id, is_decimal_allowed=decimal, initial_value=initial
+        ),
+    )
+
+
+def _leader_inputs(entry: Entry) -> list[Block]:
+    metric = entry.metric
+    if metric.id is MetricId.REPORT_RETENTION:
+        counts = retention_counts(entry.details)
+        return [
+            _number_input(
+                block_id=RETENTION_START,
+                label="Report Retention: direct reports 12 months ago",
+                hint="Everyone who reported to them at the start of the 12-month window "
+                "before today. emcoach computes the % retained from the two numbers.",
+                initial=str(counts[0]) if counts else None,
+                decimal=False,
+            ),
+            _number_input(
+                block_id=RETENTION_LEAVERS,
+                label="…of whom left the company since",
+                hint="A move to another team counts as retained. Source: HR records.",
+                initial=str(counts[1]) if counts else None,
+                decimal=False,
+            ),
+        ]
+    return [
+        _number_input(
+            block_id=value_block_id(metric),
+            label=f"{metric.short_name} ({metric.unit})",
+            hint=metric.definition,
+            initial=number_text(entry.value) if entry.value is not None else None,
+            decimal=True,
+        )
+    ]
+
+
+def _source_input(*, block_id: str, label: str, hint: str, optional: bool) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(action_id=block_id, max_length=SOURCE_MAX),
+    )
+
+
+def build_leader_baseline_modal(
+    *, program_id: int, pod_name: str, leader: LeaderEntries
+) -> dict[str, Any]:
+    """One input per non-survey criterion (two counts for retention), all optional."""
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    f"Baselines for <@{leader.user_id}> (pod {pod_name}). Fill in what you have; "
+                    "empty fields stay as they are."
+                )
+            )
+        )
+    ]
+    for entry in leader.entries:
+        blocks += _leader_inputs(entry)
+    blocks.append(
+        _source_input(
+            block_id=BASELINE_SOURCE,
+            label="Where the numbers come from",
+            hint="e.g. “GitHub and the deploy log, 30 days to 3 Jan”. Kept with the baseline.",
+            optional=True,
+        )
+    )
+    return form_modal(
+        callback_id=BASELINE_LEADER_VIEW,
+        title="Leader baselines",
+        blocks=blocks,
+        metadata={"program": program_id, "leader": leader.leader_id},
+    )
+
+
+def build_survey_baseline_modal(
+    *, program_id: int, pod_id: int, pod_name: str, entry: Entry
+) -> dict[str, Any]:
+    """Run emcoach's baseline survey, or enter the result of one the company already ran."""
+    choices = [
+        Option(text="Run the baseline survey with emcoach", value=CHOICE_RUN),
+        Option(text="We already ran one — enter its result", value=CHOICE_RAN),
+    ]
+    explanation = (
+        f"*{entry.metric.short_name} for pod {pod_name}.* Each direct report answers one "
+        f"statement on a 1–5 agree scale: “{ONE_ON_ONE_STATEMENT}” The baseline is the mean "
+        "over the pod's direct reports. emcoach's own survey is sent by its survey feature "
+        "when the program starts; that feature isn't available yet, so for now enter the result "
+        "of a survey you already ran."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=explanation)),
+        InputBlock(
+            block_id=SURVEY_CHOICE,
+            label="Where the baseline comes from",
+            element=RadioButtonsElement(
+                action_id=SURVEY_CHOICE,
+                options=choices,
+                initial_option=choices[1] if entry.value is not None else None,
+            ),
+        ),
+        _number_input(
+            block_id=SURVEY_VALUE,
+            label="Mean score, 1.0 to 5.0",
+            hint="The mean of the direct reports' answers to that statement (or the closest "
+            "question your survey asked).",
+            initial=number_text(entry.value) if entry.value is not None else None,
+            decimal=True,
+        ),
+        _source_input(
+            block_id=SURVEY_SOURCE,
+            label="Which survey",
+            hint="Name, date and number of answers, e.g. “Q4 engineering survey, Dec 2026, 9 "
+            "answers”. Needed when you enter a value.",
+            optional=True,
+        ),
+    ]
+    return form_modal(
+        callback_id=BASELINE_SURVEY_VIEW,
+        title=f"{entry.metric.short_name} baseline"[:24],
+        blocks=blocks,
+        metadata={"program": program_id, "pod": pod_id, "metric": entry.metric.id.value},
+    )

@@ -1,0 +1,446 @@
+"""/emcoach pod: the cohort overview, the pod and leader modals, and their ids."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    TimePickerElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.reply import Reply
+from bot.domain.args import LAST, MonthlySlot, WeeklySlot
+from bot.domain.args.weekdays import DAY_NAMES
+from bot.domain.program_rules import (
+    MONTHLY_POD_SESSION_MINUTES,
+    POD_MAX_LEADERS,
+    WEEKLY_ONE_ON_ONE_MINUTES,
+)
+from bot.slack_names import COMMAND
+
+# Buttons of the overview.
+POD_NEW = "pod_new"  # value: program id
+POD_ADD_LEADER = "pod_add_leader"  # value: program id
+POD_EDIT = "pod_edit"  # value: pod id
+POD_EDIT_LEADER = "pod_edit_leader"  # value: leader id
+# Modals; each input's action_id equals its block_id.
+POD_VIEW = "pod_modal"
+POD_NAME = "pod_name"
+POD_COACH = "pod_coach"
+POD_SESSION_WEEK = "pod_session_week"
+POD_SESSION_DAY = "pod_session_day"
+POD_SESSION_TIME = "pod_session_time"
+POD_LEADER_VIEW = "pod_leader_modal"
+LEADER_POD = "pod_leader_pod"
+LEADER_USER = "pod_leader_user"
+LEADER_MANAGER = "pod_leader_manager"
+LEADER_REPORTS = "pod_leader_reports"
+LEADER_GROUP = "pod_leader_group"
+LEADER_DAY = "pod_leader_day"
+LEADER_TIME = "pod_leader_time"
+
+POD_NAME_MAX = 80  # Pod.name's column
+# Slack: 50 blocks a message. A pod takes at most 2 + POD_MAX_LEADERS + 1 blocks, the frame 4.
+MAX_PODS_SHOWN = 6
+ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", LAST: "last"}
+_MAX_OPTIONS = 100  # Slack: static_select options
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaderLine:
+    id: int
+    user_id: str
+    manager_id: str | None
+    reports: tuple[str, ...]
+    one_on_one: WeeklySlot | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PodLine:
+    id: int
+    name: str
+    coach_id: str | None
+    session: MonthlySlot | None
+    leaders: tuple[LeaderLine, ...] = ()
+    gaps: tuple[str, ...] = ()  # what the cohort check still misses in this pod
+
+
+def weekday_name(weekday: int) -> str:
+    return DAY_NAMES[weekday].title()
+
+
+def describe_session(slot: MonthlySlot | None, *, timezone: str) -> str:
+    """``the first Tuesday of each month, 15:00 Europe/Warsaw (90 min)``."""
+    if slot is None:
+        return "no monthly session slot yet"
+    return (
+        f"the {ORDINAL_WORDS[slot.ordinal]} {weekday_name(slot.weekday)} of each month, "
+        f"{slot.time:%H:%M} {timezone} ({MONTHLY_POD_SESSION_MINUTES} min)"
+    )
+
+
+def describe_one_on_one(slot: WeeklySlot | None) -> str:
+    """``1:1 Tuesdays 10:00 their time (45 min)``."""
+    if slot is None:
+        return "no weekly 1:1 slot yet"
+    return (
+        f"1:1 {weekday_name(slot.weekday)}s {slot.time:%H:%M} their time "
+        f"({WEEKLY_ONE_ON_ONE_MINUTES} min)"
+    )
+
+
+def describe_leader(leader: LeaderLine) -> str:
+    manager = f"manager <@{leader.manager_id}>" if leader.manager_id else "no manager yet"
+    count = len(leader.reports)
+    reports = f"{count} direct report{'s' if count != 1 else ''}" if count else "no direct reports"
+    return f"<@{leader.user_id}> — {manager}, {reports}, {describe_one_on_one(leader.one_on_one)}"
+
+
+def _pod_blocks(pod: PodLine, *, timezone: str) -> list[Block]:
+    coach = f"coach <@{pod.coach_id}>" if pod.coach_id else "no coach yet"
+    heading = (
+        f"*Pod {pod.name}* — {coach}, {len(pod.leaders)} of {POD_MAX_LEADERS} leaders\n"
+        f"Monthly session: {describe_session(pod.session, timezone=timezone)}"
+    )
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=heading),
+            accessory=ButtonElement(text="Edit pod", action_id=POD_EDIT, value=str(pod.id)),
+        )
+    ]
+    blocks += [
+        SectionBlock(
+            text=MarkdownTextObject(text=describe_leader(leader)),
+            accessory=ButtonElement(
+                text="Edit leader", action_id=POD_EDIT_LEADER, value=str(leader.id)
+            ),
+        )
+        for leader in pod.leaders
+    ]
+    status = (
+        "Missing: " + "; ".join(pod.gaps) + "."
+        if pod.gaps
+        else "Complete: coach, leaders, managers, reports and slots are all set."
+    )
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=status)]))
+    return blocks
+
+
+def build_cohort(
+    *,
+    program_id: int,
+    program_name: str,
+    timezone: str,
+    pods: Sequence[PodLine],
+    time_per_leader: str,
+    committed: bool,
+) -> Reply:
+    """The cohort: each pod with its coach, leaders and slots, what is missing, and buttons."""
+    if pods:
+        intro = (
+            f"Week 3 — structure the cohort. Pods of at most {POD_MAX_LEADERS} leaders, one "
+            "coach each; every leader needs their manager, their direct reports and a weekly "
+            f"1:1 slot. {time_per_leader}"
+        )
+    else:
+        intro = (
+            f"*{program_name}* has no pods yet. Start with *New pod*: a pod is up to "
+            f"{POD_MAX_LEADERS} leaders with one coach, meeting monthly for "
+            f"{MONTHLY_POD_SESSION_MINUTES} minutes. Then add each leader with *Add leader*."
+        )
+    if committed:
+        intro += " The program is committed: cohort changes apply to future sessions."
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Cohort of {program_name}"[:150]),
+        SectionBlock(text=MarkdownTextObject(text=intro)),
+    ]
+    for pod in pods[:MAX_PODS_SHOWN]:
+        blocks += [DividerBlock(), *_pod_blocks(pod, timezone=timezone)]
+    buttons = [ButtonElement(text="New pod", action_id=POD_NEW, value=str(program_id))]
+    if pods:
+        buttons.append(
+            ButtonElement(
+                text="Add leader",
+                action_id=POD_ADD_LEADER,
+                value=str(program_id),
+                style="primary",
+            )
+        )
+    blocks.append(ActionsBlock(elements=buttons))
+    hint = (
+        f"Typing is faster once you know it: `{COMMAND} pod add Alpha`, "
+        f"`{COMMAND} pod Alpha coach @cora`, `{COMMAND} pod Alpha session first tuesday 15:00`, "
+        f"`{COMMAND} pod Alpha leader @lena manager @max reports @a @b 1:1 tue 10:00`."
+    )
+    if len(pods) > MAX_PODS_SHOWN:
+        hidden = ", ".join(pod.name for pod in pods[MAX_PODS_SHOWN:])
+        hint = f"Not shown here: {hidden} — type `{COMMAND} pod <name>` to see one. " + hint
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint[:3000])]))
+    gaps = sum(len(pod.gaps) for pod in pods)
+    text = f"Cohort of {program_name}: {len(pods)} pod(s), " + (
+        f"{gaps} thing(s) missing." if gaps or not pods else "complete."
+    )
+    return Reply(text=text, blocks=[block.to_dict() for block in blocks])
+
+
+def _option(text: str, value: str) -> Option:
+    return Option(text=text[:75], value=value)
+
+
+def _weekday_options() -> list[Option]:
+    return [_option(weekday_name(day), str(day)) for day in range(len(DAY_NAMES))]
+
+
+def _initial(options: Sequence[Option], value: object) -> Option | None:
+    return next((option for option in options if option.value == str(value)), None)
+
+
+def _time_text(at: time | None) -> str | None:
+    return None if at is None else f"{at:%H:%M}"
+
+
+def build_pod_modal(*, program_id: int, timezone: str, pod: PodLine | None) -> dict[str, Any]:
+    """Create a pod (``pod`` None) or change its name, coach and monthly session slot."""
+    slot = pod.session if pod else None
+    weeks = [_option(f"{word.title()} week", str(number)) for number, word in ORDINAL_WORDS.items()]
+    days = _weekday_options()
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=POD_NAME,
+            label="Pod name",
+            element=PlainTextInputElement(
+                action_id=POD_NAME,
+                initial_value=pod.name if pod else None,
+                max_length=POD_NAME_MAX,
+                placeholder="Alpha",
+            ),
+            hint="People see it in reminders and results; keep it short.",
+        ),
+        InputBlock(
+            block_id=POD_COACH,
+            label="Coach",
+            optional=True,
+            element=UserSelectElement(
+                action_id=POD_COACH,
+                initial_user=pod.coach_id if pod and pod.coach_id else None,
+                placeholder="Pick the coach",
+            ),
+            hint="One coach per pod: external, or an internal senior EM. You can add them later.",
+        ),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    f"*Monthly pod session* — {MONTHLY_POD_SESSION_MINUTES} minutes with all "
+                    f"leaders and the coach, at this time in {timezone} (the program's time "
+                    "zone). Leave it empty to set it later."
+                )
+            )
+        ),
+        InputBlock(
+            block_id=POD_SESSION_WEEK,
+            label="Week of the month",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=POD_SESSION_WEEK,
+                options=weeks,
+                initial_option=_initial(weeks, slot.ordinal) if slot else None,
+                placeholder="First week",
+            ),
+        ),
+        InputBlock(
+            block_id=POD_SESSION_DAY,
+            label="Day",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=POD_SESSION_DAY,
+                options=days,
+                initial_option=_initial(days, slot.weekday) if slot else None,
+                placeholder="Tuesday",
+            ),
+        ),
+        InputBlock(
+            block_id=POD_SESSION_TIME,
+            label="Time",
+            optional=True,
+            element=TimePickerElement(
+                action_id=POD_SESSION_TIME, initial_time=_time_text(slot.time if slot else None)
+            ),
+        ),
+    ]
+    return form_modal(
+        callback_id=POD_VIEW,
+        title="Edit pod" if pod else "New pod",
+        blocks=blocks,
+        metadata={"program": program_id, "pod": pod.id if pod else None},
+    )
+
+
+def build_leader_modal(
+    *,
+    program_id: int,
+    pods: Sequence[tuple[int, str]],
+    pod_id: int | None,
+    leader: LeaderLine | None,
+) -> dict[str, Any]:
+    """Add a leader (``leader`` None) or change their pod, manager, reports and 1:1 slot."""
+    pod_options = [_option(name, str(number)) for number, name in pods[:_MAX_OPTIONS]]
+    days = _weekday_options()
+    slot = leader.one_on_one if leader else None
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=LEADER_POD,
+            label="Pod",
+            element=StaticSelectElement(
+                action_id=LEADER_POD,
+                options=pod_options,
+                initial_option=_initial(pod_options, pod_id),
+                placeholder="Pick a pod",
+            ),
+            hint=f"At most {POD_MAX_LEADERS} leaders in a pod.",
+        ),
+        InputBlock(
+            block_id=LEADER_USER,
+            label="Leader",
+            element=UserSelectElement(
+                action_id=LEADER_USER,
+                initial_user=leader.user_id if leader else None,
+                placeholder="The engineering manager being coached",
+            ),
+        ),
+        InputBlock(
+            block_id=LEADER_MANAGER,
+            label="Their manager",
+            optional=True,
+            element=UserSelectElement(
+                action_id=LEADER_MANAGER,
+                initial_user=leader.manager_id if leader and leader.manager_id else None,
+                placeholder="Who they report to",
+            ),
+            hint="Joins the quarterly 360 and rates the leader.",
+        ),
+        InputBlock(
+            block_id=LEADER_REPORTS,
+            label="Their direct reports",
+            optional=True,
+            element=UserMultiSelectElement(
+                action_id=LEADER_REPORTS,
+                initial_users=list(leader.reports) if leader and leader.reports else None,
+                placeholder="Everyone who reports to them",
+            ),
+            hint="They answer the anonymous 1:1-quality survey and count for retention.",
+        ),
+        InputBlock(
+            block_id=LEADER_GROUP,
+            label="…or a user group of their team",
+            optional=True,
+            element=PlainTextInputElement(action_id=LEADER_GROUP, placeholder="@backend-team"),
+            hint="Everyone in this Slack user group is added as a direct report (not the "
+            "leader themselves).",
+        ),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    f"*Weekly 1:1 with the coach* — {WEEKLY_ONE_ON_ONE_MINUTES} minutes, at this "
+                    "time in the leader's own time zone."
+                )
+            )
+        ),
+        InputBlock(
+            block_id=LEADER_DAY,
+            label="1:1 day",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=LEADER_DAY,
+                options=days,
+                initial_option=_initial(days, slot.weekday) if slot else None,
+                placeholder="Tuesday",
+            ),
+        ),
+        InputBlock(
+            block_id=LEADER_TIME,
+            label="1:1 time",
+            optional=True,
+            element=TimePickerElement(
+                action_id=LEADER_TIME, initial_time=_time_text(slot.time if slot else None)
+            ),
+        ),
+    ]
+    return form_modal(
+        callback_id=POD_LEADER_VIEW,
+        title="Edit leader" if leader else "Add a leader",
+        blocks=blocks,
+        metadata={"program": program_id, "leader": leader.id if leader else None},
+    )
+
+
+def form_modal(
+    *, callback_id: str, title: str, blocks: Sequence[Block], metadata: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A modal with inputs, Save and Cancel, carrying ``metadata`` as JSON."""
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps(metadata),
+        blocks=list(blocks),
+    )
+    return view.to_dict()
+
+
+def build_notice_modal(*, title: str, text: str) -> dict[str, Any]:
+    """What replaces a submitted modal: what happened and what to do next (or why not)."""
+    view = View(
+        type="modal",
+        title=title[:24],
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text[:3000]))],
+    )
+    return view.to_dict()
+
+
+class ViewState:
+    """The values of a submitted modal whose inputs use their block id as action id."""
+
+    def __init__(self, values: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
+        self._values = values
+
+    def _field(self, block_id: str) -> Mapping[str, Any]:
+        return self._values.get(block_id, {}).get(block_id, {})
+
+    def text(self, block_id: str) -> str:
+        return str(self._field(block_id).get("value") or "").strip()
+
+    def user(self, block_id: str) -> str | None:
+        return self._field(block_id).get("selected_user") or None
+
+    def users(self, block_id: str) -> tuple[str, ...]:
+        return tuple(self._field(block_id).get("selected_users") or ())
+
+    def option(self, block_id: str) -> str | None:
+        selected = self._field(block_id).get("selected_option") or {}
+        return selected.get("value") or None
+
+    def time(self, block_id: str) -> time | None:
+        selected = self._field(block_id).get("selected_time")
+        return time.fromisoformat(selected) if selected else None

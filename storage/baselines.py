@@ -1,0 +1,60 @@
+"""Baselines: one starting value per leader and criterion, or per pod for anonymous surveys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from storage.models import Baseline
+
+
+def baselines_of(session: Session, *, program_id: int) -> list[Baseline]:
+    statement = select(Baseline).where(Baseline.program_id == program_id).order_by(col(Baseline.id))
+    return list(session.exec(statement).all())
+
+
+def save_baseline(
+    session: Session,
+    *,
+    program_id: int,
+    metric_id: str,
+    leader_id: int | None = None,
+    pod_id: int | None = None,
+    value: Decimal,
+    details: str | None,
+    source: str,
+    recorded_by: str,
+    now: datetime,
+) -> Baseline:
+    """Record the value for (leader or pod, metric), replacing an earlier one: a baseline is
+    one number, and the latest entry before commit is the one the program promises against."""
+    if (leader_id is None) == (pod_id is None):
+        raise ValueError("a baseline belongs to exactly one leader or one pod")
+    owner = (
+        (Baseline.leader_id == leader_id) if leader_id is not None else (Baseline.pod_id == pod_id)
+    )
+    statement = select(Baseline).where(
+        Baseline.program_id == program_id, Baseline.metric_id == metric_id, owner
+    )
+    row = session.exec(statement).first() or Baseline(
+        program_id=program_id,
+        metric_id=metric_id,
+        leader_id=leader_id,
+        pod_id=pod_id,
+        value=value,
+        source=source,
+        recorded_by=recorded_by,
+        recorded_at=now,
+    )
+    row.value, row.details, row.source = value, details, source
+    row.recorded_by, row.recorded_at = recorded_by, now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def has_leader_baselines(session: Session, *, leader_id: int) -> bool:
+    statement = select(Baseline.id).where(Baseline.leader_id == leader_id).limit(1)
+    return session.exec(statement).first() is not None
