@@ -85,6 +85,7 @@ from bot.slack_names import COMMAND
 from handlers.locks import change_refusal
 from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
+from storage.agenda import mark_agenda_stale
 from storage.baselines import has_leader_baselines
 from storage.db import session_scope
 from storage.models import Leader, Pod, Program
@@ -175,7 +176,7 @@ def change_pod(
             f"<@{coach_id}> is a leader in this pod, so they can't also coach it. Pick "
             "someone else as coach.",
         )
-    return save_pod(
+    saved = save_pod(
         session,
         program_id=program.id,
         pod=pod,
@@ -185,6 +186,8 @@ def change_pod(
         by=by,
         now=now,
     )
+    mark_agenda_stale(session, program)
+    return saved
 
 
 def _leader_users(session: Session, pod_id: int) -> set[str]:
@@ -247,7 +250,9 @@ def change_leader(
         check_pod_can_add_leader(len(other_leaders(session, pod_id=pod.id or 0, leader=leader)))
     except PodFullError as full:
         return Refusal(LEADER_POD, str(full))
-    return save_leader(session, program_id=program.id, leader=leader, plan=plan, by=by, now=now)
+    saved = save_leader(session, program_id=program.id, leader=leader, plan=plan, by=by, now=now)
+    mark_agenda_stale(session, program)
+    return saved
 
 
 # --- user groups ----------------------------------------------------------------------------

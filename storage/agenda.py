@@ -18,7 +18,7 @@ from sqlmodel import select as orm_select
 
 from bot.domain.cadence import AgendaItem, AgendaState, SkippedSession
 from storage.db import session_scope
-from storage.models import AgendaRow
+from storage.models import AgendaRow, Program
 
 _TABLE = AgendaRow.__table__  # type: ignore[attr-defined]
 _REPLANNABLE = (AgendaState.PENDING, AgendaState.SKIPPED)
@@ -299,3 +299,15 @@ def add_once(session: Session, *, program_id: int, row: Wanted) -> bool:
     )
     session.flush()
     return True
+
+
+def mark_agenda_stale(session: Session, program: Program) -> None:
+    """After commit, a change to the cohort or a slot re-plans the agenda on the next tick;
+    before commit there is no agenda yet."""
+    if program.committed_at is not None and not program.agenda_stale:
+        program.agenda_stale = True
+        session.add(program)
+
+
+def stale_programs(session: Session) -> list[Program]:
+    return list(session.exec(orm_select(Program).where(col(Program.agenda_stale).is_(True))))

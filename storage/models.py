@@ -72,6 +72,8 @@ class Program(SQLModel, table=True):
     committed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     commitment_channel_id: str | None = Field(default=None, max_length=32)
     commitment_ts: str | None = Field(default=None, max_length=32)
+    # Set by a change to the cohort or its slots after commit; the clock re-plans the agenda.
+    agenda_stale: bool = False
 
 
 class ProgramMember(SQLModel, table=True):
