@@ -1,12 +1,391 @@
-"""/emcoach setup (being built)."""
+"""/emcoach setup: create a program in a modal, or change the setup of one you own.
+
+Anyone may start a program and becomes its owner. `/emcoach setup "Name"` on a program the
+caller owns opens the same modal prefilled; once committed only the dates are offered, and
+they change only after a deviation was posted (handlers.locks).
+"""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from typing import Any, Final, TypeAlias
 
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.blocks.owner import build_not_owner
+from bot.blocks.reply import Reply
+from bot.blocks.setup import (
+    SETUP_BUDGET_OWNER,
+    SETUP_CHANNEL,
+    SETUP_KICKOFF,
+    SETUP_MODEL,
+    SETUP_MONTHS,
+    SETUP_NAME,
+    SETUP_TIMEZONE,
+    SETUP_VIEW,
+    SetupForm,
+    build_budget_owner_heads_up,
+    build_setup_done,
+    build_setup_modal,
+    build_setup_notice,
+    form_from_state,
+    program_id_from_metadata,
+)
+from bot.domain.cost import CostModel
+from bot.domain.errors import DomainError
+from bot.domain.localtime import UnknownTimezoneError, get_zone, local_date
+from bot.domain.program_rules import (
+    MIN_EXECUTION_MONTHS,
+    ProgramField,
+    ProgramState,
+    check_kickoff,
+    check_length,
+    has_reached,
+)
+from bot.domain.roles import Audience, Role
+from bot.domain.sprint import SPRINT_WEEKS, due_date
+from bot.engine.people import zones_for
 from bot.services import Services
-from handlers.router import Router
+from bot.slack_names import COMMAND
+from handlers.locks import change_refusal
+from handlers.router import Invocation, Router, Subcommand
+from storage.db import session_scope
+from storage.models import Program
+from storage.programs import find_program, get_program, has_role, members
+from storage.setup import ProgramSetup, create_program, name_taken, update_program
+
+logger = logging.getLogger("emcoach.setup")
+
+# The modal must open within the trigger's 3 seconds, so the owner's Slack time zone is asked
+# once, briefly and without retries; if Slack is slow the modal opens with UTC preselected.
+USERS_INFO_TIMEOUT_SECONDS: Final = 2
+FALLBACK_ZONE: Final = "UTC"
+# choose_program reads names in quotes, and mrkdwn reads < and > as links and mentions.
+_FORBIDDEN_IN_NAMES: Final = frozenset('"“”„<>')
+_QUOTES: Final = '"“”„'
+
+
+# --- opening the modal ---------------------------------------------------------------------
+
+
+def form_of(program: Program) -> SetupForm:
+    return SetupForm(
+        name=program.name,
+        channel_id=program.publish_channel_id,
+        kickoff=program.kickoff_date,
+        months=program.months,
+        timezone=program.timezone,
+        budget_owner_id=program.budget_owner_id,
+        model=program.coaching_model,
+    )
+
+
+def committed_on(program: Program) -> date | None:
+    """The local day of commit, or None while the program is a draft."""
+    if not has_reached(program.status, ProgramState.COMMITTED):
+        return None
+    return local_date(program.committed_at or program.created_at, program.timezone)
+
+
+def owner_zone(invocation: Invocation, *, now: datetime) -> str:
+    """The caller's Slack time zone (cached in Person), or UTC when Slack doesn't say quickly."""
+    quick = WebClient(
+        token=invocation.client.token,
+        base_url=invocation.client.base_url,
+        timeout=USERS_INFO_TIMEOUT_SECONDS,
+        retry_handlers=[],
+    )
+    try:
+        with session_scope(invocation.services.engine) as session:
+            zones = zones_for(
+                session,
+                quick,
+                team_id=invocation.team_id,
+                user_ids=[invocation.user_id],
+                now=now,
+            )
+    except (SlackClientError, OSError) as error:
+        logger.warning("no time zone for %s: %s", invocation.user_id, error)
+        return FALLBACK_ZONE
+    zone = zones.get(invocation.user_id, FALLBACK_ZONE)
+    try:
+        get_zone(zone)
+    except UnknownTimezoneError:
+        return FALLBACK_ZONE
+    return zone
+
+
+def open_setup(invocation: Invocation) -> Reply | None:
+    name = invocation.args.strip().strip(_QUOTES).strip() or None
+    now = invocation.services.clock.now()
+    view: dict[str, Any] | None = None
+    if name is not None:
+        with session_scope(invocation.services.engine) as session:
+            program = find_program(session, team_id=invocation.team_id, name=name)
+            if program is not None:
+                assert program.id is not None
+                if not has_role(
+                    session, program_id=program.id, user_id=invocation.user_id, role=Role.OWNER
+                ):
+                    owners = members(session, program_id=program.id, role=Role.OWNER)
+                    return _name_belongs_to_others(program.name, owners)
+                view = build_setup_modal(
+                    form_of(program), program_id=program.id, committed_on=committed_on(program)
+                )
+    if view is None:
+        zone = owner_zone(invocation, now=now)
+        channel = invocation.channel_id if invocation.channel_id.startswith("C") else None
+        form = SetupForm(
+            name=name,
+            channel_id=channel,
+            # A kickoff right after the four-week setup sprint, as the framework runs it.
+            kickoff=due_date(local_date(now, zone), SPRINT_WEEKS),
+            months=MIN_EXECUTION_MONTHS,
+            timezone=zone,
+        )
+        view = build_setup_modal(form, program_id=None, default_zone=zone)
+    invocation.client.views_open(trigger_id=invocation.trigger_id, view=view)
+    return None
+
+
+def _name_belongs_to_others(name: str, owners: list[str]) -> Reply:
+    return build_not_owner(
+        name,
+        owners,
+        instead=f"To start a program of your own, run `{COMMAND} setup` and give it another name.",
+    )
+
+
+# --- saving it -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    form: SetupForm
+    created: bool
+    changed: bool
+    tell_budget_owner: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    text: str
+
+
+Outcome: TypeAlias = Saved | Refused | dict[str, str]
+
+
+def _date_errors(
+    kickoff: date | None, months: int | None, *, zone: str, now: datetime
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kickoff is None:
+        errors[SETUP_KICKOFF] = "Pick the kickoff date."
+    else:
+        try:
+            check_kickoff(kickoff, today=local_date(now, zone))
+        except DomainError as refusal:
+            errors[SETUP_KICKOFF] = str(refusal)
+    if months is None:
+        errors[SETUP_MONTHS] = f"Enter the length in whole months, e.g. {MIN_EXECUTION_MONTHS}."
+    else:
+        try:
+            check_length(months)
+        except DomainError as refusal:
+            errors[SETUP_MONTHS] = str(refusal)
+    return errors
+
+
+def validate(form: SetupForm, *, now: datetime) -> ProgramSetup | dict[str, str]:
+    """The form as a complete setup, or the inline error for each field that needs one."""
+    errors: dict[str, str] = {}
+    if not form.name:
+        errors[SETUP_NAME] = "Give the program a name, e.g. “Pilot 2027”."
+    elif _FORBIDDEN_IN_NAMES & set(form.name):
+        errors[SETUP_NAME] = "Leave out quotation marks and < >: commands use quotes to name it."
+    if not form.channel_id:
+        errors[SETUP_CHANNEL] = "Pick the public channel the results will be posted in."
+    zone = form.timezone or ""
+    try:
+        get_zone(zone)
+    except UnknownTimezoneError as unknown:
+        errors[SETUP_TIMEZONE] = str(unknown)
+        zone = FALLBACK_ZONE
+    if not form.budget_owner_id:
+        errors[SETUP_BUDGET_OWNER] = "Pick the person who signs off the success criteria."
+    if form.model not in {model.value for model in CostModel}:
+        errors[SETUP_MODEL] = (
+            f"Pick one of the four coaching models (`{COMMAND} cost` compares them)."
+        )
+    errors |= _date_errors(form.kickoff, form.months, zone=zone, now=now)
+    name, channel, budget_owner, model = (
+        form.name,
+        form.channel_id,
+        form.budget_owner_id,
+        form.model,
+    )
+    if errors or not (name and channel and budget_owner and model and form.kickoff and form.months):
+        return errors
+    return ProgramSetup(
+        name=name,
+        publish_channel_id=channel,
+        kickoff=form.kickoff,
+        months=form.months,
+        timezone=zone,
+        budget_owner_id=budget_owner,
+        coaching_model=model,
+    )
+
+
+def _taken(name: str) -> dict[str, str]:
+    return {SETUP_NAME: f"There's already a program called “{name}” here. Pick another name."}
+
+
+def _create(
+    session: Session, form: SetupForm, *, team_id: str, user_id: str, now: datetime
+) -> Outcome:
+    setup = validate(form, now=now)
+    if isinstance(setup, dict):
+        return setup
+    if name_taken(session, team_id=team_id, name=setup.name):
+        return _taken(setup.name)
+    program = create_program(session, team_id=team_id, setup=setup, created_by=user_id, now=now)
+    return Saved(form=form_of(program), created=True, changed=True, tell_budget_owner=True)
+
+
+def _change_draft(
+    session: Session, program: Program, form: SetupForm, *, user_id: str, now: datetime
+) -> Outcome:
+    assert program.id is not None
+    setup = validate(form, now=now)
+    if isinstance(setup, dict):
+        return setup
+    if name_taken(session, team_id=program.team_id, name=setup.name, except_program_id=program.id):
+        return _taken(setup.name)
+    before = form_of(program)
+    told = update_program(session, program, setup=setup, changed_by=user_id, now=now)
+    after = form_of(program)
+    return Saved(form=after, created=False, changed=after != before, tell_budget_owner=told)
+
+
+def _change_dates(session: Session, program: Program, form: SetupForm, *, now: datetime) -> Outcome:
+    """After commit: only the dates, only when they differ, only through a deviation."""
+    before = form_of(program)
+    kickoff_changed = form.kickoff != program.kickoff_date
+    if not kickoff_changed and form.months == program.months:
+        return Saved(form=before, created=False, changed=False, tell_budget_owner=False)
+    errors = _date_errors(form.kickoff, form.months, zone=program.timezone, now=now)
+    if not kickoff_changed:
+        errors.pop(SETUP_KICKOFF, None)  # an unchanged kickoff may lie in the past by now
+    if errors:
+        return errors
+    refusal = change_refusal(session, program, ProgramField.DATES, now=now)
+    if refusal is not None:
+        return {SETUP_KICKOFF if kickoff_changed else SETUP_MONTHS: refusal}
+    if form.kickoff is None or form.months is None:
+        return {SETUP_KICKOFF: "Pick the kickoff date."}
+    program.kickoff_date, program.months = form.kickoff, form.months
+    session.add(program)
+    session.flush()
+    return Saved(form=form_of(program), created=False, changed=True, tell_budget_owner=False)
+
+
+def _save(
+    session: Session,
+    form: SetupForm,
+    *,
+    program_id: int | None,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+) -> Outcome:
+    if program_id is None:
+        return _create(session, form, team_id=team_id, user_id=user_id, now=now)
+    program = get_program(session, team_id=team_id, program_id=program_id)
+    if program is None:
+        return Refused(f"That program no longer exists. Start a new one with `{COMMAND} setup`.")
+    if not has_role(session, program_id=program_id, user_id=user_id, role=Role.OWNER):
+        owners = members(session, program_id=program_id, role=Role.OWNER)
+        return Refused(build_not_owner(program.name, owners).text)
+    if committed_on(program) is not None:
+        return _change_dates(session, program, form, now=now)
+    return _change_draft(session, program, form, user_id=user_id, now=now)
+
+
+def on_submit(
+    ack: Ack,
+    view: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    *,
+    services: Services,
+) -> None:
+    form = form_from_state(view["state"]["values"])
+    user_id, team_id = context.user_id or "", context.team_id or ""
+    try:
+        with session_scope(services.engine) as session:
+            outcome = _save(
+                session,
+                form,
+                program_id=program_id_from_metadata(view.get("private_metadata", "")),
+                team_id=team_id,
+                user_id=user_id,
+                now=services.clock.now(),
+            )
+    except IntegrityError:
+        # Two people saved the same name at the same moment; the database kept one.
+        outcome = _taken(form.name or "")
+    if isinstance(outcome, dict):
+        ack(response_action="errors", errors=outcome)
+        return
+    if isinstance(outcome, Refused):
+        ack(response_action="update", view=build_setup_notice(outcome.text))
+        return
+    saved = outcome.form
+    tell = outcome.tell_budget_owner and saved.budget_owner_id not in (None, user_id)
+    ack(
+        response_action="update",
+        view=build_setup_done(
+            saved,
+            created=outcome.created,
+            changed=outcome.changed,
+            owner_id=user_id,
+            budget_owner_told=tell,
+        ),
+    )
+    if tell and saved.budget_owner_id and saved.name:
+        _heads_up(
+            client, budget_owner_id=saved.budget_owner_id, program_name=saved.name, owner_id=user_id
+        )
+
+
+def _heads_up(client: WebClient, *, budget_owner_id: str, program_name: str, owner_id: str) -> None:
+    message = build_budget_owner_heads_up(program_name=program_name, owner_id=owner_id)
+    try:
+        client.chat_postMessage(channel=budget_owner_id, text=message.text, blocks=message.blocks)
+    except SlackApiError as error:
+        # The program exists either way; the sign-off request itself will reach them later.
+        logger.warning(
+            "heads-up to budget owner %s failed: %s", budget_owner_id, error.response.get("error")
+        )
 
 
 def register(app: App, services: Services, router: Router) -> None:
     """Adds the subcommand to ``router`` and its actions and views to ``app``."""
+    router.add(
+        Subcommand(
+            name="setup",
+            usage="setup [program]",
+            summary="create a program (you become its owner), or change one you own",
+            audience=Audience.EVERYONE,
+            run=open_setup,
+        )
+    )
+    app.view(SETUP_VIEW)(partial(on_submit, services=services))

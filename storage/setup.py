@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.domain.roles import Role
+from storage.agenda import mark_agenda_stale
 from storage.models import Program
 from storage.programs import add_member, find_program, remove_member
 from storage.workspaces import ensure_workspace
@@ -73,6 +74,7 @@ def update_program(
     previous = program.budget_owner_id
     _apply(program, setup)
     session.add(program)
+    mark_agenda_stale(session, program)  # new dates or zone: re-plan what is still to come
     if previous == setup.budget_owner_id:
         session.flush()
         return False

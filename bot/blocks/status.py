@@ -1,0 +1,216 @@
+"""/emcoach status: the setup sprint's checklist, and the end-of-week nudge for an open step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.picker import pick_value
+from bot.blocks.reply import Reply
+from bot.domain.localtime import format_day
+from bot.domain.sprint import SPRINT_WEEKS, SprintStep, StepState, leader_time_per_month
+from bot.domain.timeline import Timeline
+from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
+
+# Slack: 3000 characters a section. A cohort of many leaders without baselines lists one line
+# per leader and criterion; past this many the rest is counted, not listed.
+MAX_MISSING_LISTED: Final = 15
+# Slack: 75 characters of button text.
+_BUTTON_TEXT_MAX: Final = 75
+COMMIT_SUBCOMMAND: Final = "commit"
+
+_ICONS: Final = {
+    StepState.DONE: ":white_check_mark:",
+    StepState.DUE: ":hourglass_flowing_sand:",
+    StepState.OVERDUE: ":warning:",
+}
+
+
+day_text = format_day
+
+
+def text_reply(text: str) -> Reply:
+    """A one-section message whose notification text is the same sentence."""
+    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+
+
+def step_subcommand(step: SprintStep, *, ready_to_commit: bool) -> str:
+    """What to run for ``step``: its own subcommand, except that a week 4 whose baselines are
+    all in has only the public pre-commitment left to do."""
+    if step.step.week == SPRINT_WEEKS and ready_to_commit:
+        return COMMIT_SUBCOMMAND
+    return step.step.subcommand
+
+
+def step_button(*, step: SprintStep, program_id: int, subcommand: str) -> ButtonElement:
+    """A button that runs ``/emcoach <subcommand>`` for this program, through the same
+    "which program?" action the picker uses, so a click can open the step's modal."""
+    return ButtonElement(
+        text=f"Week {step.step.week}: {step.step.title}"[:_BUTTON_TEXT_MAX],
+        action_id=f"{ACTION_PICK_PROGRAM}:{program_id}",
+        value=pick_value(subcommand=subcommand, args="", program_id=program_id),
+        style="primary",
+    )
+
+
+def _state_text(step: SprintStep) -> str:
+    if step.state is StepState.DONE:
+        return "done"
+    if step.state is StepState.OVERDUE:
+        return f"*overdue* (was due {day_text(step.due)})"
+    return f"due {day_text(step.due)}"
+
+
+def _step_text(step: SprintStep) -> str:
+    return (
+        f"{_ICONS[step.state]} *Week {step.step.week} — {step.step.title}* · {_state_text(step)}"
+        f"\n{step.step.what_to_do} `{COMMAND} {step.step.subcommand}`"
+    )
+
+
+def missing_text(missing: Sequence[str]) -> str:
+    """The commit readiness list, cut to fit one section."""
+    if not missing:
+        return f"*Ready to commit.* Preview the public pre-commitment with `{COMMAND} commit`."
+    lines = [f"• {item}" for item in missing[:MAX_MISSING_LISTED]]
+    if len(missing) > MAX_MISSING_LISTED:
+        lines.append(f"• …and {len(missing) - MAX_MISSING_LISTED} more")
+    return "*Before commit, still missing:*\n" + "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SprintStatus:
+    """Where a program stands in the setup sprint, as ``/emcoach status`` shows it."""
+
+    program_id: int
+    program_name: str
+    setup_date: date
+    today: date
+    steps: Sequence[SprintStep]
+    next_step: SprintStep | None
+    missing: Sequence[str]
+    committed_on: date | None
+    kickoff: date | None
+    months: int
+
+
+def _dates_text(status: SprintStatus) -> str:
+    if status.kickoff is None:
+        return "*Dates:* no kickoff date yet."
+    timeline = Timeline(kickoff=status.kickoff, months=status.months)
+    return (
+        f"*Dates:* kickoff {day_text(status.kickoff)} · month 3 checkpoint "
+        f"{day_text(timeline.midpoint)} · month {status.months} evaluation "
+        f"{day_text(timeline.evaluation)}"
+    )
+
+
+def _next_blocks(status: SprintStatus) -> list[Block]:
+    step = status.next_step
+    if step is None:
+        return [
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="*All four weeks are done.* The program is running; the cadence "
+                    "takes it from here."
+                )
+            )
+        ]
+    subcommand = step_subcommand(step, ready_to_commit=not status.missing)
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*Next:* week {step.step.week}, {step.step.title.lower()} — click below "
+                f'or type `{COMMAND} {subcommand} "{status.program_name}"`.'
+            )
+        ),
+        ActionsBlock(
+            elements=[step_button(step=step, program_id=status.program_id, subcommand=subcommand)]
+        ),
+    ]
+
+
+def _commit_text(status: SprintStatus) -> str:
+    if status.committed_on is not None:
+        return (
+            f"*Committed* on {day_text(status.committed_on)}: the criteria, baselines, "
+            f"threshold and dates are locked (change one with `{COMMAND} deviation`)."
+        )
+    return missing_text(status.missing)
+
+
+def status_text(status: SprintStatus) -> str:
+    """The notification text: one line a person can act on without opening the message."""
+    open_steps = [step for step in status.steps if step.state is not StepState.DONE]
+    done = len(status.steps) - len(open_steps)
+    text = f"Setup sprint for {status.program_name}: {done} of {len(status.steps)} weeks done."
+    if status.next_step is not None:
+        text += (
+            f" Next: week {status.next_step.step.week}, {status.next_step.step.title.lower()} "
+            f"({_state_text(status.next_step).replace('*', '')})."
+        )
+    return text
+
+
+def build_status(status: SprintStatus) -> Reply:
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Setup sprint: {status.program_name}"[:150]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Set up on {day_text(status.setup_date)}; today is "
+                    f"{day_text(status.today)}. Each week is due seven days after the last."
+                )
+            ]
+        ),
+    ]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=_step_text(s))) for s in status.steps]
+    blocks += [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=_commit_text(status))),
+        *_next_blocks(status),
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=_dates_text(status))),
+        ContextBlock(elements=[MarkdownTextObject(text=leader_time_per_month().sentence)]),
+    ]
+    return Reply(text=status_text(status), blocks=[block.to_dict() for block in blocks])
+
+
+def build_sprint_nudge(
+    program_name: str, step: SprintStep, *, program_id: int, ready_to_commit: bool = False
+) -> Reply:
+    """The end-of-week nudge to an owner for a sprint step that is not done.
+
+    Sent by the cadence engine for each week in ``sprint.weeks_needing_nudge``; the button runs
+    the step's subcommand for this program, so the owner is one click from doing it.
+    """
+    if step.state is StepState.DONE:
+        raise ValueError(f"week {step.step.week} is done; there is nothing to nudge about")
+    subcommand = step_subcommand(step, ready_to_commit=ready_to_commit)
+    text = (
+        f"Week {step.step.week} of the setup sprint for *{program_name}* ended on "
+        f"{day_text(step.due)}, and “{step.step.title}” isn't done yet. "
+        f"{step.step.what_to_do} Click below or type "
+        f'`{COMMAND} {subcommand} "{program_name}"`; `{COMMAND} status` shows the whole '
+        "checklist."
+    )
+    blocks: list[Any] = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(
+            elements=[step_button(step=step, program_id=program_id, subcommand=subcommand)]
+        ),
+    ]
+    return Reply(text=text, blocks=[block.to_dict() for block in blocks])
