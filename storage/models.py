@@ -236,3 +236,77 @@ class AgendaRow(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     ts: str | None = Field(default=None, max_length=32)
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class SessionLog(SQLModel, table=True):
+    """The coach's answer to "did the 1:1 happen?" (one per ONE_ON_ONE_LOG agenda row)."""
+
+    __tablename__ = "session_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_id: int = Field(foreign_key="agenda_item.id", unique=True, ondelete="CASCADE")
+    held: bool
+    logged_by: str = Field(max_length=32)
+    logged_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Rating(SQLModel, table=True):
+    """A named answer: a leader rating a 1:1 or pod session, or a 360 rating (the manager on
+    the leader's effectiveness, the leader on their own self-efficacy). One per agenda row."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_id: int = Field(foreign_key="agenda_item.id", unique=True, ondelete="CASCADE")
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    rater_id: str = Field(max_length=32)
+    about_id: str = Field(max_length=80)
+    score: int  # 1..5 on the agree scale
+    decided: str | None = Field(default=None, sa_column=Column(Text()))
+    say_no: str | None = Field(default=None, sa_column=Column(Text()))
+    rated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """An anonymous direct-report answer: no user id, no agenda row, no timestamp finer than
+    the day — nothing that links it back to who answered (PRODUCT "Privacy")."""
+
+    __tablename__ = "survey_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    leader_id: str = Field(max_length=32)  # whose 1:1s the answer is about
+    occasion: date  # the survey round (baseline, month 3, final)
+    score: int
+
+
+class SurveyResponse(SQLModel, table=True):
+    """Who has answered a survey round, kept apart from what they answered: needed only so
+    reminders go to non-responders."""
+
+    __tablename__ = "survey_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_id: int = Field(foreign_key="agenda_item.id", unique=True, ondelete="CASCADE")
+    responded_on: date
+
+
+class CheckpointValue(SQLModel, table=True):
+    """A criterion's value at a checkpoint, entered by an owner for one leader (DORA,
+    retention); survey criteria come from SurveyAnswer instead."""
+
+    __tablename__ = "checkpoint_value"
+    __table_args__ = (
+        UniqueConstraint(
+            "program_id", "metric_id", "leader_id", "month", name="uq_checkpoint_value"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    metric_id: str = Field(max_length=32)
+    leader_id: int = Field(foreign_key="leader.id", ondelete="CASCADE")
+    month: int
+    value: Decimal = Field(sa_column=Column(Numeric(14, 4), nullable=False))
+    details: str | None = Field(default=None, max_length=255)
+    source: str = Field(max_length=255)
+    recorded_by: str = Field(max_length=32)
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
