@@ -11,6 +11,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot.engine.dispatch import Dispatcher, build_dispatch_client
+from bot.engine.render import render
 from bot.services import Services
 from handlers import jobs
 
@@ -21,8 +23,17 @@ JOB_DEFAULTS = {
 }
 
 
+def build_dispatcher(services: Services) -> Dispatcher:
+    return Dispatcher(
+        engine=services.engine,
+        client=build_dispatch_client(services.settings),
+        clock=services.clock,
+        render=render,
+    )
+
+
 def build_scheduler(services: Services, *, blocking: bool) -> BaseScheduler:
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
     scheduler: BaseScheduler = scheduler_class(timezone="UTC", job_defaults=JOB_DEFAULTS)
-    jobs.register(scheduler, services)
+    jobs.register(scheduler, services, build_dispatcher(services))
     return scheduler

@@ -1,4 +1,4 @@
-"""Scheduled jobs: thin adapters from APScheduler ticks to storage and domain calls."""
+"""Scheduled jobs: thin adapters from APScheduler ticks to the engine, storage and domain."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from functools import partial
 
 from apscheduler.schedulers.base import BaseScheduler
 
+from bot.engine.dispatch import Dispatcher, TickReport
+from bot.engine.nudges import plan_setup_nudges
+from bot.engine.planning import committed_programs, replan
 from bot.services import Services
+from storage.agenda import stale_programs
+from storage.db import session_scope
 from storage.events import prune_events
 
 logger = logging.getLogger("emcoach.jobs")
@@ -16,6 +21,11 @@ logger = logging.getLogger("emcoach.jobs")
 # Slack's last retry of an event comes about 5 minutes after the first try; a day is ample.
 EVENT_MEMORY = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
+# A prompt is due at a minute boundary; a 10 s tick sends it within seconds and stays cheap
+# when nothing is due (one indexed query).
+DISPATCH_EVERY = timedelta(seconds=10)
+NUDGE_EVERY = timedelta(hours=1)
+REPLAN_EVERY = timedelta(hours=24)
 
 
 def prune_processed_events(*, services: Services) -> int:
@@ -25,11 +35,56 @@ def prune_processed_events(*, services: Services) -> int:
     return removed
 
 
-def register(scheduler: BaseScheduler, services: Services) -> None:
-    scheduler.add_job(
-        partial(prune_processed_events, services=services),
-        trigger="interval",
-        seconds=PRUNE_EVERY.total_seconds(),
-        id="prune_processed_events",
-        replace_existing=True,
-    )
+def dispatch_due(*, dispatcher: Dispatcher) -> TickReport:
+    report = dispatcher.tick()
+    if report.sent or report.missed or report.failed or report.reconciled:
+        logger.info("dispatch: %s", report)
+    return report
+
+
+def nudge_setup(*, services: Services) -> int:
+    with session_scope(services.engine) as session:
+        return plan_setup_nudges(session, now=services.clock.now())
+
+
+def replan_stale(*, services: Services) -> int:
+    """Re-plan programs whose cohort, slots or dates changed since the last tick."""
+    replanned = 0
+    with session_scope(services.engine) as session:
+        for program in stale_programs(session):
+            replan(session, program, services.client, now=services.clock.now())
+            program.agenda_stale = False
+            session.add(program)
+            replanned += 1
+    return replanned
+
+
+def replan_running(*, services: Services) -> int:
+    """Daily: refresh people's time zones and re-plan every running program's future."""
+    changed = 0
+    with session_scope(services.engine) as session:
+        programs = committed_programs(session)
+    for program in programs:
+        with session_scope(services.engine) as session:
+            fresh = session.merge(program)
+            change = replan(session, fresh, services.client, now=services.clock.now())
+            changed += change.added + change.moved + change.removed
+    return changed
+
+
+def register(scheduler: BaseScheduler, services: Services, dispatcher: Dispatcher) -> None:
+    jobs = [
+        ("prune_processed_events", partial(prune_processed_events, services=services), PRUNE_EVERY),
+        ("replan_stale", partial(replan_stale, services=services), DISPATCH_EVERY),
+        ("dispatch_due", partial(dispatch_due, dispatcher=dispatcher), DISPATCH_EVERY),
+        ("nudge_setup", partial(nudge_setup, services=services), NUDGE_EVERY),
+        ("replan_running", partial(replan_running, services=services), REPLAN_EVERY),
+    ]
+    for job_id, function, every in jobs:
+        scheduler.add_job(
+            function,
+            trigger="interval",
+            seconds=every.total_seconds(),
+            id=job_id,
+            replace_existing=True,
+        )

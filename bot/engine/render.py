@@ -1,0 +1,115 @@
+"""From an agenda row to its message: gather the row's context from storage, then build."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot.blocks.prompts import (
+    OwnerAlert,
+    PromptContext,
+    PromptData,
+    SetupNudge,
+    SurveyData,
+    build_prompt,
+)
+from bot.blocks.reply import Reply
+from bot.domain.cadence import (
+    ONE_ON_ONE_LENGTH,
+    ONE_ON_ONE_PRE_LEAD,
+    POD_SESSION_LENGTH,
+    AgendaKind,
+)
+from bot.domain.localtime import format_local, local_date, to_instant
+from bot.domain.sprint import due_date
+from bot.engine.digest import digest_data
+from bot.engine.results import checkpoint_data
+from storage.models import AgendaRow, Leader, Person, Pod, Program
+
+# A prompt sent this much after its due time says it is late.
+LATE_NOTICE = timedelta(minutes=15)
+
+_LEADER_SESSION = {
+    AgendaKind.ONE_ON_ONE_PRE: ONE_ON_ONE_PRE_LEAD,
+    AgendaKind.ONE_ON_ONE_POST: -ONE_ON_ONE_LENGTH,
+    AgendaKind.ONE_ON_ONE_LOG: -ONE_ON_ONE_LENGTH,
+}
+_ABOUT_A_LEADER = {
+    *_LEADER_SESSION,
+    AgendaKind.THREE_SIXTY,
+    AgendaKind.SURVEY,
+    AgendaKind.SURVEY_REMINDER,
+}
+
+
+def render(session: Session, row: AgendaRow, program: Program, now: datetime) -> Reply:
+    assert row.id is not None
+    kind = AgendaKind(row.kind)
+    late = now - row.due_at
+    context = PromptContext(
+        kind=kind,
+        program_name=program.name,
+        recipient_id=row.recipient,
+        about_id=row.about,
+        occasion=row.occasion,
+        row_id=row.id,
+        late_by=late if late >= LATE_NOTICE else None,
+    )
+    zone = _zone(session, program, row.recipient)
+    if kind in _ABOUT_A_LEADER:
+        leader = session.exec(
+            select(Leader).where(Leader.program_id == program.id, Leader.user_id == row.about)
+        ).first()
+        pod = session.get(Pod, leader.pod_id) if leader is not None else None
+        shift = _LEADER_SESSION.get(kind)
+        context = replace(
+            context,
+            coach_id=pod.coach_id if pod else None,
+            starts_local=format_local(row.due_at + shift, zone) if shift is not None else None,
+            data=SurveyData(anonymity_threshold=program.anonymity_threshold)
+            if kind in (AgendaKind.SURVEY, AgendaKind.SURVEY_REMINDER)
+            else None,
+        )
+    elif kind in (AgendaKind.POD_PRE, AgendaKind.POD_POST):
+        pod = session.get(Pod, int(row.about))
+        start = (
+            row.due_at - POD_SESSION_LENGTH
+            if kind is AgendaKind.POD_POST or pod is None or pod.session_time is None
+            else to_instant(row.occasion, pod.session_time, program.timezone)
+        )
+        context = replace(
+            context,
+            about_id=pod.name if pod else row.about,
+            coach_id=pod.coach_id if pod else None,
+            starts_local=format_local(start, zone),
+        )
+    else:
+        context = replace(context, data=_data(session, row, program, kind))
+    return build_prompt(context)
+
+
+def _data(
+    session: Session, row: AgendaRow, program: Program, kind: AgendaKind
+) -> PromptData | None:
+    assert program.id is not None
+    if kind is AgendaKind.COACH_DIGEST:
+        return digest_data(
+            session, program_id=program.id, coach_id=row.recipient, week_end=row.occasion
+        )
+    if kind in (AgendaKind.CHECKPOINT_PREVIEW, AgendaKind.CHECKPOINT_PUBLISH):
+        return checkpoint_data(session, program, occasion=row.occasion)
+    if kind is AgendaKind.SETUP_NUDGE:
+        week = int(row.about)
+        setup_date = local_date(program.created_at, program.timezone)
+        return SetupNudge(week=week, due=due_date(setup_date, week))
+    if kind is AgendaKind.OWNER_ALERT:
+        recipient, error, about_kind = row.about.split("|", 2)
+        return OwnerAlert(recipient_id=recipient, kind=AgendaKind(about_kind), error=error)
+    return None
+
+
+def _zone(session: Session, program: Program, user_id: str) -> str:
+    person = session.get(Person, (program.team_id, user_id))
+    return person.timezone if person is not None and person.timezone else program.timezone
