@@ -1,0 +1,221 @@
+"""The checkpoint results: the owners' preview two business days before, and the public post.
+
+PRODUCT "What gets published": per criterion the baseline, now, change, the seed's expected
+range, the verdict and the number of data points; missing data said as missing; the locked
+definitions' hash; late posts say they are late. An anonymous survey aggregate from fewer
+people than the locked threshold never shows a number — not the figure, not the change, not a
+verdict computed from it.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+from slack_sdk.models.blocks import Block
+
+from bot.blocks.baseline import number_text
+from bot.blocks.criteria import direction_words
+from bot.blocks.prompts.common import (
+    context,
+    fit_lines,
+    header,
+    mention,
+    plural,
+    reply,
+    section,
+)
+from bot.blocks.prompts.data import CheckpointData, CriterionResult, PromptContext
+from bot.blocks.reply import Reply
+from bot.domain.args import escape_mrkdwn
+from bot.domain.localtime import format_day
+from bot.domain.metrics import ChangeKind, Verdict
+from bot.slack_names import COMMAND
+
+METRICS_COMMAND: Final = f"{COMMAND} metrics"
+_MINUS: Final = "−"  # the seed writes "−25%": a minus sign, not a hyphen
+_VALUE_STEP: Final = Decimal("0.01")
+_CHANGE_STEPS: Final = {
+    ChangeKind.RELATIVE_PERCENT: (Decimal("0.1"), "%"),
+    ChangeKind.POINTS: (Decimal("0.01"), " points"),
+    ChangeKind.PERCENTAGE_POINTS: (Decimal("0.1"), " pp"),
+}
+
+
+def title(checkpoint: CheckpointData, program_name: str) -> str:
+    """``Month-3 checkpoint: Pilot``; the last one is the program's evaluation."""
+    what = "evaluation" if checkpoint.final else "checkpoint"
+    return f"Month-{checkpoint.month} {what}: {program_name}"
+
+
+def is_hidden(result: CriterionResult, threshold: int) -> bool:
+    """True for an anonymous survey aggregate from too few people to show."""
+    return result.anonymous and result.data_points < threshold
+
+
+def shown_verdict(result: CriterionResult, threshold: int) -> Verdict:
+    """The verdict as published: none from answers too few to show."""
+    return Verdict.NO_DATA if is_hidden(result, threshold) else result.verdict
+
+
+def _rounded(value: Decimal, step: Decimal) -> str:
+    return number_text(value.quantize(step, rounding=ROUND_HALF_UP))
+
+
+def _value(value: Decimal | None, band: str | None) -> str:
+    if value is None:
+        return "_missing_"
+    text = _rounded(value, _VALUE_STEP)
+    return f"{text} (DORA band: {band})" if band else text
+
+
+def change_text(result: CriterionResult) -> str:
+    """``−25%``, ``+0.5 points``, ``+10 pp``, with the sign the seed's ranges use."""
+    if result.baseline is None or result.now is None:
+        return "—"
+    if result.change is None:
+        return "n/a (from a zero baseline)"
+    step, unit = _CHANGE_STEPS[result.change_kind]
+    magnitude = _rounded(abs(result.change), step)
+    if magnitude == "0":
+        return f"0{unit}"
+    sign = "+" if result.change > 0 else _MINUS
+    return f"{sign}{magnitude}{unit}"
+
+
+def criterion_block_text(result: CriterionResult, *, number: int, threshold: int) -> str:
+    lines = [
+        f"*{number}. {escape_mrkdwn(result.name)}* — {escape_mrkdwn(result.unit)}, "
+        f"{direction_words(result.direction)}"
+    ]
+    baseline = _value(result.baseline, result.baseline_band)
+    if is_hidden(result, threshold):
+        lines.append(
+            f"Baseline: {baseline} · Now: fewer than {threshold} responses — not shown, to "
+            "keep the answers anonymous"
+        )
+        points = f"fewer than {threshold} responses"
+    else:
+        now = _value(result.now, result.now_band)
+        lines.append(f"Baseline: {baseline} · Now: {now} · Change: {change_text(result)}")
+        points = plural(result.data_points, "response" if result.anonymous else "data point")
+    lines.append(
+        f"Expected (the framework's 6-month average): {result.expected or 'none published'}"
+    )
+    lines.append(f"Verdict: *{shown_verdict(result, threshold).label}* · {points}")
+    return "\n".join(lines)
+
+
+def _criteria_blocks(checkpoint: CheckpointData) -> list[Block]:
+    return [
+        section(
+            criterion_block_text(result, number=number, threshold=checkpoint.anonymity_threshold)
+        )
+        for number, result in enumerate(checkpoint.criteria, start=1)
+    ]
+
+
+def late_sentence(prompt: PromptContext) -> str | None:
+    if prompt.late_by is None:
+        return None
+    return (
+        f"This was due on {format_day(prompt.occasion)} and is posted late because emcoach "
+        "was offline."
+    )
+
+
+def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) -> Reply:
+    name = escape_mrkdwn(prompt.program_name)
+    heading = title(checkpoint, prompt.program_name)
+    late = late_sentence(prompt)
+    blocks: list[Block] = [header(heading)]
+    if late:
+        blocks.append(section(f"_{late}_"))
+    blocks.append(
+        section(
+            f"The results of *{name}* as they stand on {format_day(prompt.occasion)}, against "
+            "the baseline locked before the program began — published as promised, whatever "
+            "they show."
+        )
+    )
+    blocks += _criteria_blocks(checkpoint)
+    blocks.append(
+        context(
+            f"Locked definitions SHA-256: `{checkpoint.definitions_hash}`. Missing data is "
+            "shown as missing; survey results from fewer than "
+            f"{checkpoint.anonymity_threshold} people are never shown. Questions: reply in "
+            "the thread."
+        )
+    )
+    verdicts = "; ".join(
+        f"{result.name}: {shown_verdict(result, checkpoint.anonymity_threshold).label}"
+        for result in checkpoint.criteria
+    )
+    text = f"{escape_mrkdwn(heading)}. {verdicts}." + (f" {late}" if late else "")
+    return reply(text, blocks)
+
+
+def _missing_line(result: CriterionResult, threshold: int) -> str | None:
+    name = escape_mrkdwn(result.name)
+    if is_hidden(result, threshold):
+        return (
+            f"• {name}: fewer than {threshold} survey responses so far; it will read “fewer "
+            f"than {threshold} responses” unless more people answer"
+        )
+    if result.missing_for:
+        people = ", ".join(mention(user_id) for user_id in result.missing_for)
+        return f"• {name}: no value yet for {people}"
+    if result.now is None:
+        return f"• {name}: no value yet"
+    return None
+
+
+def build_checkpoint_preview(prompt: PromptContext, checkpoint: CheckpointData) -> Reply:
+    day = format_day(prompt.occasion)
+    heading = title(checkpoint, prompt.program_name)
+    intro = (
+        f"On {day} I'll post these results in {mention(checkpoint.channel_id)} as they stand — "
+        "the pre-commitment promised it, so it goes out whatever they show. This is what it "
+        "would say today:"
+    )
+    threshold = checkpoint.anonymity_threshold
+    missing = [line for result in checkpoint.criteria if (line := _missing_line(result, threshold))]
+    if missing:
+        gaps = "*Still missing*\n" + fit_lines(missing)
+        next_step = (
+            f"Add the missing values with `{METRICS_COMMAND}` before {day}; anything still "
+            "missing then is published as missing."
+        )
+    else:
+        gaps = "*Nothing is missing.*"
+        next_step = (
+            f"Nothing to do: it goes out on {day}. To correct a value, use "
+            f"`{METRICS_COMMAND}` before then."
+        )
+    blocks: list[Block] = [
+        header(f"Preview — {heading}"),
+        section(intro),
+        *_criteria_blocks(checkpoint),
+        section(gaps),
+        section(next_step),
+    ]
+    if checkpoint.final:
+        blocks.append(
+            context(
+                "Planning the next cycle? The framework's advice: once a first external cycle "
+                "has produced a formally coached EM, consider mentoring the next cohort "
+                "internally."
+            )
+        )
+    else:
+        blocks.append(
+            context(
+                "After the post, agree with the coach how to adjust: continue, change the "
+                "cadence, or change the coach."
+            )
+        )
+    text = (
+        f"Preview — {escape_mrkdwn(heading)}, to be posted in {mention(checkpoint.channel_id)} "
+        f"on {day}. {next_step}"
+    )
+    return reply(text, blocks)

@@ -1,0 +1,151 @@
+"""What a prompt is built from: the agenda row's context, plus richer data for a few kinds.
+
+Plain frozen dataclasses the engine fills from storage; nothing here reads the database or
+the time. ``PromptContext.data`` carries the kind's extra input so one ``build_prompt`` call
+serves every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bot.domain.cadence import AgendaKind
+from bot.domain.metrics import (
+    ChangeKind,
+    Direction,
+    MetricDefinition,
+    Verdict,
+    change,
+    dora_band,
+    verdict,
+)
+from bot.domain.program_rules import ANONYMITY_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaderWeek:
+    """One leader's week, as the coach's digest reports it."""
+
+    leader_id: str
+    held: int = 0
+    not_held: int = 0
+    not_logged: int = 0  # 1:1s whose log prompt the coach has not answered yet
+    skipped: int = 0  # sessions inside a pause
+    missed: int = 0  # prompts about them dropped because emcoach was offline too long
+    failed: int = 0  # prompts about them Slack refused for good (the owners were told)
+    paused_until: date | None = None
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.not_logged or self.missed or self.failed)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestData:
+    """The coach's week. ``survey_non_responders`` is a count across the coach's leaders and
+    never a list: who has not answered an anonymous survey is nobody else's business."""
+
+    leaders: tuple[LeaderWeek, ...]
+    survey_non_responders: int | None = None  # None: no survey open this week
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CriterionResult:
+    """One criterion at a checkpoint, pooled over the cohort (see ``criterion_result``)."""
+
+    name: str
+    unit: str
+    direction: Direction
+    change_kind: ChangeKind
+    baseline: Decimal | None
+    now: Decimal | None
+    change: Decimal | None  # None when there is nothing to compare (or from a zero baseline)
+    expected: str | None  # the seed's range as it words it; None: the seed publishes none
+    verdict: Verdict
+    data_points: int  # leaders with a value, or survey responses for an anonymous survey
+    anonymous: bool = False  # an anonymous survey aggregate: hidden below the threshold
+    baseline_band: str | None = None  # DORA band names, for DORA metrics
+    now_band: str | None = None
+    missing_for: tuple[str, ...] = ()  # leaders (user ids) still without a value: preview only
+
+
+def criterion_result(
+    metric: MetricDefinition,
+    *,
+    baseline: Decimal | None,
+    now: Decimal | None,
+    data_points: int,
+    missing_for: tuple[str, ...] = (),
+) -> CriterionResult:
+    """A ``CriterionResult`` whose change, verdict and bands come from the domain's rules,
+    so the engine cannot word a result differently from how ``metrics`` judges it."""
+    delta = None if baseline is None or now is None else change(metric, baseline, now)
+    return CriterionResult(
+        name=metric.short_name,
+        unit=metric.unit,
+        direction=metric.direction,
+        change_kind=metric.change_kind,
+        baseline=baseline,
+        now=now,
+        change=delta,
+        expected=None if metric.expected is None else metric.expected.seed_text,
+        verdict=verdict(metric, baseline, now),
+        data_points=data_points,
+        anonymous=metric.anonymous_survey,
+        baseline_band=None if baseline is None else dora_band(metric.id, baseline),
+        now_band=None if now is None else dora_band(metric.id, now),
+        missing_for=missing_for,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckpointData:
+    """A checkpoint's results. The date is the row's ``occasion`` and lateness its
+    ``late_by``: one source for each, whichever kind is built."""
+
+    month: int  # months after kickoff: 3, 6, or the program's midpoint and last month
+    final: bool  # the evaluation that closes the program
+    channel_id: str  # where the results are published
+    criteria: tuple[CriterionResult, ...]
+    definitions_hash: str  # SHA-256 of the definitions locked at commit
+    anonymity_threshold: int = ANONYMITY_THRESHOLD  # locked at commit
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SurveyData:
+    anonymity_threshold: int = ANONYMITY_THRESHOLD
+    reminder: int = 1  # SURVEY_REMINDER only: the first (after 24 h) or the second (72 h)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetupNudge:
+    week: int  # the setup sprint week, 1–4
+    due: date  # the last day of that week; overdue when before the row's occasion (today)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwnerAlert:
+    """A prompt Slack refused for good: whom it was for, what it was, Slack's error code."""
+
+    recipient_id: str  # a user id, or the channel id of a checkpoint post
+    kind: AgendaKind
+    error: str
+
+
+PromptData = DigestData | CheckpointData | SurveyData | SetupNudge | OwnerAlert
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PromptContext:
+    kind: AgendaKind
+    program_name: str
+    recipient_id: str  # user id, or the channel id for CHECKPOINT_PUBLISH
+    about_id: str  # the leader's user id, or the pod name, or the program
+    occasion: date  # session date, quarter end, checkpoint date, digest Friday, or today
+    row_id: int  # the agenda row; buttons carry it in their value
+    starts_local: str | None = None  # session start in the recipient's zone
+    coach_id: str | None = None
+    late_by: timedelta | None = None  # set when sent after downtime
+    data: PromptData | None = None
