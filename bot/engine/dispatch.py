@@ -201,26 +201,36 @@ class Dispatcher:
         code = str(error.response.get("error") or f"http_{error.response.status_code}")
         report.count_error(code)
         status = error.response.status_code
+        never_dropped = row.kind == AgendaKind.CHECKPOINT_PUBLISH
         if code in PERMANENT_ERRORS:
-            self._fail(row, code, report)
             self._alert_owners(row, code)
+            if never_dropped:
+                # The results are published whatever happens: keep trying (at most every
+                # 30 minutes) until the owners fix the channel, e.g. invite emcoach back.
+                self._retry(row, code, report)
+            else:
+                self._fail(row, code, report)
             return
         if status >= 500:
             self._unsure(row, code, report)
             return
-        if code in TRANSIENT_ERRORS and row.attempts < MAX_ATTEMPTS:
-            retry_later(
-                self._engine,
-                row_id=row.id,
-                worker=self._worker,
-                error=code,
-                not_before=self._clock.now() + backoff(row.attempts),
-            )
-            report.retried += 1
+        if code in TRANSIENT_ERRORS and (never_dropped or row.attempts < MAX_ATTEMPTS):
+            self._retry(row, code, report)
             return
         # Anything else is a bug on our side (e.g. invalid_blocks): fail loudly, once.
         logger.error("agenda row %s (%s) refused by Slack: %s", row.id, row.kind, code)
         self._fail(row, code, report)
+
+    def _retry(self, row: AgendaRow, code: str, report: TickReport) -> None:
+        assert row.id is not None
+        retry_later(
+            self._engine,
+            row_id=row.id,
+            worker=self._worker,
+            error=code,
+            not_before=self._clock.now() + backoff(row.attempts),
+        )
+        report.retried += 1
 
     def _fail(self, row: AgendaRow, error: str, report: TickReport) -> None:
         assert row.id is not None
@@ -285,7 +295,7 @@ class Dispatcher:
                 found = self._find_posted(row)
             except _CheckFailed:
                 # Slack could not tell us; ask again later rather than risk a second copy.
-                if row.attempts >= MAX_ATTEMPTS:
+                if row.attempts >= MAX_ATTEMPTS and row.kind != AgendaKind.CHECKPOINT_PUBLISH:
                     self._fail(row, "delivery could not be confirmed", report)
                 else:
                     self._unsure(row, "history check failed", report)
@@ -301,7 +311,7 @@ class Dispatcher:
                     now=now,
                 )
                 report.reconciled += 1
-            elif row.attempts >= MAX_ATTEMPTS:
+            elif row.attempts >= MAX_ATTEMPTS and row.kind != AgendaKind.CHECKPOINT_PUBLISH:
                 self._fail(row, row.last_error or "no answer from Slack", report)
             else:
                 requeue(self._engine, row_id=row.id, worker=self._worker)

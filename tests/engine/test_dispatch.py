@@ -240,3 +240,25 @@ def test_two_dispatchers_over_one_batch_send_each_prompt_once(
     assert set(_delivered(slack).values()) == {1}
     assert len(_delivered(slack)) == 300
     assert {row.state for row in _rows(engine, program_id)} == {AgendaState.SENT}
+
+
+def test_a_checkpoint_the_channel_refuses_is_retried_until_published(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(
+        engine, clock, 1, kind=AgendaKind.CHECKPOINT_PUBLISH, recipients=("C0ENG",)
+    )
+    slack.add_channel("C0ENG", name="engineering", bot_is_member=False)
+    dispatcher = _dispatcher(engine, slack, clock)
+    for _ in range(3):
+        dispatcher.tick()
+        clock.advance(timedelta(minutes=31))
+    publish = [row for row in _rows(engine, program_id) if row.kind == "checkpoint_publish"]
+    assert [row.state for row in publish] == [AgendaState.PENDING], "never failed for good"
+    alerts = [row for row in _rows(engine, program_id) if row.kind == "owner_alert"]
+    assert len(alerts) == 1, "the owners are told once"
+    slack.add_channel("C0ENG", name="engineering", bot_is_member=True)  # /invite @emcoach
+    dispatcher.tick()
+    publish = [row for row in _rows(engine, program_id) if row.kind == "checkpoint_publish"]
+    assert [row.state for row in publish] == [AgendaState.SENT]
+    assert len(slack.messages("C0ENG")) == 1
