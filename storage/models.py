@@ -310,3 +310,15 @@ class CheckpointValue(SQLModel, table=True):
     source: str = Field(max_length=255)
     recorded_by: str = Field(max_length=32)
     recorded_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Adjustment(SQLModel, table=True):
+    """The mid-program decision after the month-3 results: continue, change the cadence or
+    change the coach, with a note (PRODUCT "Checkpoints")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    decision: str = Field(max_length=16)  # continue | cadence | coach
+    note: str = Field(sa_column=Column(Text(), nullable=False))
+    decided_by: str = Field(max_length=32)
+    decided_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
