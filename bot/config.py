@@ -28,6 +28,7 @@ WHERE_TO_GET = {
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR (default INFO)",
     "WEB_CONCURRENCY": "the number of web worker processes for emcoach serve, 1-64 (default 1)",
     "WEB_THREADS": "threads per web worker for emcoach serve, 1-256 (default 10)",
+    "DISPATCH_STALE_SECONDS": "seconds before a silent clock's prompts are checked, 1-3600 (300)",
 }
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -55,6 +56,9 @@ class Settings(BaseSettings):
     LOG_LEVEL: LogLevel = "INFO"
     WEB_CONCURRENCY: int = Field(default=1, ge=1, le=64)
     WEB_THREADS: int = Field(default=10, ge=1, le=256)
+    # How long a clock's claim on a prompt lasts before another clock presumes it dead and
+    # checks Slack's history for the message (see bot/engine/dispatch.py).
+    DISPATCH_STALE_SECONDS: int = Field(default=300, ge=1, le=3600)
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

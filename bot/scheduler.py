@@ -7,6 +7,8 @@ always read from the database.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -29,6 +31,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
         client=build_dispatch_client(services.settings),
         clock=services.clock,
         render=render,
+        stale_after=timedelta(seconds=services.settings.DISPATCH_STALE_SECONDS),
     )
 
 

@@ -87,4 +87,6 @@ def register(scheduler: BaseScheduler, services: Services, dispatcher: Dispatche
             seconds=every.total_seconds(),
             id=job_id,
             replace_existing=True,
+            # First run at start: a restarted clock catches up at once, not an interval later.
+            next_run_time=services.clock.now(),
         )

@@ -43,7 +43,9 @@ from storage.programs import members
 logger = logging.getLogger("emcoach.dispatch")
 
 PROMPT_EVENT = "emcoach_prompt"
-BATCH_SIZE = 200
+# Claimed together and sent one by one: small, so a clock that dies strands few prompts until
+# another clock reconciles them, and two clocks share a large due batch.
+BATCH_SIZE = 25
 # A worker that claimed a row longer ago than this has died: a send, even with its timeout and
 # three honoured 429 waits, is long over by then.
 STALE_AFTER = timedelta(minutes=5)
@@ -118,6 +120,7 @@ class Dispatcher:
         render: Renderer,
         worker: str | None = None,
         batch_size: int = BATCH_SIZE,
+        stale_after: timedelta = STALE_AFTER,
     ) -> None:
         self._engine = engine
         self._client = client
@@ -125,6 +128,7 @@ class Dispatcher:
         self._render = render
         self._worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self._batch_size = batch_size
+        self._stale_after = stale_after
 
     @property
     def worker(self) -> str:
@@ -279,7 +283,7 @@ class Dispatcher:
     def _reconcile(self, report: TickReport) -> None:
         now = self._clock.now()
         for row in stale_sending(
-            self._engine, now=now, claimed_before=now - STALE_AFTER, limit=self._batch_size
+            self._engine, now=now, claimed_before=now - self._stale_after, limit=self._batch_size
         ):
             assert row.id is not None
             if not reclaim(
@@ -323,7 +327,7 @@ class Dispatcher:
             channel = row.recipient
             if channel.startswith(("U", "W")):
                 channel = self._client.conversations_open(users=row.recipient)["channel"]["id"]
-            since = (row.claimed_at or row.due_at) - STALE_AFTER
+            since = (row.claimed_at or row.due_at) - self._stale_after
             history = self._client.conversations_history(
                 channel=channel,
                 oldest=f"{since.timestamp():.6f}",

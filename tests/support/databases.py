@@ -36,7 +36,8 @@ def backend_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     admin = make_engine(url)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    # The schema travels in the URL itself, so a subprocess given url_of(engine) sees it too.
+    engine = make_engine(f"{url}?options=-csearch_path%3D{schema}")
     try:
         yield engine
     finally:
