@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import FrameType
 
 from flask import Flask
@@ -63,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the scheduler without serving HTTP. Run exactly one per deployment "
         "next to `emcoach serve`; a second one is safe but unnecessary.",
     )
+    demo = sub.add_parser(
+        "demo",
+        help="see it work without Slack: a sample company's setup sprint and six months, "
+        "simulated against a local Slack stand-in in under a minute",
+        description="Run a sample company's whole program — the setup sprint and six months of "
+        "prompts and checkpoints — through the real app against a local stand-in for Slack's "
+        "API. Needs no Slack account, no tokens and no network.",
+    )
+    demo.add_argument("--database", type=Path, help="keep the demo's SQLite database here")
     sub.add_parser(
         "migrate",
         help="upgrade the database to the newest schema (run/serve/clock also do this at start)",
@@ -78,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _serve,
         "clock": _clock,
         "migrate": _migrate,
+        "demo": _demo,
     }
     try:
         settings = load_settings(**_overrides(args))
@@ -153,6 +164,12 @@ def _build_app(services: Services, *, socket_mode: bool) -> App:
             exit_code=EXIT_CONFIG,
         ) from None
     return app
+
+
+def _demo(_settings: Settings, args: argparse.Namespace) -> None:
+    from bot.demo.run import run_demo
+
+    run_demo(database=args.database)
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> None:

@@ -35,11 +35,11 @@ def emcoach(
 def test_help_lists_every_subcommand(tmp_path: Path) -> None:
     result = emcoach("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for word in ("run", "serve", "clock", "migrate"):
+    for word in ("run", "serve", "clock", "migrate", "demo"):
         assert word in result.stdout
 
 
-@pytest.mark.parametrize("subcommand", ["run", "serve", "clock", "migrate"])
+@pytest.mark.parametrize("subcommand", ["run", "serve", "clock", "migrate", "demo"])
 def test_each_subcommand_has_its_own_help(tmp_path: Path, subcommand: str) -> None:
     result = emcoach(subcommand, "--help", cwd=tmp_path)
     assert result.returncode == 0
@@ -93,3 +93,15 @@ def test_dot_env_in_working_directory_is_used(tmp_path: Path) -> None:
     result = emcoach("run", cwd=tmp_path)
     assert result.returncode == 2
     assert "SLACK_APP_TOKEN is not set" in result.stderr
+
+
+def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
+    result = emcoach("demo", "--database", str(tmp_path / "demo.db"), cwd=tmp_path, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    assert "Posted in #engineering:" in out
+    assert "PRE-COMMITMENT: PILOT 2027" in out
+    assert out.count("Published in #engineering on") == 2
+    assert "0 missed, 0 failed" in out
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "demo.db").exists()

@@ -5,6 +5,7 @@ The demo runs on it, and so does every scenario test.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,8 @@ def standin_settings(slack: SlackStandIn, engine: Engine) -> Settings:
 
 @contextmanager
 def serve(wsgi: object) -> Iterator[str]:
+    # One log line per request is noise here: the stand-in records every call anyway.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, wsgi, threaded=True)  # type: ignore[arg-type]
     thread = threading.Thread(
         # A short poll interval: shutdown() waits for it, once per test.
