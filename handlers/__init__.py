@@ -6,6 +6,8 @@ from slack_bolt import App
 
 from bot.services import Services
 from handlers import (
+    adjust,
+    answers,
     baseline,
     check,
     coach,
@@ -16,6 +18,7 @@ from handlers import (
     deviation,
     events,
     idempotency,
+    metrics,
     owner,
     pause,
     pod,
@@ -41,6 +44,9 @@ FLOWS = (
     deviation,
     schedule,
     pause,
+    metrics,
+    adjust,
+    answers,
 )
 
 

@@ -9,12 +9,12 @@ every change asks `handlers.locks.change_refusal` first.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.blocks.baseline import (
+    BASELINE_FORM,
     BASELINE_LEADER,
     BASELINE_LEADER_VIEW,
     BASELINE_SOURCE,
@@ -29,23 +30,22 @@ from bot.blocks.baseline import (
     BASELINE_SURVEY_VIEW,
     CHOICE_RAN,
     CHOICE_RUN,
-    RETENTION_LEAVERS,
-    RETENTION_START,
     SURVEY_CHOICE,
     SURVEY_SOURCE,
     SURVEY_VALUE,
     Entry,
     LeaderEntries,
     PodEntries,
+    ValueForm,
     build_baselines,
     build_leader_baseline_modal,
     build_survey_baseline_modal,
     describe_value,
     retention_details,
-    value_block_id,
 )
 from bot.blocks.pod import ViewState, build_notice_modal
 from bot.blocks.reply import Reply
+from bot.domain.args import escape_mrkdwn
 from bot.domain.metrics import MetricDefinition, MetricId, MetricValueError, check_value, get_metric
 from bot.domain.program_rules import ProgramField
 from bot.domain.roles import Audience
@@ -57,7 +57,7 @@ from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
 from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope
-from storage.models import Baseline, Leader, Pod, Program
+from storage.models import Leader, Pod, Program
 from storage.pods import find_pod, get_leader, get_pod
 from storage.setup_state import leaders_of, metrics_of, pods_of, setup_state
 
@@ -65,7 +65,7 @@ from storage.setup_state import leaders_of, metrics_of, pods_of, setup_state
 _LARGEST = Decimal(10) ** 10
 _FOUR_PLACES = Decimal("0.0001")
 _HUNDREDTH = Decimal("0.01")
-_DEFAULT_SOURCE = "entered by an owner in Slack"
+DEFAULT_SOURCE = "entered by an owner in Slack"
 _MISSING_SHOWN = 8
 
 
@@ -105,21 +105,35 @@ def parse_count(text: str, *, name: str) -> int:
 # --- what is there ----------------------------------------------------------------------------
 
 
-def _entry(metric: MetricDefinition, row: Baseline | None) -> Entry:
+class Recorded(Protocol):
+    """A stored value with where it came from: a baseline or a checkpoint value."""
+
+    @property
+    def value(self) -> Decimal: ...
+    @property
+    def details(self) -> str | None: ...
+    @property
+    def source(self) -> str: ...
+
+
+def _entry(metric: MetricDefinition, row: Recorded | None) -> Entry:
     if row is None:
         return Entry(metric=metric)
     return Entry(metric=metric, value=row.value, details=row.details, source=row.source)
 
 
-def pod_entries(session: Session, program: Program) -> list[PodEntries]:
-    """Every pod, its leaders, and each criterion's baseline or None."""
+def cohort_entries(
+    session: Session,
+    program: Program,
+    *,
+    by_leader: Mapping[tuple[int, str], Recorded],
+    by_pod: Mapping[tuple[int, str], Recorded] | None,
+) -> list[PodEntries]:
+    """Every pod, its leaders, and each criterion's value or None: ``by_leader`` and
+    ``by_pod`` are keyed by (leader or pod id, metric id). ``by_pod`` None leaves the
+    anonymous-survey criteria out (they are not entered by hand at a checkpoint)."""
     assert program.id is not None
     metrics = metrics_of(session, program_id=program.id)
-    rows = baselines_of(session, program_id=program.id)
-    by_leader: dict[tuple[int | None, str], Baseline] = {
-        (row.leader_id, row.metric_id): row for row in rows if row.leader_id
-    }
-    by_pod = {(row.pod_id, row.metric_id): row for row in rows if row.pod_id}
     personal = [metric for metric in metrics if not metric.anonymous_survey]
     pods: list[PodEntries] = []
     for pod in pods_of(session, program_id=program.id):
@@ -128,12 +142,18 @@ def pod_entries(session: Session, program: Program) -> list[PodEntries]:
             LeaderEntries(
                 leader_id=leader.id or 0,
                 user_id=leader.user_id,
-                entries=tuple(_entry(m, by_leader.get((leader.id, m.id.value))) for m in personal),
+                entries=tuple(
+                    _entry(m, by_leader.get((leader.id or 0, m.id.value))) for m in personal
+                ),
             )
             for leader in leaders_of(session, pod_id=pod.id)
         )
-        surveys = tuple(
-            _entry(m, by_pod.get((pod.id, m.id.value))) for m in metrics if m.anonymous_survey
+        surveys = (
+            tuple(
+                _entry(m, by_pod.get((pod.id, m.id.value))) for m in metrics if m.anonymous_survey
+            )
+            if by_pod is not None
+            else ()
         )
         pods.append(
             PodEntries(
@@ -144,6 +164,26 @@ def pod_entries(session: Session, program: Program) -> list[PodEntries]:
             )
         )
     return pods
+
+
+def pod_entries(session: Session, program: Program) -> list[PodEntries]:
+    """Every pod, its leaders, and each criterion's baseline or None."""
+    assert program.id is not None
+    rows = baselines_of(session, program_id=program.id)
+    return cohort_entries(
+        session,
+        program,
+        by_leader={(row.leader_id, row.metric_id): row for row in rows if row.leader_id},
+        by_pod={(row.pod_id, row.metric_id): row for row in rows if row.pod_id},
+    )
+
+
+def find_leader_entries(
+    pods: Sequence[PodEntries], leader: Leader
+) -> tuple[PodEntries, LeaderEntries]:
+    """The pod and entries of ``leader`` in ``pods`` (from ``cohort_entries``)."""
+    pod = next(pod for pod in pods if pod.pod_id == leader.pod_id)
+    return pod, next(entry for entry in pod.leaders if entry.leader_id == leader.id)
 
 
 def peek_refusal(engine: Engine, program: Program, *, now: datetime) -> str | None:
@@ -178,23 +218,35 @@ def run_baseline(invocation: Invocation) -> Reply:
                 text=f"*{program.name}* has no pods or leaders yet. Add them with "
                 f"`{COMMAND} pod`, then come back to `{COMMAND} baseline`."
             )
-        if chosen.args.strip():
-            pod = find_pod(session, program_id=program.id, name=chosen.args.strip(' "“”'))
-            if pod is None:
-                names = ", ".join(entry.name for entry in pods)
-                return Reply(
-                    text=f"There's no pod called “{chosen.args.strip()}” in *{program.name}*. "
-                    f"Its pods: {names}. Type `{COMMAND} baseline` to see them all."
-                )
-            pods = [entry for entry in pods if entry.pod_id == pod.id]
+        shown = only_pod(session, program, pods, name=chosen.args, subcommand="baseline")
+        if isinstance(shown, Reply):
+            return shown
     locked = peek_refusal(invocation.services.engine, program, now=invocation.services.clock.now())
-    return build_baselines(program_name=program.name, pods=pods, locked=locked)
+    return build_baselines(program_name=program.name, pods=shown, locked=locked)
+
+
+def only_pod(
+    session: Session, program: Program, pods: list[PodEntries], *, name: str, subcommand: str
+) -> list[PodEntries] | Reply:
+    """``pods``, or only the one named (what's left of the arguments), or what to type."""
+    if not name.strip():
+        return pods
+    assert program.id is not None
+    pod = find_pod(session, program_id=program.id, name=name.strip(' "“”'))
+    if pod is None:
+        names = ", ".join(entry.name for entry in pods)
+        return Reply(
+            text=f"There's no pod called “{escape_mrkdwn(name.strip())}” in *{program.name}*. "
+            f"Its pods: {names}. Type `{COMMAND} {subcommand}` to see them all."
+        )
+    return [entry for entry in pods if entry.pod_id == pod.id]
 
 
 # --- buttons ----------------------------------------------------------------------------------
 
 
-def _refuse_click(respond: Respond, text: str) -> None:
+def refuse_click(respond: Respond, text: str) -> None:
+    """An ephemeral answer to a click, leaving the message clicked on as it was."""
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
@@ -230,11 +282,11 @@ def _open_checked(
 ) -> None:
     """Open the modal unless the person may not, or the baselines are locked."""
     if clicked is None:
-        _refuse_click(respond, _NOT_OWNER)
+        refuse_click(respond, _NOT_OWNER)
         return
     refusal = peek_refusal(services.engine, clicked.program, now=services.clock.now())
     if refusal:
-        _refuse_click(respond, refusal)
+        refuse_click(respond, refusal)
         return
     client.views_open(trigger_id=body["trigger_id"], view=clicked.view)
 
@@ -254,9 +306,7 @@ def open_leader_form(
         leader = session.get(Leader, int(action["value"]))
         program = _click_target(session, body, row=leader)
         if leader is not None and program is not None and program.id is not None:
-            pods = pod_entries(session, program)
-            pod = next(pod for pod in pods if pod.pod_id == leader.pod_id)
-            entries = next(entry for entry in pod.leaders if entry.leader_id == leader.id)
+            pod, entries = find_leader_entries(pod_entries(session, program), leader)
             view = build_leader_baseline_modal(
                 program_id=program.id, pod_name=pod.name, leader=entries
             )
@@ -295,43 +345,46 @@ def open_survey_form(
 
 
 @dataclass(frozen=True, slots=True)
-class _Value:
+class EnteredValue:
     metric: MetricDefinition
     value: Decimal
     details: str | None = None
 
 
-def _leader_values(
-    state: ViewState, metrics: Sequence[MetricDefinition]
-) -> tuple[list[_Value], dict[str, str]]:
-    """The values typed in the leader form, and inline errors by block id."""
-    values: list[_Value] = []
+def read_leader_form(
+    state: ViewState, metrics: Sequence[MetricDefinition], *, form: ValueForm
+) -> tuple[list[EnteredValue], dict[str, str]]:
+    """The values typed in a per-leader form, and inline errors by block id (an empty form
+    is an error too: Save with nothing in it is a slip, Cancel is the way out)."""
+    values: list[EnteredValue] = []
     errors: dict[str, str] = {}
     for metric in metrics:
         if metric.id is MetricId.REPORT_RETENTION:
-            start, leavers = state.text(RETENTION_START), state.text(RETENTION_LEAVERS)
+            start, leavers = state.text(form.retention_start), state.text(form.retention_leavers)
             if not start and not leavers:
                 continue
             try:
                 counts = _retention_counts(start, leavers)
             except MetricValueError as error:
-                errors[RETENTION_LEAVERS if start else RETENTION_START] = str(error)
+                errors[form.retention_leavers if start else form.retention_start] = str(error)
                 continue
             values.append(
-                _Value(
+                EnteredValue(
                     metric,
                     retained_percent(reports_at_start=counts[0], leavers=counts[1]),
                     retention_details(reports_at_start=counts[0], leavers=counts[1]),
                 )
             )
             continue
-        text = state.text(value_block_id(metric))
+        text = state.text(form.value_block_id(metric))
         if not text:
             continue
         try:
-            values.append(_Value(metric, parse_value(text, metric)))
+            values.append(EnteredValue(metric, parse_value(text, metric)))
         except MetricValueError as error:
-            errors[value_block_id(metric)] = str(error)
+            errors[form.value_block_id(metric)] = str(error)
+    if not errors and not values and metrics:
+        errors[form.first_block_id(metrics[0])] = "Enter at least one value, or press Cancel."
     return values, errors
 
 
@@ -350,14 +403,19 @@ def _retention_counts(start_text: str, leavers_text: str) -> tuple[int, int]:
     return start, leavers
 
 
-def _saved_text(
-    session: Session, program: Program, *, who: str, saved: Sequence[_Value], source: str
-) -> str:
-    lines = "\n".join(
+def saved_lines(saved: Sequence[EnteredValue]) -> str:
+    """One line per saved value, with its unit, DORA band and counts."""
+    return "\n".join(
         f"• {value.metric.short_name}: "
         + describe_value(Entry(metric=value.metric, value=value.value, details=value.details))
         for value in saved
     )
+
+
+def _saved_text(
+    session: Session, program: Program, *, who: str, saved: Sequence[EnteredValue], source: str
+) -> str:
+    lines = saved_lines(saved)
     missing = setup_state(session, program).missing
     if missing:
         shown = "; ".join(missing[:_MISSING_SHOWN])
@@ -371,7 +429,7 @@ def _saved_text(
 def _store(
     session: Session,
     program: Program,
-    saved: Sequence[_Value],
+    saved: Sequence[EnteredValue],
     *,
     leader_id: int | None = None,
     pod_id: int | None = None,
@@ -395,8 +453,25 @@ def _store(
         )
 
 
-def _notice(ack: Ack, title: str, text: str) -> None:
+def notice(ack: Ack, title: str, text: str) -> None:
+    """Replace the submitted modal with what happened and what to do next."""
     ack(response_action="update", view=build_notice_modal(title=title, text=text))
+
+
+def owned_leader(
+    session: Session, body: dict[str, Any], meta: Mapping[str, Any]
+) -> tuple[Program, Leader] | None:
+    """The program and leader a per-leader form is about, when the person submitting it
+    owns that program (checked anew: the form may have been open for a while)."""
+    program = owned_program(
+        session, team_id=team_of(body), program_id=int(meta["program"]), user_id=body["user"]["id"]
+    )
+    if program is None or program.id is None:
+        return None
+    leader = get_leader(session, program_id=program.id, leader_id=int(meta["leader"]))
+    if leader is None or leader.id is None:
+        return None
+    return program, leader
 
 
 def leader_submitted(
@@ -406,43 +481,31 @@ def leader_submitted(
     user_id, now = body["user"]["id"], services.clock.now()
     state = ViewState(view["state"]["values"])
     with session_scope(services.engine) as session:
-        program = owned_program(
-            session, team_id=team_of(body), program_id=int(meta["program"]), user_id=user_id
-        )
-        leader = (
-            get_leader(session, program_id=program.id, leader_id=int(meta["leader"]))
-            if program is not None and program.id is not None
-            else None
-        )
-        if program is None or leader is None or leader.id is None:
-            _notice(ack, "Not saved", _NOT_OWNER)
+        owned = owned_leader(session, body, meta)
+        if owned is None:
+            notice(ack, "Not saved", _NOT_OWNER)
             return
+        program, leader = owned
         metrics = [
             m for m in metrics_of(session, program_id=leader.program_id) if not m.anonymous_survey
         ]
         if not metrics:
-            _notice(
+            notice(
                 ack, "Not saved", f"Nothing to enter per leader. `{COMMAND} baseline` shows why."
             )
             return
-        saved, errors = _leader_values(state, metrics)
-        if not errors and not saved:
-            first = metrics[0]
-            block = (
-                RETENTION_START if first.id is MetricId.REPORT_RETENTION else value_block_id(first)
-            )
-            errors[block] = "Enter at least one value, or press Cancel."
+        saved, errors = read_leader_form(state, metrics, form=BASELINE_FORM)
         if errors:
             ack(response_action="errors", errors=errors)
             return
         refusal = change_refusal(session, program, ProgramField.BASELINES, now=now)
         if refusal:
-            _notice(ack, "Not saved", refusal)
+            notice(ack, "Not saved", refusal)
             return
-        source = state.text(BASELINE_SOURCE) or _DEFAULT_SOURCE
+        source = state.text(BASELINE_SOURCE) or DEFAULT_SOURCE
         _store(session, program, saved, leader_id=leader.id, source=source, by=user_id, now=now)
         text = _saved_text(session, program, who=f"<@{leader.user_id}>", saved=saved, source=source)
-    _notice(ack, "Baselines saved", text)
+    notice(ack, "Baselines saved", text)
 
 
 def survey_submitted(
@@ -485,16 +548,16 @@ def survey_submitted(
             else None
         )
         if program is None or pod is None or pod.id is None:
-            _notice(ack, "Not saved", _NOT_OWNER)
+            notice(ack, "Not saved", _NOT_OWNER)
             return
         refusal = change_refusal(session, program, ProgramField.BASELINES, now=now)
         if refusal:
-            _notice(ack, "Not saved", refusal)
+            notice(ack, "Not saved", refusal)
             return
-        saved = [_Value(metric, value)]
+        saved = [EnteredValue(metric, value)]
         _store(session, program, saved, pod_id=pod.id, source=source, by=user_id, now=now)
         text = _saved_text(session, program, who=f"pod {pod.name}", saved=saved, source=source)
-    _notice(ack, "Baseline saved", text)
+    notice(ack, "Baseline saved", text)
 
 
 def register(app: App, services: Services, router: Router) -> None:

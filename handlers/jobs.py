@@ -11,6 +11,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from bot.engine.dispatch import Dispatcher, TickReport
 from bot.engine.nudges import plan_setup_nudges
 from bot.engine.planning import committed_programs, replan
+from bot.engine.reminders import plan_survey_reminders
 from bot.services import Services
 from storage.agenda import stale_programs
 from storage.db import session_scope
@@ -25,6 +26,8 @@ PRUNE_EVERY = timedelta(hours=1)
 # when nothing is due (one indexed query).
 DISPATCH_EVERY = timedelta(seconds=10)
 NUDGE_EVERY = timedelta(hours=1)
+# A reminder is created due at once; every few minutes keeps it within minutes of 24 h / 72 h.
+REMIND_EVERY = timedelta(minutes=5)
 REPLAN_EVERY = timedelta(hours=24)
 
 
@@ -40,6 +43,11 @@ def dispatch_due(*, dispatcher: Dispatcher) -> TickReport:
     if report.sent or report.missed or report.failed or report.reconciled:
         logger.info("dispatch: %s", report)
     return report
+
+
+def remind_surveys(*, services: Services) -> int:
+    with session_scope(services.engine) as session:
+        return plan_survey_reminders(session, now=services.clock.now())
 
 
 def nudge_setup(*, services: Services) -> int:
@@ -78,6 +86,7 @@ def register(scheduler: BaseScheduler, services: Services, dispatcher: Dispatche
         ("replan_stale", partial(replan_stale, services=services), DISPATCH_EVERY),
         ("dispatch_due", partial(dispatch_due, dispatcher=dispatcher), DISPATCH_EVERY),
         ("nudge_setup", partial(nudge_setup, services=services), NUDGE_EVERY),
+        ("remind_surveys", partial(remind_surveys, services=services), REMIND_EVERY),
         ("replan_running", partial(replan_running, services=services), REPLAN_EVERY),
     ]
     for job_id, function, every in jobs:

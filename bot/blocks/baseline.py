@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -122,6 +122,22 @@ def _entry_lines(entries: Sequence[Entry]) -> str:
     return "\n".join(f"• {entry.metric.short_name}: {describe_value(entry)}" for entry in entries)
 
 
+def leader_block(leader: LeaderEntries, *, pod_name: str, action_id: str) -> SectionBlock:
+    """A leader's values, one line per criterion, with the button that opens their form
+    (``action_id`` says which form: baselines or a checkpoint's values)."""
+    entered = any(entry.value is not None for entry in leader.entries)
+    return SectionBlock(
+        text=MarkdownTextObject(
+            text=f"<@{leader.user_id}> (pod {pod_name})\n{_entry_lines(leader.entries)}"
+        ),
+        accessory=ButtonElement(
+            text="Edit values" if entered else "Enter values",
+            action_id=action_id,
+            value=str(leader.leader_id),
+        ),
+    )
+
+
 def _pod_blocks(pod: PodEntries) -> list[Block]:
     blocks: list[Block] = [DividerBlock()]
     for survey in pod.surveys:
@@ -141,20 +157,9 @@ def _pod_blocks(pod: PodEntries) -> list[Block]:
                 ),
             )
         )
-    for leader in pod.leaders:
-        entered = any(entry.value is not None for entry in leader.entries)
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"<@{leader.user_id}> (pod {pod.name})\n{_entry_lines(leader.entries)}"
-                ),
-                accessory=ButtonElement(
-                    text="Edit values" if entered else "Enter values",
-                    action_id=BASELINE_LEADER,
-                    value=str(leader.leader_id),
-                ),
-            )
-        )
+    blocks += [
+        leader_block(leader, pod_name=pod.name, action_id=BASELINE_LEADER) for leader in pod.leaders
+    ]
     return blocks
 
 
@@ -187,8 +192,36 @@ def build_baselines(*, program_name: str, pods: Sequence[PodEntries], locked: st
     )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValueForm:
+    """The input ids of a per-leader value form. Baselines and checkpoint values share the
+    form and its reading; each flow names its inputs with its own prefix."""
+
+    value_prefix: str
+    retention_start: str
+    retention_leavers: str
+    source: str
+
+    def value_block_id(self, metric: MetricDefinition) -> str:
+        return self.value_prefix + metric.id.value
+
+    def first_block_id(self, metric: MetricDefinition) -> str:
+        """Where an error about the form as a whole goes: the first input of ``metric``."""
+        if metric.id is MetricId.REPORT_RETENTION:
+            return self.retention_start
+        return self.value_block_id(metric)
+
+
+BASELINE_FORM = ValueForm(
+    value_prefix=BASELINE_VALUE_PREFIX,
+    retention_start=RETENTION_START,
+    retention_leavers=RETENTION_LEAVERS,
+    source=BASELINE_SOURCE,
+)
+
+
 def value_block_id(metric: MetricDefinition) -> str:
-    return BASELINE_VALUE_PREFIX + metric.id.value
+    return BASELINE_FORM.value_block_id(metric)
 
 
 def _number_input(
@@ -205,13 +238,13 @@ def _number_input(
     )
 
 
-def _leader_inputs(entry: Entry) -> list[Block]:
+def _leader_inputs(entry: Entry, form: ValueForm) -> list[Block]:
     metric = entry.metric
     if metric.id is MetricId.REPORT_RETENTION:
         counts = retention_counts(entry.details)
         return [
             _number_input(
-                block_id=RETENTION_START,
+                block_id=form.retention_start,
                 label="Report Retention: direct reports 12 months ago",
                 hint="Everyone who reported to them at the start of the 12-month window "
                 "before today. emcoach computes the % retained from the two numbers.",
@@ -219,7 +252,7 @@ def _leader_inputs(entry: Entry) -> list[Block]:
                 decimal=False,
             ),
             _number_input(
-                block_id=RETENTION_LEAVERS,
+                block_id=form.retention_leavers,
                 label="…of whom left the company since",
                 hint="A move to another team counts as retained. Source: HR records.",
                 initial=str(counts[1]) if counts else None,
@@ -228,7 +261,7 @@ def _leader_inputs(entry: Entry) -> list[Block]:
         ]
     return [
         _number_input(
-            block_id=value_block_id(metric),
+            block_id=form.value_block_id(metric),
             label=f"{metric.short_name} ({metric.unit})",
             hint=metric.definition,
             initial=number_text(entry.value) if entry.value is not None else None,
@@ -247,34 +280,45 @@ def _source_input(*, block_id: str, label: str, hint: str, optional: bool) -> In
     )
 
 
-def build_leader_baseline_modal(
-    *, program_id: int, pod_name: str, leader: LeaderEntries
+def build_leader_values_modal(
+    *,
+    callback_id: str,
+    title: str,
+    intro: str,
+    source_hint: str,
+    form: ValueForm,
+    leader: LeaderEntries,
+    metadata: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """One input per non-survey criterion (two counts for retention), all optional."""
-    blocks: list[Block] = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=(
-                    f"Baselines for <@{leader.user_id}> (pod {pod_name}). Fill in what you have; "
-                    "empty fields stay as they are."
-                )
-            )
-        )
-    ]
+    """One input per non-survey criterion (two counts for retention), all optional, and where
+    the numbers come from."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=intro[:3000]))]
     for entry in leader.entries:
-        blocks += _leader_inputs(entry)
+        blocks += _leader_inputs(entry, form)
     blocks.append(
         _source_input(
-            block_id=BASELINE_SOURCE,
+            block_id=form.source,
             label="Where the numbers come from",
-            hint="e.g. “GitHub and the deploy log, 30 days to 3 Jan”. Kept with the baseline.",
+            hint=source_hint,
             optional=True,
         )
     )
-    return form_modal(
+    return form_modal(callback_id=callback_id, title=title, blocks=blocks, metadata=metadata)
+
+
+def build_leader_baseline_modal(
+    *, program_id: int, pod_name: str, leader: LeaderEntries
+) -> dict[str, Any]:
+    return build_leader_values_modal(
         callback_id=BASELINE_LEADER_VIEW,
         title="Leader baselines",
-        blocks=blocks,
+        intro=(
+            f"Baselines for <@{leader.user_id}> (pod {pod_name}). Fill in what you have; "
+            "empty fields stay as they are."
+        ),
+        source_hint="e.g. “GitHub and the deploy log, 30 days to 3 Jan”. Kept with the baseline.",
+        form=BASELINE_FORM,
+        leader=leader,
         metadata={"program": program_id, "leader": leader.leader_id},
     )
 

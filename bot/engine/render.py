@@ -26,6 +26,7 @@ from bot.domain.localtime import format_local, local_date, to_instant
 from bot.domain.sprint import due_date
 from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
+from storage.answers import parse_reminder_key
 from storage.models import AgendaRow, Leader, Person, Pod, Program
 
 # A prompt sent this much after its due time says it is late.
@@ -68,9 +69,7 @@ def render(session: Session, row: AgendaRow, program: Program, now: datetime) ->
             context,
             coach_id=pod.coach_id if pod else None,
             starts_local=format_local(row.due_at + shift, zone) if shift is not None else None,
-            data=SurveyData(anonymity_threshold=program.anonymity_threshold)
-            if kind in (AgendaKind.SURVEY, AgendaKind.SURVEY_REMINDER)
-            else None,
+            data=_survey_data(row, program, kind),
         )
     elif kind in (AgendaKind.POD_PRE, AgendaKind.POD_POST):
         pod = session.get(Pod, int(row.about))
@@ -107,6 +106,18 @@ def _data(
     if kind is AgendaKind.OWNER_ALERT:
         recipient, error, about_kind = row.about.split("|", 2)
         return OwnerAlert(recipient_id=recipient, kind=AgendaKind(about_kind), error=error)
+    return None
+
+
+def _survey_data(row: AgendaRow, program: Program, kind: AgendaKind) -> SurveyData | None:
+    if kind is AgendaKind.SURVEY:
+        return SurveyData(anonymity_threshold=program.anonymity_threshold)
+    if kind is AgendaKind.SURVEY_REMINDER:
+        reference = parse_reminder_key(row.key)
+        return SurveyData(
+            anonymity_threshold=program.anonymity_threshold,
+            reminder=reference.number if reference else 1,
+        )
     return None
 
 

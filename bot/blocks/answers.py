@@ -1,0 +1,357 @@
+"""Answering the cadence prompts: the rating and survey modals, what replaces an answered
+prompt, and every refusal in words that say what to do instead.
+
+Likert items are ``radio_buttons`` with the five worded options (SLACK.md), values 1..5. The
+survey modal explains its anonymity before the person answers, not after.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.criteria import build_notice_modal
+from bot.blocks.prompts.actions import PROMPT_LOG_HELD, PROMPT_LOG_NOT_HELD
+from bot.blocks.prompts.common import buttons, context, mention, reply, row_button, section
+from bot.blocks.prompts.sessions import ONE_ON_ONE_DECIDED, ONE_ON_ONE_SAY_NO
+from bot.blocks.reply import Reply
+from bot.domain.args import escape_mrkdwn
+from bot.domain.cadence import AgendaKind
+from bot.domain.localtime import format_day
+from bot.domain.metrics import ONE_ON_ONE_STATEMENT
+from bot.slack_names import COMMAND
+
+ANSWERS_VIEW: Final = "answers_form"
+ANSWERS_SCORE: Final = "answers_score"
+ANSWERS_DECIDED: Final = "answers_decided"
+ANSWERS_SAY_NO: Final = "answers_say_no"
+TEXT_MAX: Final = 1000
+
+AGREE_SCALE: Final = (
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+)
+ONE_ON_ONE_USEFUL: Final = "This 1:1 was useful."
+POD_USEFUL: Final = "This pod session was useful."
+POD_NEXT_STEP: Final = "What will you do about the challenge you brought?"
+
+
+# --- the forms ----------------------------------------------------------------------------------
+
+
+class Rater(StrEnum):
+    """Who answers a 360 invitation, which decides the statement they rate."""
+
+    LEADER = "leader"
+    MANAGER = "manager"
+    COACH = "coach"
+
+
+def three_sixty_rater(*, recipient_id: str, about_id: str, coach_id: str | None) -> Rater:
+    """The leader rates themselves, the pod's coach what they've seen, anyone else invited
+    about the leader is their manager (the planner invites exactly these three)."""
+    if recipient_id == about_id:
+        return Rater.LEADER
+    if coach_id is not None and recipient_id == coach_id:
+        return Rater.COACH
+    return Rater.MANAGER
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An optional free-text question, kept to ``TEXT_MAX`` characters."""
+
+    block_id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerForm:
+    title: str  # ≤ 24 characters (the modal title)
+    intro: str  # mrkdwn: what is being rated, with mentions
+    statement: str  # plain text: the agree-scale label
+    notes: tuple[Note, ...] = ()
+    footnote: str  # who sees the answer
+
+
+def one_on_one_form(*, coach_id: str | None, day: date) -> AnswerForm:
+    coach = mention(coach_id) if coach_id else "your coach"
+    return AnswerForm(
+        title="Rate this 1:1",
+        intro=f"Your 1:1 with {coach} on {format_day(day)}: three questions, about two minutes.",
+        statement=ONE_ON_ONE_USEFUL,
+        notes=(Note(ANSWERS_DECIDED, ONE_ON_ONE_DECIDED), Note(ANSWERS_SAY_NO, ONE_ON_ONE_SAY_NO)),
+        footnote="Saved with your name: your coach may see it, to make the next 1:1 better.",
+    )
+
+
+def pod_form(*, pod_name: str, day: date) -> AnswerForm:
+    return AnswerForm(
+        title="Rate the pod session",
+        intro=f"The session of pod “{escape_mrkdwn(pod_name)}” on {format_day(day)}.",
+        statement=POD_USEFUL,
+        notes=(Note(ANSWERS_DECIDED, POD_NEXT_STEP),),
+        footnote="Saved with your name: your coach may see it, to shape the next session.",
+    )
+
+
+def three_sixty_form(*, rater: Rater, leader_id: str) -> AnswerForm:
+    leader = mention(leader_id)
+    intro, statement = {
+        Rater.LEADER: (
+            "Your quarterly 360: rate your own confidence as a manager — where you stand now, "
+            "not where you'd like to be.",
+            "I feel confident handling the hard parts of managing.",
+        ),
+        Rater.MANAGER: (
+            f"{leader}'s quarterly 360, as their manager: how effective are they as a manager "
+            "today?",
+            "They are effective as a manager.",
+        ),
+        Rater.COACH: (
+            f"{leader}'s quarterly 360, as their coach: what have you seen in your sessions?",
+            "They are growing as a manager.",
+        ),
+    }[rater]
+    return AnswerForm(
+        title="Quarterly 360",
+        intro=intro,
+        statement=statement,
+        footnote="Saved with your name for the program's checkpoint at the end of the quarter.",
+    )
+
+
+def anonymity_text(threshold: int) -> str:
+    return (
+        "*Anonymous.* Your answer is stored without your name and without any link to you. "
+        "emcoach keeps, separately, only that you responded — so you get no more reminders. "
+        f"Results are shown only for groups of {threshold} or more people; a smaller group "
+        "counts only toward the pod's figure. Nobody, owners and coaches included, can see "
+        "what you answered."
+    )
+
+
+def survey_form(*, leader_id: str, threshold: int) -> AnswerForm:
+    return AnswerForm(
+        title="1:1 survey",
+        intro=(
+            f"One question about your 1:1s with {mention(leader_id)}, your manager. How much "
+            "do you agree?"
+        ),
+        statement=ONE_ON_ONE_STATEMENT,
+        footnote=anonymity_text(threshold),
+    )
+
+
+def _likert(statement: str) -> InputBlock:
+    options = [Option(text=label, value=str(score)) for score, label in enumerate(AGREE_SCALE, 1)]
+    return InputBlock(
+        block_id=ANSWERS_SCORE,
+        label=statement,
+        element=RadioButtonsElement(action_id=ANSWERS_SCORE, options=options),
+    )
+
+
+def _note(note: Note) -> InputBlock:
+    return InputBlock(
+        block_id=note.block_id,
+        label=note.label,
+        optional=True,
+        element=PlainTextInputElement(action_id=note.block_id, multiline=True, max_length=TEXT_MAX),
+        hint=f"Optional, up to {TEXT_MAX} characters.",
+    )
+
+
+def build_answer_modal(*, row_id: int, form: AnswerForm) -> dict[str, Any]:
+    """The modal for one agenda row; the row id travels in ``private_metadata``."""
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=form.intro)),
+        _likert(form.statement),
+        *(_note(note) for note in form.notes),
+        ContextBlock(elements=[MarkdownTextObject(text=form.footnote)]),
+    ]
+    view = View(
+        type="modal",
+        callback_id=ANSWERS_VIEW,
+        title=form.title,
+        submit="Send",
+        close="Cancel",
+        private_metadata=json.dumps({"row": row_id}),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def row_of_metadata(private_metadata: str) -> int | None:
+    try:
+        row = json.loads(private_metadata).get("row")
+    except (ValueError, AttributeError):
+        return None
+    return row if isinstance(row, int) else None
+
+
+# --- reading a submission -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    score: int  # 1..5
+    decided: str | None = None
+    say_no: str | None = None
+
+
+def _text(values: Mapping[str, Any], block_id: str) -> str | None:
+    value = ((values.get(block_id) or {}).get(block_id) or {}).get("value")
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def parse_answer(values: Mapping[str, Any]) -> Answer | dict[str, str]:
+    """The submitted answer, or inline errors by block id."""
+    errors: dict[str, str] = {}
+    chosen = ((values.get(ANSWERS_SCORE) or {}).get(ANSWERS_SCORE) or {}).get("selected_option")
+    raw = (chosen or {}).get("value", "")
+    score = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+    if not 1 <= score <= len(AGREE_SCALE):
+        errors[ANSWERS_SCORE] = (
+            "Pick one of the five answers, from Strongly disagree to Strongly agree."
+        )
+    texts = {block_id: _text(values, block_id) for block_id in (ANSWERS_DECIDED, ANSWERS_SAY_NO)}
+    for block_id, text in texts.items():
+        if text is not None and len(text) > TEXT_MAX:
+            errors[block_id] = (
+                f"Keep it to {TEXT_MAX} characters (this has {len(text)}): one or two sentences "
+                "are enough."
+            )
+    if errors:
+        return errors
+    return Answer(score=score, decided=texts[ANSWERS_DECIDED], say_no=texts[ANSWERS_SAY_NO])
+
+
+# --- after an answer ----------------------------------------------------------------------------
+
+
+def saved_title(kind: AgendaKind) -> str:
+    return "Thank you" if kind is AgendaKind.SURVEY else "Saved"
+
+
+def saved_text(*, kind: AgendaKind, form: AnswerForm, answer: Answer, threshold: int) -> str:
+    """What the confirmation modal says: what was stored and what comes next."""
+    if kind is AgendaKind.SURVEY:
+        return (
+            "Your answer is saved without your name, and you won't get any more reminders "
+            f"about this round. Results are only ever shown for groups of {threshold} or more "
+            "people. Nothing else to do."
+        )
+    said = f"Saved: “{form.statement}” — *{AGREE_SCALE[answer.score - 1]}*."
+    if answer.decided or answer.say_no:
+        said += " Your notes are saved with it."
+    next_step = {
+        AgendaKind.ONE_ON_ONE_POST: (
+            "Next: two hours before your next 1:1 I'll remind you to bring one decision."
+        ),
+        AgendaKind.POD_POST: (
+            "Next: the day before the next pod session I'll ask you to bring one real challenge."
+        ),
+    }.get(kind, "The quarter's checkpoint uses it; nothing else to do until the next 360.")
+    return f"{said}\n{next_step}"
+
+
+_ANSWERED_WHAT: Final = {
+    AgendaKind.ONE_ON_ONE_POST: "Your rating of the 1:1 on {day}",
+    AgendaKind.POD_POST: "Your rating of the pod session on {day}",
+    AgendaKind.THREE_SIXTY: "Your answer to the quarterly 360 (quarter ending {day})",
+    AgendaKind.SURVEY: "Your answer to the anonymous 1:1 survey",
+}
+
+
+def build_answered_message(*, kind: AgendaKind, occasion: date, answered: date) -> Reply:
+    """What replaces an answered prompt: the button is gone, the answer is acknowledged."""
+    what = _ANSWERED_WHAT[kind].format(day=format_day(occasion))
+    text = f"{what}: sent on {format_day(answered)} ✓ Thank you."
+    return reply(text, [section(text)])
+
+
+def build_logged_message(*, row_id: int, leader_id: str, occasion: date, held: bool) -> Reply:
+    """The coach's log prompt once answered; a misclick is undone with the one button left."""
+    outcome = "held ✓" if held else "not held"
+    text = f"Your 1:1 with {mention(leader_id)} on {format_day(occasion)} — logged: *{outcome}*."
+    undo = row_button(
+        "Change to not held" if held else "Change to held",
+        action_id=PROMPT_LOG_NOT_HELD if held else PROMPT_LOG_HELD,
+        row_id=row_id,
+    )
+    return reply(
+        text,
+        [section(text), buttons(undo), context("Clicked the wrong one? The button corrects it.")],
+    )
+
+
+# --- refusals -----------------------------------------------------------------------------------
+
+
+def not_yours_text() -> str:
+    # Names nobody: for a survey, who was asked is private too.
+    return (
+        "This button isn't yours to answer: only the person the message was sent to can. "
+        "Nothing was recorded. Your own prompts come to you from emcoach in a direct message; "
+        f"`{COMMAND} help` shows what else you can do."
+    )
+
+
+def gone_text() -> str:
+    return (
+        "That prompt no longer exists — the program or its schedule changed since it was "
+        "sent — so there is nothing to answer. Newer prompts come in their own messages; "
+        f"`{COMMAND} help` shows what you can do."
+    )
+
+
+def already_answered_text(*, answered: date) -> str:
+    return (
+        f"You already answered this on {format_day(answered)}. It counts once, so nothing "
+        "changed — there's nothing else to do."
+    )
+
+
+def already_logged_text(*, held: bool, logged: date) -> str:
+    outcome = "held" if held else "not held"
+    other = "Not held" if held else "Held"
+    return (
+        f"Already logged as *{outcome}* on {format_day(logged)}; nothing changed. If that's "
+        f"wrong, click “{other}” (or “Change to {other.lower()}”) instead."
+    )
+
+
+def round_closed_text(*, closed_on: date) -> str:
+    return (
+        f"This survey round closed on {format_day(closed_on)}: answers count only until its "
+        "results are taken (at the checkpoint, or for the baseline when the program starts), "
+        "so a new answer can't count any more. Nothing to do — thank you all the same."
+    )
+
+
+def not_saved_modal(text: str) -> dict[str, Any]:
+    return build_notice_modal(title="Not saved", text=text)
+
+
+def saved_modal(*, kind: AgendaKind, text: str) -> dict[str, Any]:
+    return build_notice_modal(title=saved_title(kind), text=text)

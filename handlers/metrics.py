@@ -1,0 +1,350 @@
+"""/emcoach metrics: each leader's values for the open checkpoint (month 3, then the final one).
+
+The checkpoint preview asks owners for missing values two business days before the results go
+out; the results (``bot.engine.results``) read what is entered here. The per-leader form, its
+checks and its wording are the baselines' (``handlers.baseline``), so a value means the same at
+week 4 and at month 6. Once a checkpoint's CHECKPOINT_PUBLISH row is sent its values are final:
+the public post said what it said, and later values count for the next checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks.baseline import PodEntries
+from bot.blocks.metrics import (
+    METRICS_FORM,
+    METRICS_LEADER,
+    METRICS_LEADER_VIEW,
+    OpenCheckpoint,
+    build_checkpoint_values,
+    build_leader_checkpoint_modal,
+    published_sentence,
+    when_published,
+)
+from bot.blocks.pod import ViewState
+from bot.blocks.prompts.checkpoint import METRICS_COMMAND
+from bot.blocks.reply import Reply
+from bot.domain.args import escape_mrkdwn
+from bot.domain.localtime import format_day, local_date
+from bot.domain.roles import Audience
+from bot.domain.timeline import Timeline
+from bot.engine.results import checkpoint_month
+from bot.services import Services
+from bot.slack_names import COMMAND
+from handlers.baseline import (
+    DEFAULT_SOURCE,
+    cohort_entries,
+    find_leader_entries,
+    notice,
+    only_pod,
+    owned_leader,
+    read_leader_form,
+    refuse_click,
+    saved_lines,
+)
+from handlers.pod import owned_program, team_of
+from handlers.programs import Chosen, choose_program
+from handlers.router import Invocation, Router, Subcommand
+from storage.checkpoint_values import checkpoint_values_of, publications, save_checkpoint_value
+from storage.db import session_scope
+from storage.models import Leader, Program
+from storage.setup_state import metrics_of
+
+# The month-3 checkpoint takes values from two weeks before its date: the numbers are pulled
+# from the data sources by hand, and the survey and 360 week (7 days before) falls inside.
+OPENS_BEFORE = timedelta(days=14)
+
+_NOT_OWNER = (
+    "Only the program's owners can enter checkpoint values. Ask an owner to add you with "
+    f"`{COMMAND} owner add @you`."
+)
+
+
+# --- which checkpoint takes values ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Checkpoint:
+    month: int
+    occasion: date
+    published_at: datetime | None  # when its results post went out; None until then
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Checkpoints:
+    """A program's month-3 and final checkpoints, seen on the program's local ``today``."""
+
+    midpoint: Checkpoint
+    final: Checkpoint
+    today: date
+
+    @property
+    def opens_on(self) -> date:
+        return self.midpoint.occasion - OPENS_BEFORE
+
+    @property
+    def open(self) -> Checkpoint | None:
+        """Month 3 from two weeks before it until it is published (however late), then the
+        final one until it is published; None before the first window and after the last."""
+        if self.midpoint.published_at is None:
+            return self.midpoint if self.today >= self.opens_on else None
+        return self.final if self.final.published_at is None else None
+
+    def of_month(self, month: int) -> Checkpoint | None:
+        return next((c for c in (self.midpoint, self.final) if c.month == month), None)
+
+
+def checkpoints_of(session: Session, program: Program, *, now: datetime) -> Checkpoints:
+    assert program.id is not None
+    assert program.kickoff_date is not None
+    timeline = Timeline(kickoff=program.kickoff_date, months=program.months)
+    published = publications(session, program_id=program.id)
+
+    def checkpoint(occasion: date) -> Checkpoint:
+        return Checkpoint(
+            month=checkpoint_month(program, occasion),
+            occasion=occasion,
+            published_at=published.get(occasion),
+        )
+
+    return Checkpoints(
+        midpoint=checkpoint(timeline.midpoint),
+        final=checkpoint(timeline.evaluation),
+        today=local_date(now, program.timezone),
+    )
+
+
+def published_text(checkpoints: Checkpoints, checkpoint: Checkpoint, *, zone: str) -> str:
+    """``The month-3 results were published on …; values entered now count for month 6.``"""
+    assert checkpoint.published_at is not None
+    later = checkpoints.final.month if checkpoint is checkpoints.midpoint else None
+    return published_sentence(
+        month=checkpoint.month,
+        published_on=local_date(checkpoint.published_at, zone),
+        next_month=later,
+    )
+
+
+def closed_text(checkpoints: Checkpoints, program: Program) -> str:
+    """What to do when no checkpoint takes values: wait for the first, or nothing is left."""
+    final = checkpoints.final
+    if final.published_at is not None:
+        return (
+            f"{published_text(checkpoints, final, zone=program.timezone)} Planning the next "
+            f"cycle? `{COMMAND} check` is where it starts."
+        )
+    midpoint = checkpoints.midpoint
+    return (
+        f"Nothing to enter yet for *{escape_mrkdwn(program.name)}*: the month-3 checkpoint "
+        f"takes values from {format_day(checkpoints.opens_on)}, two weeks before its results "
+        f"are published on {format_day(midpoint.occasion)}. Come back then with "
+        f"`{METRICS_COMMAND}`; the preview two business days before reminds you."
+    )
+
+
+def refusal_for_month(checkpoints: Checkpoints, program: Program, month: int) -> str:
+    """Why values for ``month`` are no longer (or not yet) taken, and what to do instead."""
+    checkpoint = checkpoints.of_month(month)
+    if checkpoint is None or checkpoint.published_at is None:
+        return closed_text(checkpoints, program)
+    text = published_text(checkpoints, checkpoint, zone=program.timezone)
+    if checkpoint is checkpoints.midpoint:
+        text += f" Type `{METRICS_COMMAND}` to enter them."
+    return text
+
+
+def open_checkpoint(
+    checkpoints: Checkpoints, checkpoint: Checkpoint, program: Program
+) -> OpenCheckpoint:
+    midpoint = checkpoints.midpoint
+    earlier = (
+        published_text(checkpoints, midpoint, zone=program.timezone)
+        if checkpoint is not midpoint and midpoint.published_at is not None
+        else None
+    )
+    return OpenCheckpoint(
+        program_name=program.name,
+        month=checkpoint.month,
+        occasion=checkpoint.occasion,
+        channel_id=program.commitment_channel_id or program.publish_channel_id or "",
+        late=checkpoints.today > checkpoint.occasion,
+        earlier=earlier,
+    )
+
+
+def checkpoint_entries(session: Session, program: Program, *, month: int) -> list[PodEntries]:
+    """Every pod and leader with each hand-entered criterion's value for ``month`` or None."""
+    assert program.id is not None
+    rows = checkpoint_values_of(session, program_id=program.id, month=month)
+    return cohort_entries(
+        session,
+        program,
+        by_leader={(row.leader_id, row.metric_id): row for row in rows},
+        by_pod=None,
+    )
+
+
+# --- /emcoach metrics -------------------------------------------------------------------------
+
+
+def _before_commit(program: Program) -> Reply:
+    return Reply(
+        text=f"*{escape_mrkdwn(program.name)}* isn't committed yet, so it has no checkpoint "
+        f"values to enter. Before commit, where each leader starts goes in with "
+        f"`{COMMAND} baseline`; `{COMMAND} status` shows what else is left."
+    )
+
+
+def run_metrics(invocation: Invocation) -> Reply:
+    chosen = choose_program(invocation, subcommand="metrics")
+    if not isinstance(chosen, Chosen):
+        return chosen
+    program = chosen.program
+    if program.committed_at is None or program.kickoff_date is None or program.id is None:
+        return _before_commit(program)
+    with session_scope(invocation.services.engine) as session:
+        checkpoints = checkpoints_of(session, program, now=invocation.services.clock.now())
+        checkpoint = checkpoints.open
+        if checkpoint is None:
+            return Reply(text=closed_text(checkpoints, program))
+        pods = only_pod(
+            session,
+            program,
+            checkpoint_entries(session, program, month=checkpoint.month),
+            name=chosen.args,
+            subcommand="metrics",
+        )
+        if isinstance(pods, Reply):
+            return pods
+        surveys = [
+            m.short_name for m in metrics_of(session, program_id=program.id) if m.anonymous_survey
+        ]
+    return build_checkpoint_values(
+        checkpoint=open_checkpoint(checkpoints, checkpoint, program),
+        pods=pods,
+        survey_names=surveys,
+        anonymity_threshold=program.anonymity_threshold,
+    )
+
+
+# --- the per-leader form ----------------------------------------------------------------------
+
+
+def open_leader_form(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    *,
+    services: Services,
+) -> None:
+    ack()
+    with session_scope(services.engine) as session:
+        leader = session.get(Leader, int(action["value"]))
+        program = (
+            owned_program(
+                session,
+                team_id=team_of(body),
+                program_id=leader.program_id,
+                user_id=body["user"]["id"],
+            )
+            if leader is not None
+            else None
+        )
+        if leader is None or program is None or program.id is None:
+            refuse_click(respond, _NOT_OWNER)
+            return
+        checkpoints = checkpoints_of(session, program, now=services.clock.now())
+        checkpoint = checkpoints.open
+        if checkpoint is None:
+            refuse_click(respond, closed_text(checkpoints, program))
+            return
+        pods = checkpoint_entries(session, program, month=checkpoint.month)
+        pod, entries = find_leader_entries(pods, leader)
+        view = build_leader_checkpoint_modal(
+            program_id=program.id,
+            month=checkpoint.month,
+            occasion=checkpoint.occasion,
+            pod_name=pod.name,
+            leader=entries,
+        )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def leader_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], *, services: Services
+) -> None:
+    meta = json.loads(view["private_metadata"])
+    user_id, now = body["user"]["id"], services.clock.now()
+    state = ViewState(view["state"]["values"])
+    month = int(meta["month"])
+    with session_scope(services.engine) as session:
+        owned = owned_leader(session, body, meta)
+        if owned is None:
+            notice(ack, "Not saved", _NOT_OWNER)
+            return
+        program, leader = owned
+        assert program.id is not None
+        assert leader.id is not None
+        checkpoints = checkpoints_of(session, program, now=now)
+        checkpoint = checkpoints.open
+        if checkpoint is None or checkpoint.month != month:
+            notice(ack, "Not saved", refusal_for_month(checkpoints, program, month))
+            return
+        metrics = [m for m in metrics_of(session, program_id=program.id) if not m.anonymous_survey]
+        saved, errors = read_leader_form(state, metrics, form=METRICS_FORM)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        source = state.text(METRICS_FORM.source) or DEFAULT_SOURCE
+        for value in saved:
+            save_checkpoint_value(
+                session,
+                program_id=program.id,
+                metric_id=value.metric.id.value,
+                leader_id=leader.id,
+                month=month,
+                value=value.value,
+                details=value.details,
+                source=source,
+                recorded_by=user_id,
+                now=now,
+            )
+        missing = sum(pod.missing for pod in checkpoint_entries(session, program, month=month))
+        published = when_published(open_checkpoint(checkpoints, checkpoint, program))
+    after = (
+        f"{missing} value(s) still missing for month {month}: `{METRICS_COMMAND}` shows them."
+        if missing
+        else f"Every month-{month} value is in."
+    )
+    notice(
+        ack,
+        "Values saved",
+        f"Saved for <@{leader.user_id}>, month {month} (source: {escape_mrkdwn(source)}):\n"
+        f"{saved_lines(saved)}\n{after} {published}",
+    )
+
+
+def register(app: App, services: Services, router: Router) -> None:
+    """Adds the subcommand to ``router`` and its action and view to ``app``."""
+    router.add(
+        Subcommand(
+            name="metrics",
+            usage="metrics [program] [pod]",
+            summary="month 3 and month 6: enter each leader's values for the checkpoint results",
+            audience=Audience.OWNERS,
+            run=run_metrics,
+        )
+    )
+    app.action(METRICS_LEADER)(partial(open_leader_form, services=services))
+    app.view(METRICS_LEADER_VIEW)(partial(leader_submitted, services=services))
