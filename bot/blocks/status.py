@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -187,30 +187,3 @@ def build_status(status: SprintStatus) -> Reply:
         ContextBlock(elements=[MarkdownTextObject(text=leader_time_per_month().sentence)]),
     ]
     return Reply(text=status_text(status), blocks=[block.to_dict() for block in blocks])
-
-
-def build_sprint_nudge(
-    program_name: str, step: SprintStep, *, program_id: int, ready_to_commit: bool = False
-) -> Reply:
-    """The end-of-week nudge to an owner for a sprint step that is not done.
-
-    Sent by the cadence engine for each week in ``sprint.weeks_needing_nudge``; the button runs
-    the step's subcommand for this program, so the owner is one click from doing it.
-    """
-    if step.state is StepState.DONE:
-        raise ValueError(f"week {step.step.week} is done; there is nothing to nudge about")
-    subcommand = step_subcommand(step, ready_to_commit=ready_to_commit)
-    text = (
-        f"Week {step.step.week} of the setup sprint for *{program_name}* ended on "
-        f"{day_text(step.due)}, and “{step.step.title}” isn't done yet. "
-        f"{step.step.what_to_do} Click below or type "
-        f'`{COMMAND} {subcommand} "{program_name}"`; `{COMMAND} status` shows the whole '
-        "checklist."
-    )
-    blocks: list[Any] = [
-        SectionBlock(text=MarkdownTextObject(text=text)),
-        ActionsBlock(
-            elements=[step_button(step=step, program_id=program_id, subcommand=subcommand)]
-        ),
-    ]
-    return Reply(text=text, blocks=[block.to_dict() for block in blocks])

@@ -22,7 +22,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState, is_late
 from bot.domain.localtime import local_date
+from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
+from bot.domain.timeline import Timeline
 from bot.services import WEB_API_TIMEOUT_SECONDS
 from storage.agenda import (
     Wanted,
@@ -190,7 +192,7 @@ class Dispatcher:
             # Timeout or dropped connection: the message may be in Slack already.
             self._unsure(row, type(error).__name__, report)
             return
-        mark_sent(
+        sent = mark_sent(
             self._engine,
             row_id=row.id,
             worker=self._worker,
@@ -199,6 +201,23 @@ class Dispatcher:
             now=self._clock.now(),
         )
         report.sent += 1
+        if sent and row.kind == AgendaKind.CHECKPOINT_PUBLISH:
+            self._checkpoint_published(row)
+
+    def _checkpoint_published(self, row: AgendaRow) -> None:
+        """The lifecycle moves on: month-3 checkpoint done, or the program evaluated."""
+        with session_scope(self._engine) as session:
+            program = session.get(Program, row.program_id)
+            if program is None or program.kickoff_date is None:
+                return
+            final = (
+                row.occasion
+                >= Timeline(kickoff=program.kickoff_date, months=program.months).evaluation
+            )
+            state = ProgramState.EVALUATED if final else ProgramState.MIDPOINT_DONE
+            if not has_reached(program.status, state):
+                program.status = state
+                session.add(program)
 
     def _refused(self, row: AgendaRow, error: SlackApiError, report: TickReport) -> None:
         assert row.id is not None

@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.blocks.status import (
     MAX_MISSING_LISTED,
     SprintStatus,
-    build_sprint_nudge,
     build_status,
     day_text,
     missing_text,
     step_subcommand,
 )
-from bot.domain.sprint import SprintStep, StepState, next_action, sprint_checklist
+from bot.domain.sprint import SprintStep, next_action, sprint_checklist
 from bot.slack_names import ACTION_PICK_PROGRAM
 from tests.support.blockkit import assert_valid_message
 
@@ -90,28 +88,3 @@ def test_week_four_turns_into_commit_once_nothing_is_missing() -> None:
     assert step_subcommand(step, ready_to_commit=False) == "baseline"
     assert step_subcommand(step, ready_to_commit=True) == "commit"
     assert step_subcommand(_step(1, today=SETUP), ready_to_commit=True) == "criteria"
-
-
-def test_the_nudge_says_which_week_ended_what_to_do_and_offers_the_step() -> None:
-    step = _step(2, today=date(2027, 1, 18), done={1})
-    assert step.state is StepState.DUE
-    reply = build_sprint_nudge("Pilot", step, program_id=7)
-    assert_valid_message(reply.as_ephemeral())
-    assert "Week 2 of the setup sprint for *Pilot* ended on Mon 18 Jan 2027" in reply.text
-    assert "“Decide internal vs. external” isn't done yet" in reply.text
-    assert '`/emcoach coach "Pilot"`' in reply.text
-    assert "`/emcoach status`" in reply.text
-    button = reply.blocks[1]["elements"][0]
-    assert json.loads(button["value"]) == {"sub": "coach", "args": "", "program": 7}
-
-
-def test_the_nudge_for_a_ready_week_four_offers_the_commit() -> None:
-    step = _step(4, today=date(2027, 2, 3))
-    assert step.state is StepState.OVERDUE
-    reply = build_sprint_nudge("Pilot", step, program_id=7, ready_to_commit=True)
-    assert '`/emcoach commit "Pilot"`' in reply.text
-
-
-def test_there_is_no_nudge_for_a_done_step() -> None:
-    with pytest.raises(ValueError, match="week 1 is done"):
-        build_sprint_nudge("Pilot", _step(1, today=SETUP, done={1}), program_id=7)

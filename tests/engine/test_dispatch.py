@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.blocks.reply import Reply
 from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.program_rules import ProgramState
 from bot.engine.dispatch import PROMPT_EVENT, STALE_AFTER, Dispatcher
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 from storage.agenda import Wanted, apply_plan, claim_due, rows_of
@@ -216,6 +217,10 @@ def test_after_three_days_down_only_what_is_still_useful_goes_out(
     assert [row.state for row in _rows(engine, publish)] == [AgendaState.SENT]
     assert [row.state for row in _rows(engine, survey)] == [AgendaState.SENT]
     assert len(slack.messages("C0ENG")) == 1, "a checkpoint is published late, never dropped"
+    with session_scope(engine) as session:
+        program = session.get(Program, publish)
+        assert program is not None
+        assert program.status is ProgramState.MIDPOINT_DONE, "the lifecycle moved on"
 
 
 def test_two_dispatchers_over_one_batch_send_each_prompt_once(

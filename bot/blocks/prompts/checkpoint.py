@@ -210,8 +210,8 @@ def build_checkpoint_preview(prompt: PromptContext, checkpoint: CheckpointData) 
     else:
         blocks.append(
             context(
-                "After the post, agree with the coach how to adjust: continue, change the "
-                "cadence, or change the coach."
+                "After the post, agree with the coach how to adjust — continue, change the "
+                f"cadence, or change the coach — and record it with `{COMMAND} adjust`."
             )
         )
     text = (
