@@ -43,8 +43,8 @@ from bot.blocks.baseline import (
     describe_value,
     retention_details,
 )
-from bot.blocks.pod import ViewState, build_notice_modal
-from bot.blocks.reply import Reply
+from bot.blocks.pod import ViewState
+from bot.blocks.reply import Reply, build_notice_modal
 from bot.domain.args import escape_mrkdwn
 from bot.domain.metrics import MetricDefinition, MetricId, MetricValueError, check_value, get_metric
 from bot.domain.program_rules import ProgramField

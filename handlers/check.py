@@ -16,9 +16,8 @@ from bot.blocks.check import (
     build_check_modal,
     build_check_result,
     conditions_from_state,
-    program_id_from_metadata,
 )
-from bot.blocks.reply import Reply
+from bot.blocks.reply import Reply, program_id_from_metadata
 from bot.domain.eligibility import EligibilityVerdict, assess
 from bot.domain.roles import Audience
 from bot.services import Services

@@ -13,7 +13,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from sqlmodel import Session
 
-from bot.blocks.check import program_id_from_metadata
 from bot.blocks.coach import (
     COACH_DECISION_BLOCK,
     COACH_DECISION_VIEW,
@@ -28,7 +27,7 @@ from bot.blocks.coach import (
     coach_answers_from_state,
     decision_from_state,
 )
-from bot.blocks.reply import Reply
+from bot.blocks.reply import Reply, program_id_from_metadata
 from bot.domain.args import ArgumentError, parse_int
 from bot.domain.coach_choice import MAX_HEADCOUNT, MIN_HEADCOUNT, choose_coach
 from bot.domain.cost import CostEstimate, CostModel, estimate

@@ -35,7 +35,6 @@ from bot.blocks.criteria import (
     build_changes_notice,
     build_criteria_modal,
     build_delivery_failed,
-    build_notice_modal,
     build_signoff_request,
     changes_outcome,
     comment_of,
@@ -50,7 +49,7 @@ from bot.blocks.criteria import (
     unchanged_text,
     unpack_signoff,
 )
-from bot.blocks.reply import Reply
+from bot.blocks.reply import Reply, build_notice_modal
 from bot.domain.metrics import CATALOG, SelectionError, definitions_hash, validate_selection
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA, ProgramField
 from bot.domain.roles import Audience, Role

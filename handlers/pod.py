@@ -47,12 +47,11 @@ from bot.blocks.pod import (
     ViewState,
     build_cohort,
     build_leader_modal,
-    build_notice_modal,
     build_pod_modal,
     describe_leader,
     describe_session,
 )
-from bot.blocks.reply import Reply
+from bot.blocks.reply import Reply, build_notice_modal
 from bot.domain.args import (
     MONTHLY_SLOT_EXAMPLE,
     ArgumentError,

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.blocks.owner import build_not_owner
-from bot.blocks.reply import Reply
+from bot.blocks.reply import Reply, program_id_from_metadata
 from bot.blocks.setup import (
     SETUP_BUDGET_OWNER,
     SETUP_CHANNEL,
@@ -36,7 +36,6 @@ from bot.blocks.setup import (
     build_setup_modal,
     build_setup_notice,
     form_from_state,
-    program_id_from_metadata,
 )
 from bot.domain.cost import CostModel
 from bot.domain.errors import DomainError

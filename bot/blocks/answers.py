@@ -26,11 +26,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.criteria import build_notice_modal
 from bot.blocks.prompts.actions import PROMPT_LOG_HELD, PROMPT_LOG_NOT_HELD
 from bot.blocks.prompts.common import buttons, context, mention, reply, row_button, section
 from bot.blocks.prompts.sessions import ONE_ON_ONE_DECIDED, ONE_ON_ONE_SAY_NO
-from bot.blocks.reply import Reply
+from bot.blocks.reply import Reply, build_notice_modal
 from bot.domain.args import escape_mrkdwn
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import format_day

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Set
 from typing import Any
 
@@ -18,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.reply import program_metadata
 from bot.domain.eligibility import CONDITIONS_FOR_PROGRAM, Assessment, Condition, EligibilityVerdict
 from bot.slack_names import COMMAND
 
@@ -81,19 +81,6 @@ def conditions_from_state(values: Mapping[str, Any]) -> frozenset[Condition]:
         if element.get("selected_options"):
             ticked.add(condition)
     return frozenset(ticked)
-
-
-def program_metadata(program_id: int | None) -> str:
-    """A modal's ``private_metadata``: the program it is about (checked again on submit)."""
-    return json.dumps({"program_id": program_id})
-
-
-def program_id_from_metadata(private_metadata: str) -> int | None:
-    try:
-        value = json.loads(private_metadata or "{}").get("program_id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) else None
 
 
 def build_check_result(

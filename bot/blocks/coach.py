@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.check import program_metadata
+from bot.blocks.reply import program_metadata
 from bot.domain.coach_choice import MAX_HEADCOUNT, MIN_HEADCOUNT, CoachChoice, CoachRecommendation
 from bot.domain.cost import CostEstimate, format_usd_range
 from bot.slack_names import COMMAND

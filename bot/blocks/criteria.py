@@ -24,7 +24,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.reply import Reply
+from bot.blocks.reply import Reply, text_reply
 from bot.domain.localtime import format_local
 from bot.domain.metrics import Direction, MetricDefinition
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
@@ -214,17 +214,6 @@ def picker_note(*, signed_off_by: str | None, committed: bool) -> str | None:
     return None
 
 
-def build_notice_modal(*, title: str, text: str) -> dict[str, Any]:
-    """What replaces a submitted modal: what happened and what to do next (or why not)."""
-    view = View(
-        type="modal",
-        title=title[:24],
-        close="Close",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text[:_SECTION_MAX]))],
-    )
-    return view.to_dict()
-
-
 def slack_time(at: datetime, timezone: str) -> str:
     """A time each reader sees in their own zone; the fallback is the program's zone."""
     return (
@@ -353,11 +342,6 @@ def comment_of(values: Mapping[str, Any]) -> str:
 
 
 # --- what the owners are told --------------------------------------------------------------
-
-
-def text_reply(text: str) -> Reply:
-    """A reply that is one section of mrkdwn (``text`` doubles as the notification)."""
-    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
 
 
 def build_approved_notice(

@@ -7,8 +7,8 @@ from typing import Final
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.criteria import quote, text_reply
-from bot.blocks.reply import Reply
+from bot.blocks.criteria import quote
+from bot.blocks.reply import Reply, text_reply
 from bot.domain.program_rules import ProgramField
 from bot.slack_names import COMMAND
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from bot.blocks.reply import Reply
-from bot.blocks.status import text_reply
+from bot.blocks.reply import Reply, text_reply
 from bot.slack_names import COMMAND
 
 OWNER_USAGE: Final = "owner [program] add @name [@name…] | remove @name | list"

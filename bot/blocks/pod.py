@@ -408,17 +408,6 @@ def form_modal(
     return view.to_dict()
 
 
-def build_notice_modal(*, title: str, text: str) -> dict[str, Any]:
-    """What replaces a submitted modal: what happened and what to do next (or why not)."""
-    view = View(
-        type="modal",
-        title=title[:24],
-        close="Close",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text[:3000]))],
-    )
-    return view.to_dict()
-
-
 class ViewState:
     """The values of a submitted modal whose inputs use their block id as action id."""
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
+
+# Slack: a section's text holds at most 3000 characters; a modal title at most 24.
+SECTION_MAX = 3000
+TITLE_MAX = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +22,32 @@ class Reply:
     def as_ephemeral(self) -> dict[str, Any]:
         """Keyword arguments for ack()/respond(): visible only to the person who asked."""
         return {"response_type": "ephemeral", "text": self.text, "blocks": self.blocks}
+
+
+def text_reply(text: str) -> Reply:
+    """A one-section message whose notification text is the same sentence."""
+    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+
+
+def build_notice_modal(*, title: str, text: str) -> dict[str, Any]:
+    """What replaces a submitted modal: what happened and what to do next (or why not)."""
+    view = View(
+        type="modal",
+        title=title[:TITLE_MAX],
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text[:SECTION_MAX]))],
+    )
+    return view.to_dict()
+
+
+def program_metadata(program_id: int | None) -> str:
+    """A modal's ``private_metadata``: the program it is about (checked again on submit)."""
+    return json.dumps({"program_id": program_id})
+
+
+def program_id_from_metadata(private_metadata: str) -> int | None:
+    try:
+        value = json.loads(private_metadata or "{}").get("program_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

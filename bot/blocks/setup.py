@@ -27,8 +27,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.reply import Reply
-from bot.blocks.status import day_text, text_reply
+from bot.blocks.reply import Reply, text_reply
+from bot.blocks.status import day_text
 from bot.domain.cost import CostModel
 from bot.domain.timeline import Timeline
 from bot.slack_names import COMMAND
@@ -343,14 +343,6 @@ def form_from_state(values: Mapping[str, Any]) -> SetupForm:
         budget_owner_id=_text(_value(values, SETUP_BUDGET_OWNER).get("selected_user")),
         model=_selected(_value(values, SETUP_MODEL)),
     )
-
-
-def program_id_from_metadata(private_metadata: str) -> int | None:
-    try:
-        value = json.loads(private_metadata or "{}").get("program_id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def build_setup_done(

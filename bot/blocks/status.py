@@ -42,11 +42,6 @@ _ICONS: Final = {
 day_text = format_day
 
 
-def text_reply(text: str) -> Reply:
-    """A one-section message whose notification text is the same sentence."""
-    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
-
-
 def step_subcommand(step: SprintStep, *, ready_to_commit: bool) -> str:
     """What to run for ``step``: its own subcommand, except that a week 4 whose baselines are
     all in has only the public pre-commitment left to do."""

@@ -15,9 +15,8 @@ from bot.blocks.check import (
     build_check_result,
     condition_block_id,
     conditions_from_state,
-    program_id_from_metadata,
-    program_metadata,
 )
+from bot.blocks.reply import program_id_from_metadata, program_metadata
 from bot.domain.eligibility import Condition, assess
 from tests.support.blockkit import assert_valid_view
 

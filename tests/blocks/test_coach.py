@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from bot.blocks.check import program_id_from_metadata
 from bot.blocks.coach import (
     COACH_DECISION_ACTION,
     COACH_DECISION_BLOCK,
@@ -25,6 +24,7 @@ from bot.blocks.coach import (
     coach_answers_from_state,
     decision_from_state,
 )
+from bot.blocks.reply import program_id_from_metadata
 from bot.domain.coach_choice import CoachChoice, choose_coach
 from bot.domain.cost import CostModel, estimate
 from tests.support.blockkit import assert_valid_view

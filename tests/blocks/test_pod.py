@@ -31,12 +31,12 @@ from bot.blocks.pod import (
     ViewState,
     build_cohort,
     build_leader_modal,
-    build_notice_modal,
     build_pod_modal,
     describe_leader,
     describe_one_on_one,
     describe_session,
 )
+from bot.blocks.reply import build_notice_modal
 from bot.domain.args import LAST, MonthlySlot, WeeklySlot
 from tests.support.blockkit import assert_valid_message, assert_valid_view
 

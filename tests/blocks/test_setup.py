@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.blocks.reply import program_id_from_metadata
 from bot.blocks.setup import (
     COMMON_ZONES,
     MAX_ZONE_OPTIONS,
@@ -25,7 +26,6 @@ from bot.blocks.setup import (
     build_setup_modal,
     build_setup_notice,
     form_from_state,
-    program_id_from_metadata,
     zone_choices,
 )
 from bot.domain.cost import CostModel

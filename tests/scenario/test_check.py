@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.blocks.check import CHECK_VIEW, program_metadata
+from bot.blocks.check import CHECK_VIEW
+from bot.blocks.reply import program_metadata
 from bot.domain.eligibility import Condition
 from storage.db import session_scope
 from storage.models import Program

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.blocks.check import program_metadata
 from bot.blocks.coach import (
     COACH_DECISION_ACTION,
     COACH_DECISION_BLOCK,
@@ -16,6 +15,7 @@ from bot.blocks.coach import (
     COACH_SENIOR_BLOCK,
     COACH_VIEW,
 )
+from bot.blocks.reply import program_metadata
 from storage.db import session_scope
 from storage.models import Program
 from storage.setup_state import pods_of, sprint_weeks_done
