@@ -56,7 +56,7 @@ from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import local_date
 from bot.services import Services
-from handlers.criteria import team_of
+from handlers.programs import team_of
 from handlers.router import Router
 from storage.answers import (
     answered_on,

@@ -52,8 +52,7 @@ from bot.domain.roles import Audience
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.locks import change_refusal
-from handlers.pod import owned_program, team_of
-from handlers.programs import Chosen, choose_program
+from handlers.programs import Chosen, choose_program, owned_program, team_of
 from handlers.router import Invocation, Router, Subcommand
 from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope

@@ -32,14 +32,13 @@ from bot.domain.args import ArgumentError, parse_int
 from bot.domain.coach_choice import MAX_HEADCOUNT, MIN_HEADCOUNT, choose_coach
 from bot.domain.cost import CostEstimate, CostModel, estimate
 from bot.domain.program_rules import POD_MAX_LEADERS
-from bot.domain.roles import Audience, Role
+from bot.domain.roles import Audience
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.programs import Chosen, choose_program
+from handlers.programs import Chosen, choose_program, owned_program
 from handlers.router import Invocation, Router, Subcommand
 from storage.db import session_scope
 from storage.models import Program
-from storage.programs import get_program, has_role
 from storage.setup_state import leaders_of, pods_of
 
 NOT_OWNER = (
@@ -66,12 +65,9 @@ def _owned(session: Session, *, context: BoltContext, view: dict[str, Any]) -> P
     program_id = program_id_from_metadata(view.get("private_metadata", ""))
     if program_id is None:
         return None
-    program = get_program(session, team_id=context.team_id or "", program_id=program_id)
-    if program is None or not has_role(
-        session, program_id=program_id, user_id=context.user_id or "", role=Role.OWNER
-    ):
-        return None
-    return program
+    return owned_program(
+        session, team_id=context.team_id or "", program_id=program_id, user_id=context.user_id or ""
+    )
 
 
 def _leaders_to_price(session: Session, program_id: int) -> tuple[int, str]:

@@ -56,7 +56,7 @@ from bot.domain.roles import Audience, Role
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.locks import change_refusal
-from handlers.programs import Chosen, choose_program
+from handlers.programs import Chosen, choose_program, team_of
 from handlers.router import Invocation, Router, Subcommand
 from storage.criteria import record_signoff, replace_criteria
 from storage.db import session_scope
@@ -70,11 +70,6 @@ _NOT_OWNER = (
     f"Only the program's owners can change its success criteria. Type `{COMMAND} help` to see "
     "what you can do."
 )
-
-
-def team_of(body: dict[str, Any]) -> str:
-    user = body.get("user") or {}
-    return str((body.get("team") or {}).get("id") or user.get("team_id", ""))
 
 
 def _refusal_preview(engine: Engine, program: Program, *, now: datetime) -> str | None:

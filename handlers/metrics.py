@@ -51,8 +51,7 @@ from handlers.baseline import (
     refuse_click,
     saved_lines,
 )
-from handlers.pod import owned_program, team_of
-from handlers.programs import Chosen, choose_program
+from handlers.programs import Chosen, choose_program, owned_program, team_of
 from handlers.router import Invocation, Router, Subcommand
 from storage.checkpoint_values import checkpoint_values_of, publications, save_checkpoint_value
 from storage.db import session_scope

@@ -77,12 +77,12 @@ from bot.domain.program_rules import (
     check_pod_can_add_leader,
     cohort_gaps,
 )
-from bot.domain.roles import Audience, Role
+from bot.domain.roles import Audience
 from bot.domain.sprint import leader_time_per_month
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.locks import change_refusal
-from handlers.programs import Chosen, choose_program
+from handlers.programs import Chosen, choose_program, owned_program, team_of
 from handlers.router import Invocation, Router, Subcommand
 from storage.agenda import mark_agenda_stale
 from storage.baselines import has_leader_baselines
@@ -101,7 +101,6 @@ from storage.pods import (
     save_pod,
     weekly_slot_of,
 )
-from storage.programs import get_program, has_role
 from storage.setup_state import leaders_of, pods_of, reports_of, setup_state
 
 LEADER_EXAMPLE = f"{COMMAND} pod Alpha leader @lena manager @max reports @a @b 1:1 tue 10:00"
@@ -120,24 +119,6 @@ class Refusal:
 
 
 # --- who and which program ----------------------------------------------------------------
-
-
-def team_of(body: dict[str, Any]) -> str:
-    user = body.get("user") or {}
-    return str((body.get("team") or {}).get("id") or user.get("team_id", ""))
-
-
-def owned_program(
-    session: Session, *, team_id: str, program_id: int, user_id: str
-) -> Program | None:
-    """The program, only when it is in this workspace and ``user_id`` owns it (checked anew
-    on every click and submission: a button may outlive the person's role)."""
-    program = get_program(session, team_id=team_id, program_id=program_id)
-    if program is None or not has_role(
-        session, program_id=program_id, user_id=user_id, role=Role.OWNER
-    ):
-        return None
-    return program
 
 
 # --- the rules of a change ------------------------------------------------------------------

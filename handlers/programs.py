@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Set
 from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
 
 from bot.blocks.picker import build_program_picker
 from bot.blocks.reply import Reply
@@ -12,7 +15,7 @@ from bot.slack_names import COMMAND
 from handlers.router import Invocation
 from storage.db import session_scope
 from storage.models import Program
-from storage.programs import get_program, programs_where
+from storage.programs import get_program, has_role, programs_where
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +87,22 @@ def _no_program_text(roles: Set[Role]) -> str:
             "ask a program's owner to add you with `/emcoach owner add @you`."
         )
     return f"You aren't {who} of any program here. Type `{COMMAND} help` to see what you can do."
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace of an interaction payload (block action or view submission)."""
+    user = body.get("user") or {}
+    return str((body.get("team") or {}).get("id") or user.get("team_id", ""))
+
+
+def owned_program(
+    session: Session, *, team_id: str, program_id: int, user_id: str
+) -> Program | None:
+    """The program, only when it is in this workspace and ``user_id`` owns it (checked anew
+    on every click and submission: a button or modal may outlive the person's role)."""
+    program = get_program(session, team_id=team_id, program_id=program_id)
+    if program is None or not has_role(
+        session, program_id=program_id, user_id=user_id, role=Role.OWNER
+    ):
+        return None
+    return program
