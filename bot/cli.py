@@ -6,6 +6,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -184,11 +185,16 @@ def _run(settings: Settings, _args: argparse.Namespace) -> None:
     scheduler = build_scheduler(services, blocking=False)
     scheduler.start()
     handler = SocketModeHandler(app, settings.app_token)
-    _stop_on_sigterm(handler.close)
+    # SocketModeHandler.start() blocks on an event nothing can set: connect, then wait on our
+    # own event so SIGTERM (a platform's stop, `kill`) ends the process cleanly.
+    stopping = threading.Event()
+    _stop_on_sigterm(stopping.set)
     try:
+        handler.connect()  # type: ignore[no-untyped-call]
         logger.info("emcoach is running over Socket Mode; press Ctrl+C to stop")
-        handler.start()  # type: ignore[no-untyped-call]
+        stopping.wait()
     finally:
+        handler.close()  # type: ignore[no-untyped-call]
         scheduler.shutdown(wait=True)
 
 

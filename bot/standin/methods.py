@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.standin import chat, conversations, files, identity, usergroups, views
+from bot.standin import chat, conversations, files, identity, sockets, usergroups, views
 from bot.standin.wire import ApiFailure
 from bot.standin.workspace import Workspace
 
@@ -29,17 +29,18 @@ METHODS: Mapping[str, Method] = {
     "views.publish": views.publish,
     "files.getUploadURLExternal": files.get_upload_url,
     "files.completeUploadExternal": files.complete_upload,
+    "apps.connections.open": sockets.connections_open,
 }
 
 
-def auth_error(*, authorization: str | None, args: Mapping[str, Any]) -> str | None:
-    """Slack's error for a missing or malformed token (header or ``token`` argument), else None."""
+def auth_error(*, method: str, authorization: str | None, args: Mapping[str, Any]) -> str | None:
+    """Slack's error for a missing, malformed or wrong-kind token (header or argument)."""
     token = (authorization or "").removeprefix("Bearer ").strip() or str(args.get("token") or "")
     if not token:
         return "not_authed"
-    if not token.startswith("xox"):
+    if not token.startswith(("xox", sockets.APP_TOKEN_PREFIX)):
         return "invalid_auth"
-    return None
+    return sockets.token_type_error(method=method, token=token)
 
 
 def answer(ws: Workspace, method: str, args: Mapping[str, Any]) -> dict[str, Any]:

@@ -135,6 +135,17 @@ class SlackStandIn:
         """What to pass as ``WebClient(base_url=...)``: ``http://127.0.0.1:PORT/api/``."""
         return self.root_url + _API_PREFIX.lstrip("/")
 
+    @property
+    def socket_url(self) -> str:
+        """The WebSocket URL apps.connections.open answers with ("" until a test sets it)."""
+        with self._lock:
+            return self._workspace.socket_url
+
+    @socket_url.setter
+    def socket_url(self, url: str) -> None:
+        with self._lock:
+            self._workspace.socket_url = url
+
     # --- workspace setup ----------------------------------------------------------------
 
     def add_user(self, user: StandInUser) -> None:
@@ -263,7 +274,9 @@ class SlackStandIn:
         error: str | None
         try:
             args = parse_args(content_type=headers.get("Content-Type", ""), body=body, query=query)
-            error = methods.auth_error(authorization=headers.get("Authorization"), args=args)
+            error = methods.auth_error(
+                method=method, authorization=headers.get("Authorization"), args=args
+            )
         except ApiFailure as failure:
             error = failure.error
         with self._lock:

@@ -61,6 +61,8 @@ class Workspace:
     bot_user_id: str
     clock: Clock
     root_url: str = ""
+    # What apps.connections.open answers with: a test's local Socket Mode server.
+    socket_url: str = ""
     users: dict[str, StandInUser] = field(default_factory=dict)
     conversations: dict[str, Conversation] = field(default_factory=dict)
     dm_by_user: dict[str, str] = field(default_factory=dict)
