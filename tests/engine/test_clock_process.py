@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,13 +19,14 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.clock import SystemClock
-from bot.domain.cadence import AgendaKind, AgendaState
-from bot.engine.dispatch import PROMPT_EVENT
+from bot.domain.cadence import AgendaState
 from bot.standin import SlackStandIn, Timeout
-from storage.agenda import Wanted, apply_plan, rows_of
+from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow
 from tests.engine.conftest import PEOPLE
+from tests.support.agenda import SEEDED_KEY, seed_due
+from tests.support.agenda import delivered as delivered_counts
 from tests.support.databases import url_of
 from tests.support.programs import make_program
 
@@ -46,21 +46,14 @@ def live_slack() -> Iterator[SlackStandIn]:
 
 def _due_now(engine: Engine) -> int:
     program_id = make_program(engine, committed=True)
-    now = SystemClock().now()
-    wanted = [
-        Wanted(
-            key=f"one_on_one_post:{n}",
-            kind=AgendaKind.ONE_ON_ONE_POST.value,
-            recipient=RECIPIENTS[n % len(RECIPIENTS)],
-            about="U0LEAD1",
-            occasion=now.date(),
-            due_at=now - timedelta(seconds=30 + n),
-            state=AgendaState.PENDING,
-        )
-        for n in range(PROMPTS)
-    ]
-    with session_scope(engine) as session:
-        apply_plan(session, program_id=program_id, wanted=wanted, now=now - timedelta(days=1))
+    seed_due(
+        engine,
+        program_id,
+        count=PROMPTS,
+        now=SystemClock().now(),
+        recipients=RECIPIENTS,
+        due_offset=-timedelta(seconds=30),
+    )
     return program_id
 
 
@@ -87,15 +80,6 @@ def _clock(engine: Engine, slack: SlackStandIn, tmp_path: Path) -> subprocess.Po
     )
 
 
-def _delivered(slack: SlackStandIn) -> Counter[int]:
-    counts: Counter[int] = Counter()
-    for message in slack.messages():
-        metadata = message.get("metadata") or {}
-        if metadata.get("event_type") == PROMPT_EVENT:
-            counts[int(metadata["event_payload"]["agenda_id"])] += 1
-    return counts
-
-
 def _wait(predicate: object, *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -109,7 +93,7 @@ def _ours(engine: Engine, program_id: int) -> list[AgendaRow]:
     """The seeded prompts (the clock's daily re-plan also adds the program's checkpoints)."""
     with session_scope(engine) as session:
         rows = rows_of(session, program_id=program_id)
-    return [row for row in rows if row.key.startswith("one_on_one_post:")]
+    return [row for row in rows if row.key.startswith(SEEDED_KEY)]
 
 
 def _all_sent(engine: Engine, program_id: int) -> bool:
@@ -147,7 +131,7 @@ def test_a_clock_killed_mid_batch_and_restarted_delivers_each_prompt_once(
         _wait(lambda: _all_sent(engine, program_id), timeout=90, what="every prompt sent")
     finally:
         _stop(second)
-    delivered = _delivered(live_slack)
+    delivered = delivered_counts(live_slack)
     assert len(delivered) == PROMPTS
     assert set(delivered.values()) == {1}, "no prompt was sent twice"
 
@@ -162,7 +146,7 @@ def test_two_clocks_over_one_due_batch_send_each_prompt_once(
     finally:
         for process in clocks:
             _stop(process)
-    delivered = _delivered(live_slack)
+    delivered = delivered_counts(live_slack)
     assert len(delivered) == PROMPTS
     assert set(delivered.values()) == {1}
     workers = {row.claimed_by for row in _ours(engine, program_id)}

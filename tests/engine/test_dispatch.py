@@ -18,9 +18,11 @@ from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
 from bot.engine.dispatch import PROMPT_EVENT, STALE_AFTER, Dispatcher
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
-from storage.agenda import Wanted, apply_plan, claim_due, rows_of
+from storage.agenda import claim_due, rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
+from tests.support.agenda import delivered as delivered_counts
+from tests.support.agenda import seed_due
 from tests.support.programs import make_program
 
 _NAMES = itertools.count(1)
@@ -62,37 +64,21 @@ def _schedule(
     due_offset: timedelta = timedelta(0),
 ) -> int:
     program_id = make_program(engine, name=f"Pilot {next(_NAMES)}", committed=True)
-    now = clock.now()
-    wanted = [
-        Wanted(
-            key=f"{kind.value}:{n}",
-            kind=kind.value,
-            recipient=recipients[n % len(recipients)],
-            about="U0LEAD1",
-            occasion=now.date(),
-            due_at=now + due_offset - timedelta(seconds=n),
-            state=AgendaState.PENDING,
-        )
-        for n in range(count)
-    ]
-    with session_scope(engine) as session:
-        apply_plan(session, program_id=program_id, wanted=wanted, now=now - timedelta(days=30))
+    seed_due(
+        engine,
+        program_id,
+        count=count,
+        now=clock.now(),
+        recipients=recipients,
+        kind=kind,
+        due_offset=due_offset,
+    )
     return program_id
 
 
 def _rows(engine: Engine, program_id: int) -> list[AgendaRow]:
     with session_scope(engine) as session:
         return rows_of(session, program_id=program_id)
-
-
-def _delivered(slack: SlackStandIn) -> Counter[int]:
-    """How many messages Slack holds per agenda row, found by their metadata."""
-    counts: Counter[int] = Counter()
-    for message in slack.messages():
-        metadata = message.get("metadata") or {}
-        if metadata.get("event_type") == PROMPT_EVENT:
-            counts[int(metadata["event_payload"]["agenda_id"])] += 1
-    return counts
 
 
 def _run_until_quiet(dispatcher: Dispatcher, clock: FixedClock, *, rounds: int = 40) -> None:
@@ -112,7 +98,7 @@ def test_due_rows_are_sent_once_with_their_row_id(
     assert dispatcher.tick().sent == 0
     rows = _rows(engine, program_id)
     assert all(row.state is AgendaState.SENT and row.ts for row in rows)
-    assert _delivered(slack) == Counter({row.id: 1 for row in rows if row.id})
+    assert delivered_counts(slack) == Counter({row.id: 1 for row in rows if row.id})
     future = _rows(engine, _schedule_future)
     assert [row.state for row in future] == [AgendaState.PENDING]
 
@@ -129,7 +115,7 @@ def test_twenty_percent_429_and_5xx_still_deliver_everything_once(
     _run_until_quiet(dispatcher, clock)
     rows = _rows(engine, program_id)
     assert {row.state for row in rows} == {AgendaState.SENT}
-    delivered = _delivered(slack)
+    delivered = delivered_counts(slack)
     assert sorted(delivered) == sorted(row.id for row in rows if row.id)
     assert set(delivered.values()) == {1}
     faulted = [call for call in slack.calls if call.fault is not None]
@@ -149,7 +135,7 @@ def test_a_post_that_timed_out_after_reaching_slack_is_not_sent_again(
     _run_until_quiet(dispatcher, clock, rounds=3)
     rows = _rows(engine, program_id)
     assert {row.state for row in rows} == {AgendaState.SENT}
-    assert set(_delivered(slack).values()) == {1}
+    assert set(delivered_counts(slack).values()) == {1}
     assert slack.calls_to("conversations.history"), "the outcome was checked in Slack"
 
 
@@ -172,7 +158,7 @@ def test_a_worker_that_died_mid_batch_is_reconciled_not_resent(
     report = dispatcher.tick()
     assert report.reconciled == 2
     assert report.sent == 2
-    assert set(_delivered(slack).values()) == {1}
+    assert set(delivered_counts(slack).values()) == {1}
     assert {row.state for row in _rows(engine, program_id)} == {AgendaState.SENT}
 
 
@@ -242,8 +228,8 @@ def test_two_dispatchers_over_one_batch_send_each_prompt_once(
         thread.join()
     assert sum(report.sent for report in reports) == 300
     assert all(report.sent > 0 for report in reports), "both clocks took part"
-    assert set(_delivered(slack).values()) == {1}
-    assert len(_delivered(slack)) == 300
+    assert set(delivered_counts(slack).values()) == {1}
+    assert len(delivered_counts(slack)) == 300
     assert {row.state for row in _rows(engine, program_id)} == {AgendaState.SENT}
 
 

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,13 +24,14 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
 from bot.clock import SystemClock
-from bot.domain.cadence import AgendaKind, AgendaState
-from bot.engine.dispatch import PROMPT_EVENT
+from bot.domain.cadence import AgendaState
 from bot.standin import SlackStandIn
-from storage.agenda import Wanted, apply_plan, rows_of
+from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.migrate import upgrade_to_head
 from tests.scenario.conftest import PEOPLE
+from tests.support.agenda import SEEDED_KEY, seed_due
+from tests.support.agenda import delivered as delivered_counts
 from tests.support.databases import backend_engine, url_of
 from tests.support.live import TEAM_ID
 from tests.support.programs import make_program
@@ -42,7 +42,6 @@ BOT_TOKEN = "xoxb-run-test"
 APP_TOKEN = "xapp-1-A0EMCOACH-run-test"
 OWNER = "U0OWNER"
 RECIPIENTS = ("U0LEAD1", "U0LEAD2", "U0COACH")
-SEEDED_KEY = "one_on_one_post:"
 # Start-up is an interpreter, imports and migrations; generous so a busy CI machine passes.
 CONNECT_SECONDS = 20.0
 STOP_SECONDS = 10.0
@@ -64,21 +63,14 @@ class Running:
 def _seed_due_prompts(engine: Engine, *, count: int) -> int:
     """A committed program whose ``count`` one-on-one prompts fell due seconds ago."""
     program_id = make_program(engine, team_id=TEAM_ID, committed=True)
-    now = SystemClock().now()
-    wanted = [
-        Wanted(
-            key=f"{SEEDED_KEY}{n}",
-            kind=AgendaKind.ONE_ON_ONE_POST.value,
-            recipient=RECIPIENTS[n % len(RECIPIENTS)],
-            about="U0LEAD1",
-            occasion=now.date(),
-            due_at=now - timedelta(seconds=30 + n),
-            state=AgendaState.PENDING,
-        )
-        for n in range(count)
-    ]
-    with session_scope(engine) as session:
-        apply_plan(session, program_id=program_id, wanted=wanted, now=now - timedelta(days=1))
+    seed_due(
+        engine,
+        program_id,
+        count=count,
+        now=SystemClock().now(),
+        recipients=RECIPIENTS,
+        due_offset=-timedelta(seconds=30),
+    )
     return program_id
 
 
@@ -160,16 +152,6 @@ def own_run(tmp_path: Path) -> Iterator[Running]:
         yield run
 
 
-def _delivered(slack: SlackStandIn) -> Counter[int]:
-    """How often each agenda row's prompt reached Slack, by the id in the message metadata."""
-    counts: Counter[int] = Counter()
-    for message in slack.messages():
-        metadata = message.get("metadata") or {}
-        if metadata.get("event_type") == PROMPT_EVENT:
-            counts[int(metadata["event_payload"]["agenda_id"])] += 1
-    return counts
-
-
 def _seeded_rows_sent(run: Running) -> bool:
     with session_scope(run.engine) as session:
         rows = rows_of(session, program_id=run.program_id)
@@ -215,7 +197,7 @@ def test_run_sends_due_prompts_from_its_own_scheduler_exactly_once(running: Runn
     while not _seeded_rows_sent(running):
         assert time.monotonic() < deadline, f"prompts not sent; calls: {running.slack.calls}"
         time.sleep(0.05)
-    delivered = _delivered(running.slack)
+    delivered = delivered_counts(running.slack)
     assert len(delivered) == len(RECIPIENTS)
     assert set(delivered.values()) == {1}
     # Each went to its own recipient's DM.
