@@ -13,6 +13,7 @@ from bot.blocks.reply import Reply
 from bot.domain.args import closest_subcommand, split_subcommand
 from bot.domain.roles import Audience, Role, allows
 from bot.services import Services
+from bot.slack_names import COMMAND
 from storage.programs import roles_of
 
 
@@ -129,11 +130,16 @@ _WHO = {
 
 
 def _refusal(subcommand: Subcommand) -> Reply:
+    instead = (
+        f"Start your own program with `{COMMAND} setup`, or ask a program's owner to add you "
+        f"with `{COMMAND} owner add @you`."
+        if subcommand.audience is Audience.OWNERS
+        else "Ask a program's owner to add you."
+    )
     return Reply(
         text=(
-            f"`/emcoach {subcommand.name}` is for {_WHO[subcommand.audience]}, and you aren't "
-            "one yet. Ask a program owner to add you, or type `/emcoach help` to see what you "
-            "can do."
+            f"`{COMMAND} {subcommand.name}` is for {_WHO[subcommand.audience]}, and you aren't "
+            f"one yet. {instead} `{COMMAND} help` shows what you can do now."
         )
     )
 

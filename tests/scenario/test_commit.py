@@ -150,6 +150,7 @@ def test_non_owner_cannot_run_commit(live: LiveApp) -> None:
     _ready(live)
     result = live.sender.command("commit", user_id="U0STRANGER")
     assert "is for a program's owners" in result.json()["text"]
+    assert "Start your own program with `/emcoach setup`" in result.json()["text"]
 
 
 def test_committing_twice_points_at_the_post(live: LiveApp) -> None:
