@@ -103,5 +103,15 @@ def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
     assert "PRE-COMMITMENT: PILOT 2027" in out
     assert out.count("Published in #engineering on") == 2
     assert "0 missed, 0 failed" in out
+    # People answered: a line per month of what they did, the owner's values and decision.
+    assert out.count("What people did:") >= 6
+    assert "only after a reminder" in out
+    assert "enters the month-6 values with /emcoach metrics" in out
+    assert "/emcoach adjust continue" in out
+    # The checkpoint posts carry numbers and verdicts, not "no data".
+    month_6 = out[out.index("MONTH-6 EVALUATION") :]
+    assert "no data" not in month_6
+    assert "within the expected range" in month_6
+    assert "short of the expected range" in month_6
     assert "Traceback" not in result.stderr
     assert (tmp_path / "demo.db").exists()

@@ -29,6 +29,31 @@ class UserGroupSpec:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Measurement:
+    """What the owner enters for one leader at a checkpoint with `/emcoach metrics`: a number
+    per directly entered criterion, and the two counts report retention is computed from
+    (12-month rolling, so an old leaver drops out of the window)."""
+
+    values: Mapping[MetricId, str]
+    reports_a_year_ago: int
+    leavers: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tendency:
+    """Where a kind of 1-to-5 score averages at kickoff and at the evaluation; in between it
+    moves in a straight line, so month 3 sits halfway."""
+
+    start: float
+    end: float
+
+    def at(self, progress: float) -> float:
+        """The average at ``progress`` through the program (0 at kickoff, 1 at the end)."""
+        progress = min(max(progress, 0.0), 1.0)
+        return self.start + (self.end - self.start) * progress
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Team:
     """One new engineering manager (a leader of the program) and their part of the company."""
 
@@ -47,6 +72,11 @@ class Team:
     leavers: int
     # Set when the owner adds this team's reports by naming its user group, not one by one.
     group: UserGroupSpec | None = None
+    # What the owner enters at each checkpoint month; a month left out is a value the owner
+    # never got, published as missing.
+    checkpoints: Mapping[int, Measurement] = field(default_factory=dict)
+    # How this team's reports rate their 1:1s relative to the company's survey tendency.
+    survey_shift: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +108,19 @@ class Company:
     survey_source: str
     # User id -> job title; a leader's title comes from their team.
     titles: Mapping[str, str] = field(default_factory=dict)
+    # How people score during the program: the direct reports' survey, the leaders' ratings
+    # of their 1:1s and pod sessions, and the quarterly 360s.
+    survey_scores: Tendency = Tendency(start=3.0, end=3.0)
+    one_on_one_ratings: Tendency = Tendency(start=3.0, end=3.0)
+    pod_ratings: Tendency = Tendency(start=3.0, end=3.0)
+    three_sixty_scores: Tendency = Tendency(start=3.0, end=3.0)
+    # What leaders write in the optional boxes of their ratings.
+    decisions: tuple[str, ...] = ()
+    delegations: tuple[str, ...] = ()
+    pod_next_steps: tuple[str, ...] = ()
+    # Where the owner says the checkpoint numbers come from, and the month-3 decision's note.
+    checkpoint_source: str = ""
+    adjustment_note: str = ""
 
     @property
     def people(self) -> tuple[StandInUser, ...]:
@@ -113,6 +156,12 @@ class Company:
 def _person(user_id: str, real_name: str, tz: str) -> StandInUser:
     return StandInUser(
         id=user_id, name=real_name.partition(" ")[0].lower(), real_name=real_name, tz=tz
+    )
+
+
+def _measured(*, lead_time: str, reports: int, leavers: int) -> Measurement:
+    return Measurement(
+        values={MetricId.LEAD_TIME: lead_time}, reports_a_year_ago=reports, leavers=leavers
     )
 
 
@@ -158,6 +207,12 @@ SAMPLE_COMPANY: Final = Company(
             reports_a_year_ago=5,
             leavers=1,
             group=PAYMENTS_TEAM,
+            checkpoints={
+                3: _measured(lead_time="45", reports=5, leavers=1),
+                # The leaver of a year ago is out of the 12-month window by month 6.
+                6: _measured(lead_time="36", reports=4, leavers=0),
+            },
+            survey_shift=0.2,
         ),
         Team(
             name="Platform",
@@ -173,6 +228,11 @@ SAMPLE_COMPANY: Final = Company(
             baselines={MetricId.LEAD_TIME: "30"},
             reports_a_year_ago=3,
             leavers=0,
+            checkpoints={
+                3: _measured(lead_time="28", reports=3, leavers=0),
+                6: _measured(lead_time="24", reports=3, leavers=0),
+            },
+            survey_shift=0.1,
         ),
         Team(
             name="Mobile",
@@ -188,6 +248,11 @@ SAMPLE_COMPANY: Final = Company(
             baselines={MetricId.LEAD_TIME: "75"},
             reports_a_year_ago=4,
             leavers=1,
+            checkpoints={
+                3: _measured(lead_time="63", reports=4, leavers=0),
+                6: _measured(lead_time="50", reports=4, leavers=0),
+            },
+            survey_shift=-0.1,
         ),
         Team(
             name="Growth",
@@ -204,6 +269,10 @@ SAMPLE_COMPANY: Final = Company(
             baselines={MetricId.LEAD_TIME: "44"},
             reports_a_year_ago=4,
             leavers=0,
+            # Month 3: the Sydney numbers never reach the owner, so they are published as
+            # missing. Month 6: one of Jack's reports has left — the honest miss.
+            checkpoints={6: _measured(lead_time="32", reports=4, leavers=1)},
+            survey_shift=-0.2,
         ),
     ),
     publish_channel_id="C0ENGINEERING",
@@ -234,4 +303,38 @@ SAMPLE_COMPANY: Final = Company(
         DARIO.id: "Director of Engineering",
         MAYA.id: "Director of Engineering",
     },
+    # The survey's baseline round averages about 3.2, month 3 about 3.6, month 6 about 4.0.
+    survey_scores=Tendency(start=3.2, end=4.0),
+    one_on_one_ratings=Tendency(start=3.4, end=4.3),
+    pod_ratings=Tendency(start=3.3, end=4.1),
+    three_sixty_scores=Tendency(start=3.0, end=3.8),
+    decisions=(
+        "Stop joining every incident call; the on-call lead runs them.",
+        "Hire a second backend engineer before a third mobile one.",
+        "Move the API migration to next quarter.",
+        "Turn the weekly status meeting into a written update.",
+        "Ask product for a decision on the roadmap conflict by Friday.",
+        "Give the release checklist to the team to own.",
+    ),
+    delegations=(
+        "Reviewing every pull request.",
+        "Preparing the sprint demo.",
+        "Writing the incident postmortems.",
+        "The interview loops for the junior role.",
+        "First answer on support escalations.",
+    ),
+    pod_next_steps=(
+        "Try a skip-level 1:1 with one report this month.",
+        "Write the promotion case and share it with my manager.",
+        "Have the hard feedback conversation on Tuesday.",
+        "Let the team set its own on-call rules.",
+        "Cut two hours of meetings from my week.",
+    ),
+    checkpoint_source=(
+        "GitHub pull requests and the deploy log, 30 days to the checkpoint; HR records"
+    ),
+    adjustment_note=(
+        "Sessions are rated useful and lead time is moving: keep the cadence, and get the "
+        "Growth numbers from Jack well before month 6."
+    ),
 )

@@ -1,5 +1,6 @@
 """`emcoach demo`: Northwind Labs' whole program — the four-week setup sprint and six months of
-cadence — through the production code, against the Slack stand-in, in well under a minute."""
+cadence, with its people answering the prompts — through the production code, against the
+Slack stand-in, in well under a minute."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.clock import FixedClock
 from bot.demo.company import SAMPLE_COMPANY, Company
 from bot.demo.harness import START, TEAM_ID, live_app
+from bot.demo.people import People, describe_month
 from bot.demo.simulate import KIND_NAMES, Simulation, run_program
 from bot.demo.sprint import walk_setup_sprint
 from bot.demo.transcript import render_message
@@ -63,13 +65,14 @@ def run_demo(out: TextIO = sys.stdout, *, database: Path | None = None) -> int:
                 say(f"\nPosted in #{company.publish_channel_name}:")
                 say(render_message(post, names))
                 say("\nSIX MONTHS OF CADENCE")
-                simulation = run_program(live, program_id)
+                people = People(live, company, program_id=program_id)
+                simulation = run_program(live, program_id, people=people)
                 _report(say, simulation, slack, names, company)
         engine.dispose()
     say(
         f"\nDone in {time.monotonic() - started:.0f} s: {simulation.total} prompts sent, "
-        f"{simulation.missed} missed, {simulation.failed} failed."
-        + (f" The database is at {path}." if database else "")
+        f"{simulation.missed} missed, {simulation.failed} failed; people took "
+        f"{simulation.actions} actions." + (f" The database is at {path}." if database else "")
     )
     say("To run emcoach in your own workspace, see README.md → “Create the Slack app”.")
     return 0
@@ -93,7 +96,12 @@ def _report(
             f"{count} {KIND_NAMES[AgendaKind(kind)]}" for kind, count in month.sent.most_common()
         )
         say(f"  {month.label}: {parts}")
-    by_ts = {(message["channel"], message["ts"]): message for message in slack.messages()}
+        did = describe_month(month.did, coach=company.who(company.coach))
+        if did:
+            say(f"    What people did: {did}.")
+        for note in month.notes:
+            say(f"    • {note}")
+    by_ts = _as_posted(slack)
     for kind in EXAMPLES:
         row = simulation.first_of_kind.get(kind.value)
         message = by_ts.get((row.channel_id, row.ts)) if row else None
@@ -106,6 +114,16 @@ def _report(
         if message is not None:
             say(f"\nPublished in #{company.publish_channel_name} on {row.occasion}:")
             say(render_message(message, names))
+
+
+def _as_posted(slack: SlackStandIn) -> dict[tuple[str | None, str | None], dict[str, Any]]:
+    """Each message as it arrived — before an answer replaced its buttons with a thank-you —
+    by (channel, ts), as an agenda row records where its prompt went."""
+    return {
+        (call.response["channel"], call.response["ts"]): call.response["message"]
+        for call in slack.calls_to("chat.postMessage")
+        if call.error is None and "message" in call.response
+    }
 
 
 def main() -> int:

@@ -1,8 +1,10 @@
 """Six months of a committed program in seconds: jump the simulated clock from one due prompt
-to the next and let the real dispatcher send it to the stand-in."""
+to the next, let the real dispatcher send it to the stand-in and, with `bot.demo.people`, let
+the company's people answer it some simulated hours later."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,10 +14,13 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.demo.harness import LiveApp
+from bot.demo.people import Deed, Done, People
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.timeline import Timeline
 from bot.engine.dispatch import Dispatcher, build_dispatch_client
+from bot.engine.reminders import REMINDER_DELAYS
 from bot.engine.render import render
+from handlers.jobs import remind_surveys
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
 
@@ -41,6 +46,13 @@ KIND_NAMES = {
 class Month:
     label: str
     sent: Counter[str] = field(default_factory=Counter)
+    did: Counter[Deed] = field(default_factory=Counter)  # what people did with the prompts
+    notes: list[str] = field(default_factory=list)  # the owner's steps, told one by one
+
+    def record(self, done: Done) -> None:
+        self.did[done.deed] += 1
+        if done.note:
+            self.notes.append(done.note)
 
 
 @dataclass
@@ -54,6 +66,17 @@ class Simulation:
     @property
     def total(self) -> int:
         return sum(sum(month.sent.values()) for month in self.months)
+
+    @property
+    def actions(self) -> int:
+        """Everything people did: answers, logs, the owner's values and decision."""
+        return sum(sum(month.did.values()) for month in self.months)
+
+    def month_of(self, now: datetime) -> Month:
+        label = f"{now:%B %Y}"
+        if not self.months or self.months[-1].label != label:
+            self.months.append(Month(label=label))
+        return self.months[-1]
 
 
 def _next_due(live: LiveApp, program_id: int) -> datetime | None:
@@ -86,8 +109,15 @@ def run_program(
     program_id: int,
     *,
     on_sent: Callable[[AgendaRow], Any] = lambda _row: None,
+    people: People | None = None,
 ) -> Simulation:
-    """Send every prompt of the program, in time order, through the production dispatcher."""
+    """Send every prompt of the program, in time order, through the production dispatcher;
+    with ``people``, they answer the prompts as they go.
+
+    Each step moves the simulated clock forward to whatever comes first — the next due prompt,
+    the next answer, or a survey reminder falling due — then runs what the clock process runs
+    (the reminder job, then a dispatch tick).
+    """
     with session_scope(live.services.engine) as session:
         program = session.get(Program, program_id)
         assert program is not None and program.kickoff_date is not None
@@ -100,25 +130,46 @@ def run_program(
         worker="demo-clock",
     )
     simulation = Simulation()
-    month: Month | None = None
-    while (due := _next_due(live, program_id)) is not None:
-        if due.date() > end + timedelta(days=2):
+    # When the reminder job next has something to plan: 24 h and 72 h after each survey.
+    reminders_due: list[datetime] = []
+    while (wake := _next_wake(live, program_id, people, reminders_due)) is not None:
+        if wake.date() > end + timedelta(days=2):
             break
-        live.clock.set(max(due, live.clock.now()))
-        label = f"{live.clock.now():%B %Y}"
-        if month is None or month.label != label:
-            month = Month(label=label)
-            simulation.months.append(month)
-        before = live.clock.now()
+        live.clock.set(max(wake, live.clock.now()))
+        now = live.clock.now()
+        month = simulation.month_of(now)
+        while reminders_due and reminders_due[0] <= now:
+            heapq.heappop(reminders_due)
+        for done in people.act(now) if people is not None else ():
+            month.record(done)
+        remind_surveys(services=live.services)
         report = dispatcher.tick()
         simulation.missed += report.missed
         simulation.failed += report.failed
-        for row in _sent_since(live, program_id, before):
+        for row in _sent_since(live, program_id, now):
             month.sent[row.kind] += 1
             simulation.first_of_kind.setdefault(row.kind, row)
             if row.kind == AgendaKind.CHECKPOINT_PUBLISH:
                 simulation.published.append(row)
+            if row.kind == AgendaKind.SURVEY and row.sent_at is not None:
+                for delay in REMINDER_DELAYS:
+                    heapq.heappush(reminders_due, row.sent_at + delay)
             on_sent(row)
+            if people is not None:
+                people.saw(row)
         # Never spin on a row the dispatcher is backing off from.
         live.clock.advance(timedelta(seconds=1))
     return simulation
+
+
+def _next_wake(
+    live: LiveApp, program_id: int, people: People | None, reminders_due: list[datetime]
+) -> datetime | None:
+    """The earliest of the next due prompt, the next answer and the next reminder."""
+    candidates = [
+        _next_due(live, program_id),
+        people.next_at() if people is not None else None,
+        reminders_due[0] if reminders_due else None,
+    ]
+    due = [at for at in candidates if at is not None]
+    return min(due) if due else None

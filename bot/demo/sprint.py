@@ -206,7 +206,7 @@ def walk_setup_sprint(
     pre-commitment is posted and the program's agenda is planned. ``narrate`` gets one short
     line per step.
     """
-    walk = _Walk(live=live, company=company, narrate=narrate)
+    walk = Walk(live=live, company=company, narrate=narrate)
     walk.check_and_price()
     program_id = walk.set_up()
     walk.week_1_criteria(program_id)
@@ -229,7 +229,7 @@ class _Mark:
 
 
 @dataclass
-class _Walk:
+class Walk:
     live: LiveApp
     company: Company
     narrate: Callable[[str], None]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import (
+    AgendaKind,
     MonthlySlot,
     Pause,
     PlanLeader,
@@ -21,7 +23,7 @@ from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.engine.people import zones_for
-from storage.agenda import PlanChange, apply_plan, wanted_rows
+from storage.agenda import PlanChange, Wanted, apply_plan, wanted_rows
 from storage.models import LeaderPause, Program
 from storage.programs import members
 from storage.setup_state import leaders_of, pods_of, reports_of
@@ -104,7 +106,10 @@ def replan(session: Session, program: Program, client: WebClient, *, now: dateti
     if program.status is ProgramState.CLOSED:
         return PlanChange(added=0, moved=0, removed=0)
     plan_program = plan_input(session, program, client, now=now)
-    wanted = wanted_rows(plan(plan_program), skipped_in_pauses(plan_program))
+    wanted = [
+        _survey_not_yet_sent(row, now=now)
+        for row in wanted_rows(plan(plan_program), skipped_in_pauses(plan_program))
+    ]
     change = apply_plan(session, program_id=program.id, wanted=wanted, now=now)
     logger.info(
         "planned program %s: %d added, %d moved, %d removed",
@@ -114,6 +119,16 @@ def replan(session: Session, program: Program, client: WebClient, *, now: dateti
         change.removed,
     )
     return change
+
+
+def _survey_not_yet_sent(row: Wanted, *, now: datetime) -> Wanted:
+    """The baseline survey is due during setup week 4, often before the owner commits: it
+    goes out at commit instead — on time for its round, not "late" for a plan that did not
+    exist yet. Rows already in the agenda are never rewritten (apply_plan keeps the past)."""
+    round_still_open = row.occasion > now.date()
+    if row.kind == AgendaKind.SURVEY.value and row.due_at < now and round_still_open:
+        return replace(row, due_at=now)
+    return row
 
 
 def committed_programs(session: Session) -> list[Program]:
