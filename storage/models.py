@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Column, Enum, Index, Numeric, Text, UniqueConstraint
+from sqlalchemy import Column, Enum, Index, Numeric, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.domain.cadence import AgendaState
@@ -215,6 +215,14 @@ class AgendaRow(SQLModel, table=True):
         UniqueConstraint("program_id", "key", name="uq_agenda_program_key"),
         # The dispatch tick reads only due pending rows: its cost follows them, not programs.
         Index("ix_agenda_state_due", "state", "due_at"),
+        # Reconciliation reads only rows left "sending"; a partial index keeps that lookup
+        # tiny even where statistics would make the planner scan (SQLite after ANALYZE).
+        Index(
+            "ix_agenda_sending",
+            "claimed_at",
+            sqlite_where=text("state = 'sending'"),
+            postgresql_where=text("state = 'sending'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

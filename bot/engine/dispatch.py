@@ -7,15 +7,17 @@ import logging
 import socket
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.blocks.reply import Reply
 from bot.clock import Clock
@@ -48,6 +50,9 @@ PROMPT_EVENT = "emcoach_prompt"
 # Claimed together and sent one by one: small, so a clock that dies strands few prompts until
 # another clock reconciles them, and two clocks share a large due batch.
 BATCH_SIZE = 25
+# Messages of one batch in flight at once. Slack's own limits (about one message a second per
+# channel, several hundred a minute per workspace) stay well above this for DMs to many people.
+SENDERS = 8
 # A worker that claimed a row longer ago than this has died: a send, even with its timeout and
 # three honoured 429 waits, is long over by then.
 STALE_AFTER = timedelta(minutes=5)
@@ -111,6 +116,12 @@ class TickReport:
     def count_error(self, code: str) -> None:
         self.errors[code] = self.errors.get(code, 0) + 1
 
+    def merge(self, other: TickReport) -> None:
+        for name in ("sent", "missed", "failed", "retried", "unsure", "reconciled"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for code, count in other.errors.items():
+            self.errors[code] = self.errors.get(code, 0) + count
+
 
 class Dispatcher:
     def __init__(
@@ -123,6 +134,7 @@ class Dispatcher:
         worker: str | None = None,
         batch_size: int = BATCH_SIZE,
         stale_after: timedelta = STALE_AFTER,
+        senders: int = SENDERS,
     ) -> None:
         self._engine = engine
         self._client = client
@@ -131,13 +143,18 @@ class Dispatcher:
         self._worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self._batch_size = batch_size
         self._stale_after = stale_after
+        self._pool = ThreadPoolExecutor(max_workers=senders, thread_name_prefix="emcoach-send")
 
     @property
     def worker(self) -> str:
         return self._worker
 
     def tick(self, *, max_batches: int | None = None) -> TickReport:
-        """Reconcile unknown outcomes, then send due rows batch by batch until none is due."""
+        """Reconcile unknown outcomes, then send due rows batch by batch until none is due.
+
+        A batch's messages go out from a small thread pool: each is a round trip to Slack
+        (~100 ms), so one at a time would cap a clock near 10 prompts a second.
+        """
         report = TickReport()
         self._reconcile(report)
         batches = 0
@@ -148,13 +165,34 @@ class Dispatcher:
             if not rows:
                 break
             batches += 1
-            for row in rows:
-                self._deliver(row, report)
+            deliver = partial(self._deliver_one, programs=self._programs_of(rows))
+            for part in self._pool.map(deliver, rows):
+                report.merge(part)
+        return report
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def _programs_of(self, rows: list[AgendaRow]) -> dict[int, Program]:
+        """The batch's programs in one query (detached: read-only from here on)."""
+        with session_scope(self._engine) as session:
+            ids = {row.program_id for row in rows}
+            return {
+                program.id: program
+                for program in session.exec(select(Program).where(col(Program.id).in_(ids)))
+                if program.id is not None
+            }
+
+    def _deliver_one(self, row: AgendaRow, *, programs: dict[int, Program]) -> TickReport:
+        report = TickReport()
+        program = programs.get(row.program_id)
+        if program is not None:  # else deleted meanwhile: its rows go with it (CASCADE)
+            self._deliver(row, program, report)
         return report
 
     # --- sending ----------------------------------------------------------------------------
 
-    def _deliver(self, row: AgendaRow, report: TickReport) -> None:
+    def _deliver(self, row: AgendaRow, program: Program, report: TickReport) -> None:
         assert row.id is not None
         now = self._clock.now()
         kind = AgendaKind(row.kind)
@@ -169,9 +207,6 @@ class Dispatcher:
             report.missed += 1
             return
         with session_scope(self._engine) as session:
-            program = session.get(Program, row.program_id)
-            if program is None:  # deleted meanwhile; its rows go with it (ON DELETE CASCADE)
-                return
             reply = self._render(session, row, program, now)
         try:
             posted = self._client.chat_postMessage(

@@ -43,7 +43,13 @@ def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
 
 
 def _dispatcher(
-    engine: Engine, slack: SlackStandIn, clock: FixedClock, *, timeout: float = 5, worker: str = "w"
+    engine: Engine,
+    slack: SlackStandIn,
+    clock: FixedClock,
+    *,
+    timeout: float = 5,
+    worker: str = "w",
+    senders: int = 8,
 ) -> Dispatcher:
     return Dispatcher(
         engine=engine,
@@ -51,6 +57,7 @@ def _dispatcher(
         clock=clock,
         render=plain_render,
         worker=worker,
+        senders=senders,
     )
 
 
@@ -169,7 +176,8 @@ def test_permanent_errors_fail_the_row_and_tell_the_owners_once(
     recipients = ("U0LEAD1", "U0LEAD1", "U0LEAD1", "U0GONE", "U0GONE", "U0GONE")
     program_id = _schedule(engine, clock, 6, recipients=recipients)
     slack.inject("chat.postMessage", SlackError("account_inactive"), times=3)
-    dispatcher = _dispatcher(engine, slack, clock)
+    # One sender, so the three refusals meet the three oldest rows, as the faults are ordered.
+    dispatcher = _dispatcher(engine, slack, clock, senders=1)
     dispatcher.tick()
     rows = _rows(engine, program_id)
     failed = [row for row in rows if row.state is AgendaState.FAILED]
