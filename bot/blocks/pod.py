@@ -266,24 +266,8 @@ def build_pod_modal(*, program_id: int, timezone: str, pod: PodLine | None) -> d
                 placeholder="First week",
             ),
         ),
-        InputBlock(
-            block_id=POD_SESSION_DAY,
-            label="Day",
-            optional=True,
-            element=StaticSelectElement(
-                action_id=POD_SESSION_DAY,
-                options=days,
-                initial_option=_initial(days, slot.weekday) if slot else None,
-                placeholder="Tuesday",
-            ),
-        ),
-        InputBlock(
-            block_id=POD_SESSION_TIME,
-            label="Time",
-            optional=True,
-            element=TimePickerElement(
-                action_id=POD_SESSION_TIME, initial_time=_time_text(slot.time if slot else None)
-            ),
+        *_day_and_time(
+            day=(POD_SESSION_DAY, "Day"), at=(POD_SESSION_TIME, "Time"), days=days, slot=slot
         ),
     ]
     return form_modal(
@@ -364,24 +348,8 @@ def build_leader_modal(
                 )
             )
         ),
-        InputBlock(
-            block_id=LEADER_DAY,
-            label="1:1 day",
-            optional=True,
-            element=StaticSelectElement(
-                action_id=LEADER_DAY,
-                options=days,
-                initial_option=_initial(days, slot.weekday) if slot else None,
-                placeholder="Tuesday",
-            ),
-        ),
-        InputBlock(
-            block_id=LEADER_TIME,
-            label="1:1 time",
-            optional=True,
-            element=TimePickerElement(
-                action_id=LEADER_TIME, initial_time=_time_text(slot.time if slot else None)
-            ),
+        *_day_and_time(
+            day=(LEADER_DAY, "1:1 day"), at=(LEADER_TIME, "1:1 time"), days=days, slot=slot
         ),
     ]
     return form_modal(
@@ -390,6 +358,39 @@ def build_leader_modal(
         blocks=blocks,
         metadata={"program": program_id, "leader": leader.id if leader else None},
     )
+
+
+def _day_and_time(
+    *,
+    day: tuple[str, str],
+    at: tuple[str, str],
+    days: Sequence[Option],
+    slot: WeeklySlot | MonthlySlot | None,
+) -> list[InputBlock]:
+    """A weekday select and a time picker (block id, label each), prefilled from ``slot``;
+    optional in the form: a missing slot is listed as missing, not refused."""
+    (day_id, day_label), (time_id, time_label) = day, at
+    return [
+        InputBlock(
+            block_id=day_id,
+            label=day_label,
+            optional=True,
+            element=StaticSelectElement(
+                action_id=day_id,
+                options=days,
+                initial_option=_initial(days, slot.weekday) if slot else None,
+                placeholder="Tuesday",
+            ),
+        ),
+        InputBlock(
+            block_id=time_id,
+            label=time_label,
+            optional=True,
+            element=TimePickerElement(
+                action_id=time_id, initial_time=_time_text(slot.time if slot else None)
+            ),
+        ),
+    ]
 
 
 def form_modal(
