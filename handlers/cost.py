@@ -352,9 +352,9 @@ def register(app: App, services: Services, router: Router) -> None:
             summary="what a program would cost, set against losing one engineering manager",
             audience=Audience.EVERYONE,
             run=answer_typed,
-            # Typed, the estimate is pure arithmetic; alone, views.open is one quick call and
-            # the acknowledgement then says how to type it next time.
-            answers_in_ack=True,
+            # Typed, the estimate is pure arithmetic and answers inside the acknowledgement;
+            # alone, the modal opens right after it (its trigger_id is fresh).
+            answers_in_ack=lambda args: bool(args.strip()),
         )
     )
     app.view(COST_VIEW)(on_submit)

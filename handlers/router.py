@@ -46,7 +46,13 @@ class Subcommand:
     run: SubcommandRun
     # True when run() is quick and pure enough to answer inside the 3-second ack itself;
     # False when it calls Slack (a modal's trigger_id is only valid right after ack()).
-    answers_in_ack: bool = False
+    # A function of the arguments when that depends on them (typed: pure; alone: a modal).
+    answers_in_ack: bool | Callable[[str], bool] = False
+
+    def quick(self, args: str) -> bool:
+        if callable(self.answers_in_ack):
+            return self.answers_in_ack(args)
+        return self.answers_in_ack
 
     def help_entry(self) -> HelpEntry:
         return HelpEntry(usage=self.usage, summary=self.summary)
@@ -94,7 +100,7 @@ class Router:
         if not allows(subcommand.audience, invocation.roles):
             ack(**_refusal(subcommand).as_ephemeral())
             return
-        if subcommand.answers_in_ack:
+        if subcommand.quick(invocation.args):
             immediate = subcommand.run(invocation)
             ack(**(immediate or Reply(text="Done.")).as_ephemeral())
             return

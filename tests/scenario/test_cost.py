@@ -204,8 +204,11 @@ def _submit(live: LiveApp, **fields: Any) -> dict[str, Any]:
 
 
 def test_cost_alone_opens_the_calculator_and_it_answers_in_the_modal(live: LiveApp) -> None:
-    shown = _ack_text(live, "cost")
-    assert "Opened the cost calculator" in shown
+    result = live.sender.command("cost", user_id=STRANGER)
+    assert result.status == 200
+    assert result.body == "", "acknowledged first: the modal opens right after"
+    live.slack.wait_for(lambda: bool(live.slack.responses()))
+    assert "Opened the cost calculator" in live.slack.responses()[-1]["text"]
     opened = live.slack.calls_to("views.open")
     assert len(opened) == 1
     assert opened[0].args["view"]["callback_id"] == COST_VIEW
