@@ -52,7 +52,14 @@ from bot.domain.roles import Audience
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.locks import change_refusal
-from handlers.programs import Chosen, choose_program, owned_program, team_of
+from handlers.programs import (
+    Chosen,
+    choose_program,
+    clicked_program,
+    owned_program,
+    refuse_click,
+    team_of,
+)
 from handlers.router import Invocation, Router, Subcommand
 from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope
@@ -244,11 +251,6 @@ def only_pod(
 # --- buttons ----------------------------------------------------------------------------------
 
 
-def refuse_click(respond: Respond, text: str) -> None:
-    """An ephemeral answer to a click, leaving the message clicked on as it was."""
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
 _NOT_OWNER = (
     "Only the program's owners can enter baselines. Ask an owner to add you with "
     f"`{COMMAND} owner add @you`."
@@ -259,16 +261,6 @@ _NOT_OWNER = (
 class _Clicked:
     program: Program
     view: dict[str, Any]
-
-
-def _click_target(
-    session: Session, body: dict[str, Any], *, row: Leader | Pod | None
-) -> Program | None:
-    if row is None:
-        return None
-    return owned_program(
-        session, team_id=team_of(body), program_id=row.program_id, user_id=body["user"]["id"]
-    )
 
 
 def _open_checked(
@@ -303,7 +295,7 @@ def open_leader_form(
     clicked = None
     with session_scope(services.engine) as session:
         leader = session.get(Leader, int(action["value"]))
-        program = _click_target(session, body, row=leader)
+        program = clicked_program(session, body, program_id=leader.program_id if leader else None)
         if leader is not None and program is not None and program.id is not None:
             pod, entries = find_leader_entries(pod_entries(session, program), leader)
             view = build_leader_baseline_modal(
@@ -327,7 +319,7 @@ def open_survey_form(
     clicked = None
     with session_scope(services.engine) as session:
         pod = session.get(Pod, int(target["pod"]))
-        program = _click_target(session, body, row=pod)
+        program = clicked_program(session, body, program_id=pod.program_id if pod else None)
         if pod is not None and program is not None and program.id is not None:
             entries = next(
                 entry for entry in pod_entries(session, program) if entry.pod_id == pod.id

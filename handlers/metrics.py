@@ -48,10 +48,14 @@ from handlers.baseline import (
     only_pod,
     owned_leader,
     read_leader_form,
-    refuse_click,
     saved_lines,
 )
-from handlers.programs import Chosen, choose_program, owned_program, team_of
+from handlers.programs import (
+    Chosen,
+    choose_program,
+    clicked_program,
+    refuse_click,
+)
 from handlers.router import Invocation, Router, Subcommand
 from storage.checkpoint_values import checkpoint_values_of, publications, save_checkpoint_value
 from storage.db import session_scope
@@ -251,12 +255,7 @@ def open_leader_form(
     with session_scope(services.engine) as session:
         leader = session.get(Leader, int(action["value"]))
         program = (
-            owned_program(
-                session,
-                team_id=team_of(body),
-                program_id=leader.program_id,
-                user_id=body["user"]["id"],
-            )
+            clicked_program(session, body, program_id=leader.program_id)
             if leader is not None
             else None
         )

@@ -82,7 +82,14 @@ from bot.domain.sprint import leader_time_per_month
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.locks import change_refusal
-from handlers.programs import Chosen, choose_program, owned_program, team_of
+from handlers.programs import (
+    Chosen,
+    choose_program,
+    clicked_program,
+    owned_program,
+    refuse_click,
+    team_of,
+)
 from handlers.router import Invocation, Router, Subcommand
 from storage.agenda import mark_agenda_stale
 from storage.baselines import has_leader_baselines
@@ -624,10 +631,6 @@ def _typed_leader(
 # --- buttons: open the modals ---------------------------------------------------------------
 
 
-def _refuse_click(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
 def open_new_pod(
     ack: Ack,
     body: dict[str, Any],
@@ -639,14 +642,9 @@ def open_new_pod(
 ) -> None:
     ack()
     with session_scope(services.engine) as session:
-        program = owned_program(
-            session,
-            team_id=team_of(body),
-            program_id=int(action["value"]),
-            user_id=body["user"]["id"],
-        )
+        program = clicked_program(session, body, program_id=int(action["value"]))
         if program is None or program.id is None:
-            _refuse_click(respond, _NOT_OWNER)
+            refuse_click(respond, _NOT_OWNER)
             return
         view = build_pod_modal(program_id=program.id, timezone=program.timezone, pod=None)
     client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -666,14 +664,9 @@ def open_edit_pod(
         pod = session.get(Pod, int(action["value"]))
         program = None
         if pod is not None:
-            program = owned_program(
-                session,
-                team_id=team_of(body),
-                program_id=pod.program_id,
-                user_id=body["user"]["id"],
-            )
+            program = clicked_program(session, body, program_id=pod.program_id)
         if pod is None or pod.id is None or program is None or program.id is None:
-            _refuse_click(respond, _NOT_OWNER)
+            refuse_click(respond, _NOT_OWNER)
             return
         line = PodLine(
             id=pod.id, name=pod.name, coach_id=pod.coach_id, session=monthly_slot_of(pod)
@@ -693,18 +686,13 @@ def open_add_leader(
 ) -> None:
     ack()
     with session_scope(services.engine) as session:
-        program = owned_program(
-            session,
-            team_id=team_of(body),
-            program_id=int(action["value"]),
-            user_id=body["user"]["id"],
-        )
+        program = clicked_program(session, body, program_id=int(action["value"]))
         if program is None or program.id is None:
-            _refuse_click(respond, _NOT_OWNER)
+            refuse_click(respond, _NOT_OWNER)
             return
         pods = pods_of(session, program_id=program.id)
         if not pods:
-            _refuse_click(respond, f"Create a pod first: *New pod* in `{COMMAND} pod`.")
+            refuse_click(respond, f"Create a pod first: *New pod* in `{COMMAND} pod`.")
             return
         room = [
             pod for pod in pods if len(leaders_of(session, pod_id=pod.id or 0)) < POD_MAX_LEADERS
@@ -732,14 +720,9 @@ def open_edit_leader(
         leader = session.get(Leader, int(action["value"]))
         program = None
         if leader is not None:
-            program = owned_program(
-                session,
-                team_id=team_of(body),
-                program_id=leader.program_id,
-                user_id=body["user"]["id"],
-            )
+            program = clicked_program(session, body, program_id=leader.program_id)
         if leader is None or program is None or program.id is None:
-            _refuse_click(respond, _NOT_OWNER)
+            refuse_click(respond, _NOT_OWNER)
             return
         pods = pods_of(session, program_id=program.id)
         view = build_leader_modal(

@@ -6,6 +6,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt import Respond
 from sqlmodel import Session
 
 from bot.blocks.picker import build_program_picker
@@ -106,3 +107,20 @@ def owned_program(
     ):
         return None
     return program
+
+
+def clicked_program(
+    session: Session, body: dict[str, Any], *, program_id: int | None
+) -> Program | None:
+    """The program a button click is about, only if the clicker owns it now; None when the
+    thing clicked on is gone (``program_id`` None) or their role is."""
+    if program_id is None:
+        return None
+    return owned_program(
+        session, team_id=team_of(body), program_id=program_id, user_id=body["user"]["id"]
+    )
+
+
+def refuse_click(respond: Respond, text: str) -> None:
+    """An ephemeral answer to a click, leaving the message clicked on as it was."""
+    respond(text=text, response_type="ephemeral", replace_original=False)
