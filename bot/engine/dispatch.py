@@ -170,9 +170,6 @@ class Dispatcher:
                 report.merge(part)
         return report
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
-
     def _programs_of(self, rows: list[AgendaRow]) -> dict[int, Program]:
         """The batch's programs in one query (detached: read-only from here on)."""
         with session_scope(self._engine) as session:
