@@ -178,6 +178,15 @@ def _finish(engine: Engine, row_id: int, worker: str, **values: Any) -> bool:
         return result.rowcount == 1
 
 
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """Where Slack put a row's message."""
+
+    row_id: int
+    channel_id: str
+    ts: str
+
+
 # Built once: it runs for every prompt sent (benchmarks/dispatch.py measured the per-call
 # statement building at a third of this call's cost).
 _MARK_SENT = (
@@ -197,21 +206,26 @@ _MARK_SENT = (
 )
 
 
-def mark_sent(
-    engine: Engine, *, row_id: int, worker: str, channel_id: str, ts: str, now: datetime
-) -> bool:
+def mark_sent(engine: Engine, *, posted: Sequence[Posted], worker: str, now: datetime) -> int:
+    """Record messages Slack accepted, in one transaction; rows another worker owns by now
+    are left alone. Returns how many rows were marked."""
+    if not posted:
+        return 0
     with engine.begin() as connection:
         result = connection.execute(
             _MARK_SENT,
-            {
-                "b_row_id": row_id,
-                "b_worker": worker,
-                "b_channel_id": channel_id,
-                "b_ts": ts,
-                "b_sent_at": now,
-            },
+            [
+                {
+                    "b_row_id": item.row_id,
+                    "b_worker": worker,
+                    "b_channel_id": item.channel_id,
+                    "b_ts": item.ts,
+                    "b_sent_at": now,
+                }
+                for item in posted
+            ],
         )
-        return result.rowcount == 1
+        return result.rowcount
 
 
 def mark_final(

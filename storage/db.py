@@ -12,10 +12,15 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Connections kept open per process: a process runs up to 8 dispatch senders, the scheduler's
+# jobs and the web or socket listeners at once. With SQLAlchemy's default of 5, a busy clock
+# opened and closed overflow connections on every batch (benchmarks/dispatch.py).
+POOL_SIZE = 12
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout per connection."""
+    kwargs.setdefault("pool_size", POOL_SIZE)
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.blocks.reply import Reply
 from bot.clock import Clock
@@ -27,8 +27,10 @@ from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
+from bot.keepalive import KeepAliveWebClient
 from bot.services import WEB_API_TIMEOUT_SECONDS
 from storage.agenda import (
+    Posted,
     Wanted,
     add_once,
     claim_due,
@@ -40,6 +42,7 @@ from storage.agenda import (
     retry_later,
     stale_sending,
 )
+from storage.batch import AgendaBatch, load_batch
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
 from storage.programs import members
@@ -76,7 +79,7 @@ PERMANENT_ERRORS = frozenset(
 # Slack answered but did not post: safe to send again later.
 TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "service_unavailable"})
 
-Renderer = Callable[[Session, AgendaRow, Program, datetime], Reply]
+Renderer = Callable[[Session, AgendaRow, AgendaBatch, datetime], Reply]
 
 
 class _CheckFailed(Exception):
@@ -89,11 +92,12 @@ def build_dispatch_client(settings: Settings) -> WebClient:
     A 5xx, a timeout or a dropped connection may have posted the message, so those are not
     retried blindly here; the row is reconciled against the channel's history instead.
     """
-    return WebClient(
+    return KeepAliveWebClient(
         token=settings.bot_token,
         base_url=settings.SLACK_API_URL,
         timeout=WEB_API_TIMEOUT_SECONDS,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+        pool_connections=SENDERS,
     )
 
 
@@ -165,31 +169,39 @@ class Dispatcher:
             if not rows:
                 break
             batches += 1
-            deliver = partial(self._deliver_one, programs=self._programs_of(rows))
-            for part in self._pool.map(deliver, rows):
+            with session_scope(self._engine) as session:
+                batch = load_batch(session, rows)
+            sent: list[Posted | None] = []
+            for part, posted in self._pool.map(partial(self._deliver_one, batch=batch), rows):
                 report.merge(part)
+                sent.append(posted)
+            self._record(rows, sent, report)
         return report
 
-    def _programs_of(self, rows: list[AgendaRow]) -> dict[int, Program]:
-        """The batch's programs in one query (detached: read-only from here on)."""
-        with session_scope(self._engine) as session:
-            ids = {row.program_id for row in rows}
-            return {
-                program.id: program
-                for program in session.exec(select(Program).where(col(Program.id).in_(ids)))
-                if program.id is not None
-            }
-
-    def _deliver_one(self, row: AgendaRow, *, programs: dict[int, Program]) -> TickReport:
+    def _deliver_one(
+        self, row: AgendaRow, *, batch: AgendaBatch
+    ) -> tuple[TickReport, Posted | None]:
+        """One sender thread's work: its own report, merged by the tick's thread."""
         report = TickReport()
-        program = programs.get(row.program_id)
-        if program is not None:  # else deleted meanwhile: its rows go with it (CASCADE)
-            self._deliver(row, program, report)
-        return report
+        if row.program_id not in batch.programs:
+            return report, None  # deleted meanwhile: its rows go with it (CASCADE)
+        return report, self._deliver(row, batch, report)
+
+    def _record(self, rows: list[AgendaRow], sent: list[Posted | None], report: TickReport) -> None:
+        """What Slack accepted, recorded for the whole batch in one transaction. A clock that
+        dies before this leaves the rows ``sending``: reconciled from the channels' history,
+        never sent twice."""
+        posted = [item for item in sent if item is not None]
+        mark_sent(self._engine, posted=posted, worker=self._worker, now=self._clock.now())
+        report.sent += len(posted)
+        for row, item in zip(rows, sent, strict=True):
+            if item is not None and row.kind == AgendaKind.CHECKPOINT_PUBLISH:
+                self._checkpoint_published(row)
 
     # --- sending ----------------------------------------------------------------------------
 
-    def _deliver(self, row: AgendaRow, program: Program, report: TickReport) -> None:
+    def _deliver(self, row: AgendaRow, batch: AgendaBatch, report: TickReport) -> Posted | None:
+        """Send one row; what Slack accepted is returned for the batch to record."""
         assert row.id is not None
         now = self._clock.now()
         kind = AgendaKind(row.kind)
@@ -202,9 +214,9 @@ class Dispatcher:
                 error="too late to send: emcoach was offline when it was due",
             )
             report.missed += 1
-            return
+            return None
         with session_scope(self._engine) as session:
-            reply = self._render(session, row, program, now)
+            reply = self._render(session, row, batch, now)
         try:
             posted = self._client.chat_postMessage(
                 channel=row.recipient,
@@ -219,22 +231,12 @@ class Dispatcher:
             )
         except SlackApiError as error:
             self._refused(row, error, report)
-            return
+            return None
         except (SlackClientError, OSError) as error:
             # Timeout or dropped connection: the message may be in Slack already.
             self._unsure(row, type(error).__name__, report)
-            return
-        sent = mark_sent(
-            self._engine,
-            row_id=row.id,
-            worker=self._worker,
-            channel_id=str(posted["channel"]),
-            ts=str(posted["ts"]),
-            now=self._clock.now(),
-        )
-        report.sent += 1
-        if sent and row.kind == AgendaKind.CHECKPOINT_PUBLISH:
-            self._checkpoint_published(row)
+            return None
+        return Posted(row_id=row.id, channel_id=str(posted["channel"]), ts=str(posted["ts"]))
 
     def _checkpoint_published(self, row: AgendaRow) -> None:
         """The lifecycle moves on: month-3 checkpoint done, or the program evaluated."""
@@ -359,10 +361,8 @@ class Dispatcher:
                 channel_id, ts = found
                 mark_sent(
                     self._engine,
-                    row_id=row.id,
+                    posted=[Posted(row_id=row.id, channel_id=channel_id, ts=ts)],
                     worker=self._worker,
-                    channel_id=channel_id,
-                    ts=ts,
                     now=now,
                 )
                 report.reconciled += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.blocks.prompts import (
     OwnerAlert,
@@ -27,7 +27,8 @@ from bot.domain.sprint import due_date
 from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
 from storage.answers import parse_reminder_key
-from storage.models import AgendaRow, Leader, Person, Pod, Program
+from storage.batch import AgendaBatch
+from storage.models import AgendaRow, Program
 
 # A prompt sent this much after its due time says it is late.
 LATE_NOTICE = timedelta(minutes=15)
@@ -45,8 +46,11 @@ _ABOUT_A_LEADER = {
 }
 
 
-def render(session: Session, row: AgendaRow, program: Program, now: datetime) -> Reply:
+def render(session: Session, row: AgendaRow, batch: AgendaBatch, now: datetime) -> Reply:
+    """The row's message. ``batch`` holds what its kind names (loaded once per claimed batch);
+    ``session`` serves the kinds that summarise a program (digest, checkpoint)."""
     assert row.id is not None
+    program = batch.programs[row.program_id]
     kind = AgendaKind(row.kind)
     late = now - row.due_at
     context = PromptContext(
@@ -58,12 +62,10 @@ def render(session: Session, row: AgendaRow, program: Program, now: datetime) ->
         row_id=row.id,
         late_by=late if late >= LATE_NOTICE else None,
     )
-    zone = _zone(session, program, row.recipient)
+    zone = batch.zone(program, row.recipient)
     if kind in _ABOUT_A_LEADER:
-        leader = session.exec(
-            select(Leader).where(Leader.program_id == program.id, Leader.user_id == row.about)
-        ).first()
-        pod = session.get(Pod, leader.pod_id) if leader is not None else None
+        leader = batch.leader(row.program_id, row.about)
+        pod = batch.pods.get(leader.pod_id) if leader is not None else None
         shift = _LEADER_SESSION.get(kind)
         context = replace(
             context,
@@ -72,7 +74,7 @@ def render(session: Session, row: AgendaRow, program: Program, now: datetime) ->
             data=_survey_data(row, program, kind),
         )
     elif kind in (AgendaKind.POD_PRE, AgendaKind.POD_POST):
-        pod = session.get(Pod, int(row.about))
+        pod = batch.pods.get(int(row.about))
         start = (
             row.due_at - POD_SESSION_LENGTH
             if kind is AgendaKind.POD_POST or pod is None or pod.session_time is None
@@ -119,8 +121,3 @@ def _survey_data(row: AgendaRow, program: Program, kind: AgendaKind) -> SurveyDa
             reminder=reference.number if reference else 1,
         )
     return None
-
-
-def _zone(session: Session, program: Program, user_id: str) -> str:
-    person = session.get(Person, (program.team_id, user_id))
-    return person.timezone if person is not None and person.timezone else program.timezone

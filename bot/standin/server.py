@@ -11,9 +11,11 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,6 +111,7 @@ class SlackStandIn:
             return
         self._stopping.set()  # wakes replies held back by a Timeout fault
         server.shutdown()
+        server.hang_up()  # kept-alive connections stop waiting for a next request
         server.server_close()  # joins the request threads
         thread.join()
         self._server = self._thread = None
@@ -340,10 +343,35 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.route = route
         self.stopping = stopping
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up(self) -> None:
+        """End every open connection's wait for its next request (a reply being written
+        still completes): Slack's keep-alive connections are HTTP/1.1 too."""
+        with self._open_lock:
+            for connection in self._open:
+                with suppress(OSError):  # the client closed it already
+                    connection.shutdown(socket.SHUT_RD)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    # Connections stay open between requests, as Slack's do (each reply has a Content-Length).
+    protocol_version = "HTTP/1.1"
+    # Headers and body are separate writes: with Nagle on, a kept-alive connection would hold
+    # the body until the client's delayed ACK (~40 ms) for every reply.
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:
         self._serve()

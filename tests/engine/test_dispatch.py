@@ -19,6 +19,7 @@ from bot.domain.program_rules import ProgramState
 from bot.engine.dispatch import PROMPT_EVENT, STALE_AFTER, Dispatcher
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 from storage.agenda import claim_due, rows_of
+from storage.batch import AgendaBatch
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
 from tests.support.agenda import delivered as delivered_counts
@@ -28,9 +29,9 @@ from tests.support.programs import make_program
 _NAMES = itertools.count(1)
 
 
-def plain_render(_session: Session, row: AgendaRow, program: Program, _now: object) -> Reply:
+def plain_render(_session: Session, row: AgendaRow, batch: AgendaBatch, _now: object) -> Reply:
     """Dispatch is what these tests are about; the real renderer has its own tests."""
-    return Reply(text=f"{program.name}: {row.kind} for {row.recipient}")
+    return Reply(text=f"{batch.programs[row.program_id].name}: {row.kind} for {row.recipient}")
 
 
 def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:

@@ -14,6 +14,7 @@ from bot.engine.planning import replan
 from bot.engine.render import render
 from bot.standin import SlackStandIn
 from storage.agenda import Wanted, add_once, rows_of
+from storage.batch import load_batch
 from storage.db import session_scope
 from storage.models import Program
 from tests.support.blockkit import assert_valid_message
@@ -61,7 +62,7 @@ def test_every_planned_kind_renders_valid_block_kit(
             for row in rows_of(session, program_id=pid, states=[AgendaState.PENDING]):
                 if row.kind in rendered:
                     continue
-                reply = render(session, row, program, row.due_at)
+                reply = render(session, row, load_batch(session, [row]), row.due_at)
                 assert_valid_message({"text": reply.text, "blocks": reply.blocks})
                 rendered.add(row.kind)
     sent_by_engine = {AgendaKind.SURVEY_REMINDER.value}  # planned only after a survey is sent
@@ -89,7 +90,7 @@ def test_a_late_prompt_says_so(engine: Engine, slack: SlackStandIn, clock: Fixed
             for row in rows_of(session, program_id=program_id)
             if row.kind == AgendaKind.ONE_ON_ONE_POST
         )
-        on_time = render(session, row, program, row.due_at)
-        late = render(session, row, program, row.due_at + timedelta(hours=5))
+        on_time = render(session, row, load_batch(session, [row]), row.due_at)
+        late = render(session, row, load_batch(session, [row]), row.due_at + timedelta(hours=5))
     assert "late" not in on_time.text.lower()
     assert "late" in late.text.lower()

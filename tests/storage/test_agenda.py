@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.domain.cadence import AgendaState
 from storage.agenda import (
+    Posted,
     Wanted,
     apply_plan,
     claim_due,
@@ -90,8 +91,9 @@ def test_outcomes_belong_to_the_claiming_worker(engine: Engine) -> None:
     assert a.id is not None
     assert b.id is not None
     assert c.id is not None
-    assert not mark_sent(engine, row_id=a.id, worker="other", channel_id="D1", ts="1.1", now=NOW)
-    assert mark_sent(engine, row_id=a.id, worker="w1", channel_id="D1", ts="1.1", now=NOW)
+    posted_a = [Posted(row_id=a.id, channel_id="D1", ts="1.1")]
+    assert mark_sent(engine, posted=posted_a, worker="other", now=NOW) == 0
+    assert mark_sent(engine, posted=posted_a, worker="w1", now=NOW) == 1
     assert mark_final(
         engine, row_id=b.id, worker="w1", state=AgendaState.FAILED, error="user_not_found"
     )
@@ -104,6 +106,32 @@ def test_outcomes_belong_to_the_claiming_worker(engine: Engine) -> None:
     states = _states(engine, program_id)
     assert states["a"][0] is AgendaState.SENT
     assert states["b"][0] is AgendaState.FAILED
+
+
+def test_a_batch_of_sent_rows_is_recorded_at_once_for_its_worker_only(engine: Engine) -> None:
+    program_id = make_program(engine)
+    _apply(engine, program_id, [_wanted(f"k{n}", NOW) for n in range(6)])
+    mine = claim_due(engine, now=NOW, worker="w1", limit=4)
+    theirs = claim_due(engine, now=NOW, worker="w2", limit=2)
+    posted = [
+        Posted(row_id=row.id, channel_id=f"D{n}", ts=f"{n}.000100")
+        for n, row in enumerate([*mine, *theirs])
+        if row.id is not None
+    ]
+    assert mark_sent(engine, posted=posted, worker="w1", now=NOW) == 4
+    assert mark_sent(engine, posted=[], worker="w1", now=NOW) == 0
+    with session_scope(engine) as session:
+        rows = {row.key: row for row in rows_of(session, program_id=program_id)}
+    for n, row in enumerate(mine):
+        stored = rows[row.key]
+        assert (stored.state, stored.channel_id, stored.ts) == (
+            AgendaState.SENT,
+            f"D{n}",
+            f"{n}.000100",
+        )
+        assert stored.sent_at == NOW
+    assert all(rows[row.key].state is AgendaState.SENDING for row in theirs)
+    assert all(rows[row.key].ts is None for row in theirs)
 
 
 def test_stale_sending_rows_can_be_taken_over_once(engine: Engine) -> None:
