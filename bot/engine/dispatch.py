@@ -86,16 +86,19 @@ class _CheckFailed(Exception):
     """Slack's history could not be read: whether a message went out is still unknown."""
 
 
-def build_dispatch_client(settings: Settings) -> WebClient:
+def build_dispatch_client(
+    settings: Settings, *, timeout: float = WEB_API_TIMEOUT_SECONDS
+) -> WebClient:
     """A client that retries only 429s by itself: Slack guarantees a 429 posted nothing.
 
     A 5xx, a timeout or a dropped connection may have posted the message, so those are not
     retried blindly here; the row is reconciled against the channel's history instead.
+    Its connections stay open between calls, one per sender thread.
     """
     return KeepAliveWebClient(
         token=settings.bot_token,
         base_url=settings.SLACK_API_URL,
-        timeout=WEB_API_TIMEOUT_SECONDS,
+        timeout=timeout,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
         pool_connections=SENDERS,
     )

@@ -253,6 +253,27 @@ class SlackStandIn:
                 )
             time.sleep(_WAIT_FOR_POLL_SECONDS)
 
+    # --- connections --------------------------------------------------------------------
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted since start: fewer than calls when clients keep them open."""
+        return self._running().accepted
+
+    @property
+    def open_connections(self) -> int:
+        return self._running().open_connections()
+
+    def hang_up(self) -> None:
+        """Close every idle kept-alive connection, as Slack does after a while; a client must
+        notice before its next call instead of losing that call."""
+        self._running().hang_up()
+
+    def _running(self) -> _Server:
+        if self._server is None:
+            raise RuntimeError("the Slack stand-in is not running")
+        return self._server
+
     def reset(self) -> None:
         """Forget traffic and faults; keep users, channels and DM ids."""
         with self._lock:
@@ -345,11 +366,17 @@ class _Server(ThreadingHTTPServer):
         self.stopping = stopping
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+        self.accepted = 0
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
             self._open.add(request)
+            self.accepted += 1
         super().process_request(request, client_address)
+
+    def open_connections(self) -> int:
+        with self._open_lock:
+            return len(self._open)
 
     def shutdown_request(self, request: Any) -> None:
         with self._open_lock:

@@ -7,16 +7,17 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
+from pydantic import SecretStr
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.blocks.reply import Reply
 from bot.clock import FixedClock
+from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
-from bot.engine.dispatch import PROMPT_EVENT, STALE_AFTER, Dispatcher
+from bot.engine.dispatch import PROMPT_EVENT, STALE_AFTER, Dispatcher, build_dispatch_client
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 from storage.agenda import claim_due, rows_of
 from storage.batch import AgendaBatch
@@ -35,12 +36,11 @@ def plain_render(_session: Session, row: AgendaRow, batch: AgendaBatch, _now: ob
 
 
 def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
-    return WebClient(
-        token="xoxb-engine-test",
-        base_url=slack.api_url,
-        timeout=timeout,  # type: ignore[arg-type]
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    """The client ``emcoach clock`` sends with (kept-alive connections, 429s retried)."""
+    settings = Settings.model_construct(
+        SLACK_BOT_TOKEN=SecretStr("xoxb-engine-test"), SLACK_API_URL=slack.api_url
     )
+    return build_dispatch_client(settings, timeout=timeout)
 
 
 def _dispatcher(

@@ -1,0 +1,122 @@
+"""The dispatcher's kept-alive client answers exactly as slack_sdk's own transport does."""
+
+from __future__ import annotations
+
+import socket
+from concurrent.futures import ThreadPoolExecutor
+from urllib.error import URLError
+
+import pytest
+from pydantic import SecretStr
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.engine.dispatch import SENDERS, build_dispatch_client
+from bot.keepalive import KeepAliveWebClient
+from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
+
+
+def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
+    settings = Settings.model_construct(
+        SLACK_BOT_TOKEN=SecretStr("xoxb-keepalive"), SLACK_API_URL=slack.api_url
+    )
+    return build_dispatch_client(settings, timeout=timeout)
+
+
+def _post(client: WebClient, text: str) -> str:
+    return str(client.chat_postMessage(channel="U0LEAD1", text=text)["ts"])
+
+
+def test_calls_share_connections(slack: SlackStandIn) -> None:
+    client = _client(slack)
+    for number in range(20):
+        _post(client, f"one by one {number}")
+    assert slack.connections_accepted == 1
+    with ThreadPoolExecutor(max_workers=SENDERS) as pool:
+        list(pool.map(lambda number: _post(client, f"together {number}"), range(80)))
+    assert len(slack.messages("U0LEAD1")) == 100
+    assert slack.connections_accepted <= 1 + SENDERS
+
+
+def test_slack_sdks_own_client_opens_one_connection_per_call(slack: SlackStandIn) -> None:
+    """The baseline the kept-alive client improves on (and proof the count above means it)."""
+    client = WebClient(token="xoxb-plain", base_url=slack.api_url)
+    for number in range(5):
+        _post(client, f"plain {number}")
+    assert slack.connections_accepted == 5
+
+
+def test_a_connection_slack_closed_is_replaced_without_losing_the_call(
+    slack: SlackStandIn,
+) -> None:
+    client = _client(slack)
+    _post(client, "before")
+    slack.hang_up()
+    slack.wait_for(lambda: slack.open_connections == 0)
+    _post(client, "after")
+    assert [message["text"] for message in slack.messages("U0LEAD1")] == ["before", "after"]
+    assert slack.connections_accepted == 2
+    assert len(slack.calls_to("chat.postMessage")) == 2, "nothing was sent twice"
+
+
+def test_429_is_retried_after_its_retry_after(slack: SlackStandIn) -> None:
+    slack.inject("chat.postMessage", RateLimited(retry_after=0), times=2)
+    client = _client(slack)
+    _post(client, "third time lucky")
+    assert [call.status for call in slack.calls_to("chat.postMessage")] == [429, 429, 200]
+    assert len(slack.messages("U0LEAD1")) == 1
+
+
+def test_429s_beyond_the_retries_raise_with_the_status(slack: SlackStandIn) -> None:
+    slack.inject("chat.postMessage", RateLimited(retry_after=0), times=4)
+    with pytest.raises(SlackApiError) as raised:
+        _post(_client(slack), "never")
+    assert raised.value.response.status_code == 429
+    assert raised.value.response["error"] == "ratelimited"
+    assert len(slack.calls_to("chat.postMessage")) == 4, "one try and three retries"
+
+
+def test_a_5xx_is_not_retried_and_raises_with_its_status(slack: SlackStandIn) -> None:
+    slack.inject("chat.postMessage", ServerError(status=503))
+    client = _client(slack)
+    with pytest.raises(SlackApiError) as raised:
+        _post(client, "maybe")
+    assert raised.value.response.status_code == 503
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    _post(client, "the same connection carries on")
+    assert slack.connections_accepted == 1
+
+
+def test_an_error_answer_raises_with_slacks_code(slack: SlackStandIn) -> None:
+    slack.inject("chat.postMessage", SlackError("not_in_channel"))
+    with pytest.raises(SlackApiError) as raised:
+        _post(_client(slack), "refused")
+    assert raised.value.response["error"] == "not_in_channel"
+
+
+def test_a_timeout_raises_an_os_error_as_urllib_does(slack: SlackStandIn) -> None:
+    slack.inject("chat.postMessage", Timeout(seconds=2.0, applied=True))
+    client = _client(slack, timeout=0.3)
+    with pytest.raises(TimeoutError):
+        _post(client, "slow")
+    slack.wait_for(lambda: len(slack.messages("U0LEAD1")) == 1, timeout=5)
+    assert _post(client, "the next call gets a fresh connection")
+
+
+def test_nobody_listening_raises_a_url_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = KeepAliveWebClient(token="xoxb-nobody", base_url=f"http://127.0.0.1:{port}/api/")
+    with pytest.raises(URLError):
+        client.chat_postMessage(channel="U0LEAD1", text="hello?")
+
+
+def test_close_drops_the_pooled_connections(slack: SlackStandIn) -> None:
+    client = KeepAliveWebClient(token="xoxb-close", base_url=slack.api_url)
+    _post(client, "first")
+    client.close()
+    slack.wait_for(lambda: slack.open_connections == 0)
+    _post(client, "second")
+    assert slack.connections_accepted == 2
