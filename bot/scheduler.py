@@ -26,12 +26,14 @@ JOB_DEFAULTS = {
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
+    settings = services.settings
     return Dispatcher(
         engine=services.engine,
-        client=build_dispatch_client(services.settings),
+        client=build_dispatch_client(settings, senders=settings.DISPATCH_SENDERS),
         clock=services.clock,
         render=render,
-        stale_after=timedelta(seconds=services.settings.DISPATCH_STALE_SECONDS),
+        stale_after=timedelta(seconds=settings.DISPATCH_STALE_SECONDS),
+        senders=settings.DISPATCH_SENDERS,
     )
 
 

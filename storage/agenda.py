@@ -136,31 +136,28 @@ def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list
         .order_by(_TABLE.c.due_at, _TABLE.c.id)
         .limit(limit)
     )
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
+    with session_scope(engine) as session:
+        if engine.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         # A CTE, not "id IN (subquery)": Postgres may re-run an IN subquery with LIMIT and
         # FOR UPDATE per row and claim more than ``limit`` rows.
         batch = due.cte("due_batch")
-        claimed = connection.execute(
-            update(_TABLE)
-            .where(_TABLE.c.id == batch.c.id, _TABLE.c.state == AgendaState.PENDING.value)
+        claimed = session.scalars(
+            update(AgendaRow)
+            .where(
+                col(AgendaRow.id) == batch.c.id,
+                col(AgendaRow.state) == AgendaState.PENDING.value,
+            )
             .values(
                 state=AgendaState.SENDING.value,
                 claimed_by=worker,
                 claimed_at=now,
-                attempts=_TABLE.c.attempts + 1,
+                attempts=col(AgendaRow.attempts) + 1,
             )
-            .returning(_TABLE.c.id)
-        )
-        ids = [row_id for (row_id,) in claimed]
-    if not ids:
-        return []
-    with session_scope(engine) as session:
-        statement = (
-            orm_select(AgendaRow).where(col(AgendaRow.id).in_(ids)).order_by(col(AgendaRow.due_at))
-        )
-        return list(session.exec(statement))
+            .returning(AgendaRow),  # the claimed rows themselves: no second query
+            execution_options={"synchronize_session": False},
+        ).all()
+    return sorted(claimed, key=lambda row: (row.due_at, row.id or 0))
 
 
 def _finish(engine: Engine, row_id: int, worker: str, **values: Any) -> bool:

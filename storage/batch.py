@@ -41,8 +41,12 @@ def load_batch(session: Session, rows: Sequence[AgendaRow]) -> AgendaBatch:
         if program.id is not None
     }
     teams = {program.team_id for program in programs.values()}
-    people = session.exec(
-        select(Person).where(col(Person.team_id).in_(teams), col(Person.user_id).in_(users))
+    zones = session.exec(
+        select(Person.team_id, Person.user_id, Person.timezone).where(
+            col(Person.team_id).in_(teams),
+            col(Person.user_id).in_(users),
+            col(Person.timezone).is_not(None),
+        )
     )
     leaders = session.exec(
         select(Leader).where(
@@ -52,11 +56,7 @@ def load_batch(session: Session, rows: Sequence[AgendaRow]) -> AgendaBatch:
     pods = session.exec(select(Pod).where(col(Pod.program_id).in_(program_ids)))
     return AgendaBatch(
         programs=programs,
-        zones={
-            (person.team_id, person.user_id): person.timezone
-            for person in people
-            if person.timezone
-        },
+        zones={(team_id, user_id): zone for team_id, user_id, zone in zones if zone},
         leaders={(leader.program_id, leader.user_id): leader for leader in leaders},
         pods={pod.id: pod for pod in pods if pod.id is not None},
     )

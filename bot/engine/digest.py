@@ -38,7 +38,11 @@ def digest_data(session: Session, *, program_id: int, coach_id: str, week_end: d
             )
         )
     }
-    weeks = [_leader_week(session, leader, rows, logged, week_end) for leader in leaders]
+    pauses = _pauses_reaching(session, [leader.id for leader in leaders if leader.id], week_end)
+    weeks = [
+        _leader_week(leader, rows, logged, week_end, pauses.get(leader.id or 0))
+        for leader in leaders
+    ]
     return DigestData(
         leaders=tuple(weeks),
         survey_non_responders=_non_responders(
@@ -47,12 +51,28 @@ def digest_data(session: Session, *, program_id: int, coach_id: str, week_end: d
     )
 
 
+def _pauses_reaching(
+    session: Session, leader_ids: list[int], week_end: date
+) -> dict[int, LeaderPause]:
+    """Per leader, their pause ending last among those lasting to ``week_end`` or beyond."""
+    latest: dict[int, LeaderPause] = {}
+    for pause in session.exec(
+        select(LeaderPause).where(
+            col(LeaderPause.leader_id).in_(leader_ids), col(LeaderPause.end) >= week_end
+        )
+    ):
+        current = latest.get(pause.leader_id)
+        if current is None or pause.end > current.end:
+            latest[pause.leader_id] = pause
+    return latest
+
+
 def _leader_week(
-    session: Session,
     leader: Leader,
     rows: Sequence[AgendaRow],
     logged: dict[int, bool],
     week_end: date,
+    pause: LeaderPause | None,
 ) -> LeaderWeek:
     mine = [row for row in rows if row.about == leader.user_id]
     log_rows = [
@@ -60,11 +80,6 @@ def _leader_week(
         for row in mine
         if row.kind == AgendaKind.ONE_ON_ONE_LOG and row.state is AgendaState.SENT
     ]
-    pause = session.exec(
-        select(LeaderPause)
-        .where(LeaderPause.leader_id == leader.id, col(LeaderPause.end) >= week_end)
-        .order_by(col(LeaderPause.end).desc())
-    ).first()
     return LeaderWeek(
         leader_id=leader.user_id,
         held=sum(1 for row in log_rows if logged.get(row.id or 0) is True),

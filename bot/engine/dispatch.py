@@ -10,7 +10,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -50,12 +49,18 @@ from storage.programs import members
 logger = logging.getLogger("emcoach.dispatch")
 
 PROMPT_EVENT = "emcoach_prompt"
-# Claimed together and sent one by one: small, so a clock that dies strands few prompts until
-# another clock reconciles them, and two clocks share a large due batch.
-BATCH_SIZE = 25
-# Messages of one batch in flight at once. Slack's own limits (about one message a second per
-# channel, several hundred a minute per workspace) stay well above this for DMs to many people.
-SENDERS = 8
+# Claimed, read and recorded together: each batch costs a few queries whatever its size
+# (benchmarks/dispatch.py, 10,000 prompts on Postgres with 4 senders: 50 a batch ~535/s, 100
+# ~610/s).
+# Small enough that a clock which dies strands at most two batches (the one sending and the
+# one claimed next) until another clock reconciles them, and two clocks share a due burst.
+BATCH_SIZE = 100
+# Messages of one batch in flight at once (DISPATCH_SENDERS). Against Slack (~100 ms a call)
+# 4 give a clock ~40 prompts/s, well above what one workspace accepts (about one message a
+# second per channel, several hundred a minute in all). More only pay off for a clock serving
+# many workspaces: with no latency to hide, they spend CPU handing the GIL around
+# (benchmarks/dispatch.py on SQLite: 2 senders ~670/s, 4 ~640/s, 8 ~560/s).
+SENDERS = 4
 # A worker that claimed a row longer ago than this has died: a send, even with its timeout and
 # three honoured 429 waits, is long over by then.
 STALE_AFTER = timedelta(minutes=5)
@@ -87,7 +92,7 @@ class _CheckFailed(Exception):
 
 
 def build_dispatch_client(
-    settings: Settings, *, timeout: float = WEB_API_TIMEOUT_SECONDS
+    settings: Settings, *, timeout: float = WEB_API_TIMEOUT_SECONDS, senders: int = SENDERS
 ) -> WebClient:
     """A client that retries only 429s by itself: Slack guarantees a 429 posted nothing.
 
@@ -100,7 +105,7 @@ def build_dispatch_client(
         base_url=settings.SLACK_API_URL,
         timeout=timeout,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
-        pool_connections=SENDERS,
+        pool_connections=senders,
     )
 
 
@@ -160,26 +165,38 @@ class Dispatcher:
         """Reconcile unknown outcomes, then send due rows batch by batch until none is due.
 
         A batch's messages go out from a small thread pool: each is a round trip to Slack
-        (~100 ms), so one at a time would cap a clock near 10 prompts a second.
+        (~100 ms), so one at a time would cap a clock near 10 prompts a second. While they
+        are in flight, this thread claims and reads the next batch.
         """
         report = TickReport()
         self._reconcile(report)
         batches = 0
-        while max_batches is None or batches < max_batches:
-            rows = claim_due(
-                self._engine, now=self._clock.now(), worker=self._worker, limit=self._batch_size
-            )
-            if not rows:
-                break
+        claimed = self._claim()
+        while claimed is not None:
+            rows, batch = claimed
             batches += 1
-            with session_scope(self._engine) as session:
-                batch = load_batch(session, rows)
+            sending = [self._pool.submit(self._deliver_one, row, batch=batch) for row in rows]
+            more = max_batches is None or batches < max_batches
+            claimed = self._claim() if more else None
             sent: list[Posted | None] = []
-            for part, posted in self._pool.map(partial(self._deliver_one, batch=batch), rows):
+            for future in sending:
+                part, posted = future.result()
                 report.merge(part)
                 sent.append(posted)
             self._record(rows, sent, report)
+            if claimed is None and more:
+                claimed = self._claim()  # e.g. an owner alert this batch raised
         return report
+
+    def _claim(self) -> tuple[list[AgendaRow], AgendaBatch] | None:
+        """The next due batch, claimed for this worker, with what rendering it reads."""
+        rows = claim_due(
+            self._engine, now=self._clock.now(), worker=self._worker, limit=self._batch_size
+        )
+        if not rows:
+            return None
+        with session_scope(self._engine) as session:
+            return rows, load_batch(session, rows)
 
     def _deliver_one(
         self, row: AgendaRow, *, batch: AgendaBatch

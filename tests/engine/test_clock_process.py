@@ -31,7 +31,7 @@ from tests.support.databases import url_of
 from tests.support.programs import make_program
 
 ROOT = Path(__file__).resolve().parents[2]
-PROMPTS = 120
+PROMPTS = 500  # five batches: both clocks get a share, and a kill lands mid-way
 RECIPIENTS = ("U0LEAD1", "U0LEAD2", "U0COACH")
 
 
