@@ -8,6 +8,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -178,15 +179,28 @@ class Dispatcher:
             sending = [self._pool.submit(self._deliver_one, row, batch=batch) for row in rows]
             more = max_batches is None or batches < max_batches
             claimed = self._claim() if more else None
-            sent: list[Posted | None] = []
-            for future in sending:
-                part, posted = future.result()
-                report.merge(part)
-                sent.append(posted)
-            self._record(rows, sent, report)
+            try:
+                sent: list[Posted | None] = []
+                for future in sending:
+                    part, posted = future.result()
+                    report.merge(part)
+                    sent.append(posted)
+                self._record(rows, sent, report)
+            except BaseException:
+                # The database failed under us: what was sent is reconciled from Slack later;
+                # the batch claimed ahead was never sent, so it goes straight back.
+                if claimed is not None:
+                    self._release(claimed[0])
+                raise
             if claimed is None and more:
                 claimed = self._claim()  # e.g. an owner alert this batch raised
         return report
+
+    def _release(self, rows: list[AgendaRow]) -> None:
+        with suppress(Exception):  # the original failure is the one worth reporting
+            for row in rows:
+                if row.id is not None:
+                    requeue(self._engine, row_id=row.id, worker=self._worker)
 
     def _claim(self) -> tuple[list[AgendaRow], AgendaBatch] | None:
         """The next due batch, claimed for this worker, with what rendering it reads."""
@@ -235,8 +249,14 @@ class Dispatcher:
             )
             report.missed += 1
             return None
-        with session_scope(self._engine) as session:
-            reply = self._render(session, row, batch, now)
+        try:
+            with session_scope(self._engine) as session:
+                reply = self._render(session, row, batch, now)
+        except Exception:
+            # A bug on our side, not Slack's: this row fails loudly, the batch goes on.
+            logger.exception("agenda row %s (%s) could not be rendered", row.id, row.kind)
+            self._fail(row, "render_error", report)
+            return None
         try:
             posted = self._client.chat_postMessage(
                 channel=row.recipient,

@@ -7,9 +7,11 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from pydantic import SecretStr
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.blocks.reply import Reply
@@ -17,7 +19,15 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
-from bot.engine.dispatch import PROMPT_EVENT, STALE_AFTER, Dispatcher, build_dispatch_client
+from bot.engine import dispatch
+from bot.engine.dispatch import (
+    BATCH_SIZE,
+    PROMPT_EVENT,
+    STALE_AFTER,
+    Dispatcher,
+    Renderer,
+    build_dispatch_client,
+)
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 from storage.agenda import claim_due, rows_of
 from storage.batch import AgendaBatch
@@ -51,14 +61,17 @@ def _dispatcher(
     timeout: float = 5,
     worker: str = "w",
     senders: int = 8,
+    batch_size: int = BATCH_SIZE,
+    render: Renderer = plain_render,
 ) -> Dispatcher:
     return Dispatcher(
         engine=engine,
         client=_client(slack, timeout=timeout),
         clock=clock,
-        render=plain_render,
+        render=render,
         worker=worker,
         senders=senders,
+        batch_size=batch_size,
     )
 
 
@@ -109,6 +122,67 @@ def test_due_rows_are_sent_once_with_their_row_id(
     assert delivered_counts(slack) == Counter({row.id: 1 for row in rows if row.id})
     future = _rows(engine, _schedule_future)
     assert [row.state for row in future] == [AgendaState.PENDING]
+
+
+def test_batch_after_batch_each_prompt_goes_out_once_oldest_first(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 10)
+    dispatcher = _dispatcher(engine, slack, clock, senders=1, batch_size=3)
+    assert dispatcher.tick(max_batches=2).sent == 6
+    rows = _rows(engine, program_id)
+    assert sum(row.state is AgendaState.PENDING for row in rows) == 4, "nothing claimed ahead"
+    assert dispatcher.tick().sent == 4
+    rows = _rows(engine, program_id)
+    assert delivered_counts(slack) == Counter({row.id: 1 for row in rows if row.id})
+    in_order = sorted(rows, key=lambda row: (row.due_at, row.id or 0))
+    sent_order = [message["metadata"]["event_payload"]["agenda_id"] for message in slack.messages()]
+    assert sent_order == [row.id for row in in_order]
+
+
+def test_a_prompt_that_cannot_be_rendered_fails_alone(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 6)
+
+    def render(session: Session, row: AgendaRow, batch: AgendaBatch, now: object) -> Reply:
+        if row.recipient == "U0LEAD2":
+            raise KeyError("a bug in a prompt builder")
+        return plain_render(session, row, batch, now)
+
+    report = _dispatcher(engine, slack, clock, render=render).tick()
+    assert (report.sent, report.failed) == (4, 2)
+    rows = _rows(engine, program_id)
+    failed = [row for row in rows if row.state is AgendaState.FAILED]
+    assert {row.recipient for row in failed} == {"U0LEAD2"}
+    assert {row.last_error for row in failed} == {"render_error"}
+    assert len(slack.messages()) == 4
+
+
+def test_when_recording_fails_nothing_is_lost_or_sent_twice(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program_id = _schedule(engine, clock, 6)
+    dispatcher = _dispatcher(engine, slack, clock, batch_size=3)
+
+    def database_gone(*_args: object, **_kwargs: object) -> int:
+        raise OperationalError("UPDATE agenda_item", {}, Exception("connection lost"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(dispatch, "mark_sent", database_gone)
+        with pytest.raises(OperationalError):
+            dispatcher.tick()
+    states = Counter(row.state for row in _rows(engine, program_id))
+    assert states == {AgendaState.SENDING: 3, AgendaState.PENDING: 3}, (
+        "the batch claimed ahead went back unsent"
+    )
+    assert len(slack.messages()) == 3
+    clock.advance(STALE_AFTER + timedelta(seconds=1))
+    report = dispatcher.tick()
+    assert (report.reconciled, report.sent) == (3, 3)
+    rows = _rows(engine, program_id)
+    assert {row.state for row in rows} == {AgendaState.SENT}
+    assert delivered_counts(slack) == Counter({row.id: 1 for row in rows if row.id})
 
 
 def test_twenty_percent_429_and_5xx_still_deliver_everything_once(
