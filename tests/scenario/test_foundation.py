@@ -238,3 +238,20 @@ def test_signed_payload_of_an_unknown_kind_is_not_an_error_page(live: LiveApp) -
     result = live.sender.send(body, content_type="application/x-www-form-urlencoded")
     assert result.status == 404
     assert "Traceback" not in result.body
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("xyzzy payload", "I don't know “xyzzy”."),
+        ("payload", "I don't know “payload”."),
+        ("cost payload=1", "I don't know what “payload=1” means here."),
+    ],
+)
+def test_a_command_mentioning_payload_is_still_a_command(
+    live: LiveApp, typed: str, answer: str
+) -> None:
+    """Bolt's parser takes any form body containing "payload" for an interaction."""
+    result = live.sender.command(typed, user_id=STRANGER)
+    assert result.status == 200
+    assert answer in json.dumps(result.json(), ensure_ascii=False)
