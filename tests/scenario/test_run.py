@@ -210,6 +210,7 @@ def test_run_stops_cleanly_on_sigterm(own_run: Running) -> None:
     assert status == 0, f"exit status {status} after {seconds:.1f} s; emcoach run said:\n{stderr}"
     assert seconds < STOP_SECONDS
     assert "Traceback" not in stderr
+    assert "will be unused" not in stderr, "no puzzling warning about the token it just used"
 
 
 def test_apps_connections_open_takes_only_an_app_level_token(slack: SlackStandIn) -> None:
