@@ -272,7 +272,8 @@ def run_pause(invocation: Invocation) -> Reply:
             return found
         program, leader = found.program, found.leader
         assert leader.id is not None
-        today = local_date(now, program.timezone)
+        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
+        today = local_date(now, zone)  # the leader's: the planner skips their local days
         try:
             dated = read_dates(
                 target.rest, today=today, keywords=("from", "until"), implied="until"
@@ -295,7 +296,6 @@ def run_pause(invocation: Invocation) -> Reply:
             now=now,
         )
         replan(session, program, invocation.client, now=now)
-        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
         skipped = tuple(
             SessionKind(row.kind)
             for row in _skipped_rows(session, program, leader.user_id)
@@ -372,7 +372,8 @@ def run_resume(invocation: Invocation) -> Reply:
             return found
         program, leader = found.program, found.leader
         assert leader.id is not None
-        today = local_date(now, program.timezone)
+        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
+        today = local_date(now, zone)
         pauses: list[LeaderPause] = open_pauses(session, leader_id=leader.id, today=today)
         if not pauses:
             return build_refusal(
@@ -388,7 +389,6 @@ def run_resume(invocation: Invocation) -> Reply:
         end_pauses(session, leader_id=leader.id, today=today)
         replan(session, program, invocation.client, now=now)
         after = {row.key for row in _skipped_rows(session, program, leader.user_id)}
-        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
         back = [
             BackSession(kind=kind, start=start, zone=zone)
             for key, (kind, start) in sorted(before.items(), key=lambda item: item[1][1])
@@ -417,7 +417,8 @@ def run_leave(invocation: Invocation) -> Reply:
         if isinstance(found, Reply):
             return found
         program, pod, leader = found.program, found.pod, found.leader
-        today = local_date(now, program.timezone)
+        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
+        today = local_date(now, zone)  # the leader's: their prompts stop after their last day
         try:
             dated = read_dates(target.rest, today=today, keywords=("on",))
         except ArgumentError as error:

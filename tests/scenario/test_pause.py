@@ -108,6 +108,26 @@ def test_until_is_optional_and_the_pause_starts_today(live: LiveApp) -> None:
     assert pause.start == date(2027, 1, 4)
 
 
+def test_today_is_the_leaders_own_date(live: LiveApp) -> None:
+    """15:00 on 4 January in Warsaw (the program's zone) is already 5 January for Leo in
+    Sydney, and the planner skips Leo's sessions by his own dates."""
+    _program(live)
+    live.clock.set(datetime(2027, 1, 4, 14, 0, tzinfo=UTC))
+    text = _answer(live, f"pause <@{LEO}|leo> 2027-02-14")
+    assert "from Tue 5 Jan 2027 to Sun 14 Feb 2027" in text
+    assert [pause.start for pause in _pauses(live)] == [date(2027, 1, 5)]
+    refused = _answer(live, f"pause <@{LEO}|leo> from 2027-01-04 until 2027-02-14")
+    assert "Start it today or later" in refused
+
+
+def test_a_leaving_is_dated_by_the_leaders_own_date(live: LiveApp) -> None:
+    _program(live)
+    live.clock.set(datetime(2027, 3, 10, 14, 0, tzinfo=UTC))  # 11 March, 01:00 in Sydney
+    text = _answer(live, f"leave <@{LEO}|leo>")
+    assert "leaves *Pilot* after Thu 11 Mar 2027" in text
+    assert _leader(live, LEO).left_on == date(2027, 3, 11)
+
+
 def test_the_pod_coach_may_pause_a_leader_of_their_pod(live: LiveApp) -> None:
     _program(live)
     text = _answer(live, f"pause <@{LEO}|leo> until 2027-02-10", user_id=COACH)
