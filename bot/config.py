@@ -29,7 +29,7 @@ WHERE_TO_GET = {
     "WEB_CONCURRENCY": "the number of web worker processes for emcoach serve, 1-64 (default 1)",
     "WEB_THREADS": "threads per web worker for emcoach serve, 1-256 (default 10)",
     "DISPATCH_STALE_SECONDS": "seconds before a silent clock's prompts are checked, 1-3600 (300)",
-    "DISPATCH_SENDERS": "prompts a clock sends at once, 1-32 (default 4)",
+    "DISPATCH_SENDERS": "prompts a clock sends at once, 1-16 (default 4)",
 }
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     # How long a clock's claim on a prompt lasts before another clock presumes it dead and
     # checks Slack's history for the message (see bot/engine/dispatch.py).
     DISPATCH_STALE_SECONDS: int = Field(default=300, ge=1, le=3600)
-    DISPATCH_SENDERS: int = Field(default=4, ge=1, le=32)
+    # Within the database pool (storage/db.py): 12 kept open plus 10 overflow.
+    DISPATCH_SENDERS: int = Field(default=4, ge=1, le=16)
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

@@ -12,9 +12,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
-# Connections kept open per process: a process runs up to 8 dispatch senders, the scheduler's
-# jobs and the web or socket listeners at once. With SQLAlchemy's default of 5, a busy clock
-# opened and closed overflow connections on every batch (benchmarks/dispatch.py).
+# Connections kept open per process: a process runs the dispatch senders (DISPATCH_SENDERS, at
+# most 16), the scheduler's jobs and the web or socket listeners at once. With SQLAlchemy's
+# default of 5, a busy clock opened and closed overflow connections on every batch
+# (benchmarks/dispatch.py).
 POOL_SIZE = 12
 
 

@@ -56,6 +56,8 @@ def test_each_subcommand_has_its_own_help(tmp_path: Path, subcommand: str) -> No
         ("run", {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN"),
         ("migrate", {"DATABASE_URL": "mysql://nope"}, "DATABASE_URL"),
         ("serve", {"PORT": "99999"}, "PORT"),
+        ("clock", {"SLACK_BOT_TOKEN": "xoxb-1", "DISPATCH_SENDERS": "17"}, "DISPATCH_SENDERS"),
+        ("clock", {"SLACK_BOT_TOKEN": "xoxb-1", "DISPATCH_SENDERS": "0"}, "DISPATCH_SENDERS"),
     ],
 )
 def test_missing_or_malformed_settings_end_with_one_line_and_status_2(
