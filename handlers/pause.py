@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from slack_bolt import App
 from sqlmodel import Session
@@ -228,6 +228,16 @@ def resolve(
     return permitted[0]
 
 
+def _leader_today(
+    session: Session, invocation: Invocation, membership: Membership, now: datetime
+) -> tuple[str, date]:
+    """The leader's zone and today's date there: the planner skips, resumes and stops their
+    sessions by their own local days, so "today" and relative dates are read the same way."""
+    program, leader = membership.program, membership.leader
+    zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
+    return zone, local_date(now, zone)
+
+
 def _who_can(
     session: Session, membership: Membership, *, subcommand: str, coaches_may: bool
 ) -> str:
@@ -272,8 +282,7 @@ def run_pause(invocation: Invocation) -> Reply:
             return found
         program, leader = found.program, found.leader
         assert leader.id is not None
-        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
-        today = local_date(now, zone)  # the leader's: the planner skips their local days
+        zone, today = _leader_today(session, invocation, found, now)
         try:
             dated = read_dates(
                 target.rest, today=today, keywords=("from", "until"), implied="until"
@@ -372,8 +381,7 @@ def run_resume(invocation: Invocation) -> Reply:
             return found
         program, leader = found.program, found.leader
         assert leader.id is not None
-        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
-        today = local_date(now, zone)
+        zone, today = _leader_today(session, invocation, found, now)
         pauses: list[LeaderPause] = open_pauses(session, leader_id=leader.id, today=today)
         if not pauses:
             return build_refusal(
@@ -417,8 +425,7 @@ def run_leave(invocation: Invocation) -> Reply:
         if isinstance(found, Reply):
             return found
         program, pod, leader = found.program, found.pod, found.leader
-        zone = zone_of(session, invocation.client, program=program, user_id=leader.user_id, now=now)
-        today = local_date(now, zone)  # the leader's: their prompts stop after their last day
+        _, today = _leader_today(session, invocation, found, now)
         try:
             dated = read_dates(target.rest, today=today, keywords=("on",))
         except ArgumentError as error:
