@@ -30,6 +30,7 @@ WHERE_TO_GET = {
     "WEB_THREADS": "threads per web worker for emcoach serve, 1-256 (default 10)",
     "DISPATCH_STALE_SECONDS": "seconds before a silent clock's prompts are checked, 1-3600 (300)",
     "DISPATCH_SENDERS": "prompts a clock sends at once, 1-16 (default 4)",
+    "SLACK_TIMEOUT_SECONDS": "seconds to wait for one Slack Web API answer, 1-60 (default 10)",
 }
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -62,6 +63,9 @@ class Settings(BaseSettings):
     DISPATCH_STALE_SECONDS: int = Field(default=300, ge=1, le=3600)
     # Within the database pool (storage/db.py): 12 kept open plus 10 overflow.
     DISPATCH_SENDERS: int = Field(default=4, ge=1, le=16)
+    # One Web API call's limit. A post whose answer does not come in time may still have
+    # landed: the engine reconciles it from the channel instead of sending it again.
+    SLACK_TIMEOUT_SECONDS: int = Field(default=10, ge=1, le=60)
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

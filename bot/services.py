@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 from bot.clock import Clock
 from bot.config import Settings
 
-WEB_API_TIMEOUT_SECONDS = 10
 SERVER_ERROR_RETRIES = 2
 
 
@@ -36,7 +35,7 @@ def build_web_client(settings: Settings, *, token: str | None = None) -> WebClie
     return WebClient(
         token=token if token is not None else settings.bot_token,
         base_url=settings.SLACK_API_URL,
-        timeout=WEB_API_TIMEOUT_SECONDS,
+        timeout=settings.SLACK_TIMEOUT_SECONDS,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),

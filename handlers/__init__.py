@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.engine.dispatch import build_dispatcher
 from bot.services import Services
 from handlers import (
     adjust,
@@ -50,6 +51,10 @@ FLOWS = (
 )
 
 
+# Subcommands that post in the program's channel.
+PUBLISHING = (commit, deviation)
+
+
 def build_router() -> Router:
     router = Router()
     router.add(help_subcommand(router))
@@ -61,7 +66,13 @@ def register_all(app: App, services: Services) -> Router:
     idempotency.register(app, services)
     commands.register(app, services, router)
     events.register(app, services, router)
+    # Posts with a lasting public meaning go out through the cadence engine's own dispatcher,
+    # recorded before they are sent and reconciled when Slack's answer is lost.
+    publish = build_dispatcher(services).send_now
     for flow in FLOWS:
-        flow.register(app, services, router)
+        if flow in PUBLISHING:
+            flow.register(app, services, router, publish=publish)
+        else:
+            flow.register(app, services, router)
     app.error(on_error)
     return router

@@ -2,82 +2,36 @@
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlmodel import Session, col, select
 
 from bot.blocks.commit import (
     COMMIT_CANCEL,
     COMMIT_CONFIRM,
-    COMMITMENT_EVENT,
-    Commitment,
     build_commit_missing,
+    build_commit_posting,
     build_commit_preview,
-    build_commitment_blocks,
+    build_commit_refused,
     build_committed,
     build_not_in_channel,
-    commitment_text,
 )
 from bot.blocks.reply import Reply
-from bot.domain.localtime import local_date
-from bot.domain.roles import Audience, Role
-from bot.domain.timeline import Timeline
-from bot.engine.planning import replan
+from bot.domain.program_rules import ProgramState
+from bot.domain.roles import Audience
+from bot.engine.commitment import commitment_of
+from bot.flows.commit import Answer, CommitOutcome, Publish, confirm_commit
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
-from storage.commitments import claim_commit, record_commit, release_commit
 from storage.db import session_scope
-from storage.models import Baseline, Program
-from storage.programs import get_program, has_role
-from storage.setup_state import frozen_definitions, setup_state
-
-logger = logging.getLogger("emcoach.commit")
+from storage.setup_state import setup_state
 
 # Errors after which the post can succeed once the owner fixes the channel.
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
-
-
-def commitment_of(session: Session, program: Program) -> Commitment:
-    """The pre-commitment as it stands; only called when setup_state says nothing is missing."""
-    if not (
-        program.id
-        and program.kickoff_date
-        and program.publish_channel_id
-        and program.signed_off_at
-        and program.signed_off_by
-        and program.criteria_hash
-    ):
-        raise ValueError(f"program {program.id} is not ready to commit")
-    state = setup_state(session, program)
-    latest = session.exec(
-        select(Baseline)
-        .where(Baseline.program_id == program.id)
-        .order_by(col(Baseline.recorded_at).desc())
-    ).first()
-    baseline_at = latest.recorded_at if latest else program.signed_off_at
-    timeline = Timeline(kickoff=program.kickoff_date, months=program.months)
-    return Commitment(
-        program_name=program.name,
-        criteria=frozen_definitions(session, program_id=program.id),
-        criteria_hash=program.criteria_hash,
-        signed_off_by=program.signed_off_by,
-        signed_off_on=local_date(program.signed_off_at, program.timezone),
-        baseline_date=local_date(baseline_at, program.timezone),
-        kickoff=program.kickoff_date,
-        midpoint=timeline.midpoint,
-        evaluation=timeline.evaluation,
-        anonymity_threshold=program.anonymity_threshold,
-        publish_channel_id=program.publish_channel_id,
-        pods=len(state.pods),
-        leaders=sum(len(pod.leaders) for pod in state.pods),
-    )
 
 
 def preview(invocation: Invocation) -> Reply | None:
@@ -86,8 +40,11 @@ def preview(invocation: Invocation) -> Reply | None:
         return chosen
     with session_scope(invocation.services.engine) as session:
         program = chosen.program
+        channel = program.commitment_channel_id or program.publish_channel_id or ""
+        if program.status is ProgramState.COMMITTING:
+            return build_commit_posting(program.name, channel)
         if program.committed_at is not None:
-            return Reply(text=_already_committed(program))
+            return Reply(text=_already_committed(program.name, channel))
         state = setup_state(session, program)
         if state.missing:
             return build_commit_missing(program.name, state.missing)
@@ -95,11 +52,10 @@ def preview(invocation: Invocation) -> Reply | None:
         return build_commit_preview(commitment_of(session, program), program_id=program.id)
 
 
-def _already_committed(program: Program) -> str:
+def _already_committed(name: str, channel_id: str) -> str:
     return (
-        f"*{program.name}* is already committed: the pre-commitment is in "
-        f"<#{program.commitment_channel_id or program.publish_channel_id}>. To change a locked "
-        f"part, post a deviation with `{COMMAND} deviation <what> <reason>`."
+        f"*{name}* is already committed: the pre-commitment is in <#{channel_id}>. To change "
+        f"a locked part, post a deviation with `{COMMAND} deviation <what> <reason>`."
     )
 
 
@@ -111,68 +67,48 @@ def on_confirm(
     client: WebClient,
     *,
     services: Services,
+    publish: Publish,
 ) -> None:
     ack()
-    user_id = body["user"]["id"]
-    team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-    with session_scope(services.engine) as session:
-        program = get_program(session, team_id=team_id, program_id=int(action["value"]))
-        if program is None or program.id is None:
-            respond(text="That program no longer exists.", replace_original=True)
-            return
-        if not has_role(session, program_id=program.id, user_id=user_id, role=Role.OWNER):
-            respond(text="Only the program's owners can commit it.", replace_original=False)
-            return
-        state = setup_state(session, program)
-        if state.missing:
-            reply = build_commit_missing(program.name, state.missing)
-            respond(**reply.as_ephemeral(), replace_original=True)
-            return
-        commitment = commitment_of(session, program)
-        program_id, budget_owner = program.id, program.budget_owner_id
-    if not claim_commit(services.engine, program_id=program_id, now=services.clock.now()):
-        respond(text=_already_committed(program), replace_original=True)
-        return
+    user = body.get("user") or {}
     try:
-        posted = client.chat_postMessage(
-            channel=commitment.publish_channel_id,
-            text=commitment_text(commitment),
-            blocks=build_commitment_blocks(commitment),
-            metadata={"event_type": COMMITMENT_EVENT, "event_payload": {"program_id": program_id}},
-            unfurl_links=False,
-        )
-    except SlackApiError as error:
-        release_commit(services.engine, program_id=program_id)
-        if error.response.get("error") in CHANNEL_ERRORS:
-            reply = build_not_in_channel(commitment.publish_channel_id)
-            respond(**reply.as_ephemeral(), replace_original=False)
-            return
-        raise
-    record_commit(
-        services.engine, program_id=program_id, channel_id=posted["channel"], ts=posted["ts"]
+        program_id = int(action.get("value") or "")
+    except ValueError:
+        respond(text=f"That button is out of date. Run `{COMMAND} commit` again.")
+        return
+    outcome = confirm_commit(
+        services.engine,
+        client,
+        publish=publish,
+        team_id=(body.get("team") or {}).get("id") or user.get("team_id", ""),
+        user_id=user.get("id", ""),
+        program_id=program_id,
+        now=services.clock.now(),
     )
-    _send_to_budget_owner(client, budget_owner, commitment)
-    respond(**build_committed(commitment).as_ephemeral(), replace_original=True)
-    with session_scope(services.engine) as session:
-        committed = session.get(Program, program_id)
-        if committed is not None:
-            # The whole six-month agenda, from here on owned by the database.
-            replan(session, committed, client, now=services.clock.now())
+    reply, replace_original = _reply(outcome)
+    respond(**reply.as_ephemeral(), replace_original=replace_original)
 
 
-def _send_to_budget_owner(client: WebClient, user_id: str | None, commitment: Commitment) -> None:
-    """The seed: pre-commit "at least to the engineering team and to the budget owner"."""
-    if not user_id:
-        return
-    try:
-        client.chat_postMessage(
-            channel=user_id,
-            text="For your records — " + commitment_text(commitment),
-            blocks=build_commitment_blocks(commitment),
-        )
-    except SlackApiError:
-        # The public post is what binds the program; a failed DM must not undo it.
-        logger.exception("could not send the pre-commitment to the budget owner %s", user_id)
+def _reply(outcome: CommitOutcome) -> tuple[Reply, bool]:
+    """What the owner reads, and whether it replaces the preview with its buttons."""
+    name, channel = outcome.program_name, outcome.channel_id or ""
+    match outcome.answer:
+        case Answer.NOT_FOUND:
+            return Reply(text="That program no longer exists."), True
+        case Answer.NOT_OWNER:
+            return Reply(text="Only the program's owners can commit it."), False
+        case Answer.MISSING:
+            return build_commit_missing(name, outcome.missing), True
+        case Answer.ALREADY:
+            return Reply(text=_already_committed(name, channel)), True
+        case Answer.IN_PROGRESS | Answer.POSTING:
+            return build_commit_posting(name, channel), True
+        case Answer.REFUSED if outcome.error in CHANNEL_ERRORS:
+            return build_not_in_channel(channel, error=outcome.error or ""), False
+        case Answer.REFUSED:
+            return build_commit_refused(name, channel, error=outcome.error), False
+    assert outcome.commitment is not None
+    return build_committed(outcome.commitment), True
 
 
 def on_cancel(ack: Ack, respond: Respond) -> None:
@@ -182,7 +118,7 @@ def on_cancel(ack: Ack, respond: Respond) -> None:
     )
 
 
-def register(app: App, services: Services, router: Router) -> None:
+def register(app: App, services: Services, router: Router, *, publish: Publish) -> None:
     router.add(
         Subcommand(
             name="commit",
@@ -192,5 +128,5 @@ def register(app: App, services: Services, router: Router) -> None:
             run=preview,
         )
     )
-    app.action(COMMIT_CONFIRM)(partial(on_confirm, services=services))
+    app.action(COMMIT_CONFIRM)(partial(on_confirm, services=services, publish=publish))
     app.action(COMMIT_CANCEL)(on_cancel)

@@ -1,19 +1,21 @@
 """/emcoach deviation: post a public reason first, then allow one change to a locked field.
 
-The order is the point: the channel learns of the change before it happens, so the post goes
-out first and the deviation is recorded only with the post's channel and ts. If Slack refuses
-the post, nothing is recorded and the owner learns how to let the bot into the channel.
+The order is the point: the channel learns of the change before it happens, so the change is
+allowed only once the post is confirmed in the channel (bot/flows/deviation.py). If Slack
+refuses the post, nothing may change and the owner learns how to let the bot into the channel.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.deviation import (
     MAX_REASON_CHARS,
+    build_deviation_already,
     build_deviation_not_posted,
-    build_deviation_post,
+    build_deviation_posting,
     build_deviation_recorded,
     build_deviation_usage,
     build_nothing_locked,
@@ -24,13 +26,12 @@ from bot.blocks.deviation import (
 from bot.blocks.reply import Reply
 from bot.domain.program_rules import LockedFieldError, ProgramState, check_change
 from bot.domain.roles import Audience
+from bot.flows.commit import Publish
+from bot.flows.deviation import Posting, request_deviation
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.commit import CHANNEL_ERRORS
 from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
-from storage.db import session_scope
-from storage.deviations import record_deviation
 
 
 def _first_word(text: str) -> tuple[str, str, str]:
@@ -38,7 +39,7 @@ def _first_word(text: str) -> tuple[str, str, str]:
     return (parts[0] if parts else "", " ", parts[1] if len(parts) > 1 else "")
 
 
-def post_deviation(invocation: Invocation) -> Reply:
+def post_deviation(invocation: Invocation, *, publish: Publish) -> Reply:
     chosen = choose_program(invocation, subcommand="deviation")
     if not isinstance(chosen, Chosen):
         return chosen
@@ -51,47 +52,44 @@ def post_deviation(invocation: Invocation) -> Reply:
     try:
         deviation = check_change(field, state=program.status, reason=reason)
     except LockedFieldError as refusal:
-        if program.status is ProgramState.CLOSED:
+        if program.status in (ProgramState.CLOSED, ProgramState.COMMITTING):
             return Reply(text=str(refusal))
         return build_reason_refused(message=str(refusal), field=field)
     if deviation is None:
         return build_nothing_locked(program_name=program.name, field=field)
     if len(deviation.reason) > MAX_REASON_CHARS:
         return build_reason_too_long(length=len(deviation.reason))
-    # Committed programs always have the channel their pre-commitment went to.
-    channel = program.commitment_channel_id or program.publish_channel_id
-    assert channel is not None
-    post = build_deviation_post(
-        program_name=program.name,
+    outcome = request_deviation(
+        invocation.services.engine,
+        publish=publish,
+        program_id=program.id,
         field=field,
         reason=deviation.reason,
         requested_by=invocation.user_id,
+        request_key=invocation.trigger_id or None,
+        now=invocation.services.clock.now(),
     )
-    try:
-        posted = invocation.client.chat_postMessage(
-            channel=channel, text=post.text, blocks=post.blocks, unfurl_links=False
-        )
-    except SlackApiError as error:
-        code = error.response.get("error")
-        if code in CHANNEL_ERRORS:
-            retry = f"{COMMAND} deviation {invocation.args.strip()}"
-            return build_deviation_not_posted(channel_id=channel, error=str(code), retry=retry)
-        raise
-    with session_scope(invocation.services.engine) as session:
-        record_deviation(
-            session,
-            program_id=program.id,
-            field=field,
-            reason=deviation.reason,
-            requested_by=invocation.user_id,
-            now=invocation.services.clock.now(),
-            channel_id=str(posted["channel"]),
-            ts=str(posted["ts"]),
-        )
-    return build_deviation_recorded(program_name=program.name, field=field, channel_id=channel)
+    channel = outcome.channel_id
+    match outcome.posting:
+        case Posting.POSTED:
+            return build_deviation_recorded(
+                program_name=program.name, field=field, channel_id=channel
+            )
+        case Posting.ALREADY:
+            return build_deviation_already(
+                program_name=program.name, field=field, channel_id=channel
+            )
+        case Posting.POSTING:
+            return build_deviation_posting(
+                program_name=program.name, field=field, channel_id=channel
+            )
+    retry = f"{COMMAND} deviation {invocation.args.strip()}"
+    return build_deviation_not_posted(
+        channel_id=channel, error=str(outcome.error or ""), retry=retry
+    )
 
 
-def register(app: App, services: Services, router: Router) -> None:
+def register(app: App, services: Services, router: Router, *, publish: Publish) -> None:
     """Adds the subcommand to ``router`` and its actions and views to ``app``."""
     router.add(
         Subcommand(
@@ -102,6 +100,6 @@ def register(app: App, services: Services, router: Router) -> None:
                 "must change, which allows one change"
             ),
             audience=Audience.OWNERS,
-            run=post_deviation,
+            run=partial(post_deviation, publish=publish),
         )
     )

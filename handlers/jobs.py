@@ -10,8 +10,9 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from bot.engine.dispatch import Dispatcher, TickReport
 from bot.engine.nudges import plan_setup_nudges
-from bot.engine.planning import committed_programs, replan
+from bot.engine.planning import committed_programs, replan_program
 from bot.engine.reminders import plan_survey_reminders
+from bot.flows.commit import settle_commits
 from bot.services import Services
 from storage.agenda import stale_programs
 from storage.db import session_scope
@@ -56,27 +57,28 @@ def nudge_setup(*, services: Services) -> int:
 
 
 def replan_stale(*, services: Services) -> int:
-    """Re-plan programs whose cohort, slots or dates changed since the last tick."""
-    replanned = 0
+    """Settle pre-commitments whose post went out (or was refused) since the last tick, then
+    re-plan programs whose cohort, slots or dates changed."""
+    settle_commits(services.engine, now=services.clock.now())
     with session_scope(services.engine) as session:
-        for program in stale_programs(session):
-            replan(session, program, services.client, now=services.clock.now())
-            program.agenda_stale = False
-            session.add(program)
-            replanned += 1
-    return replanned
+        stale = [program.id for program in stale_programs(session) if program.id is not None]
+    for program_id in stale:
+        replan_program(
+            services.engine, services.client, program_id=program_id, now=services.clock.now()
+        )
+    return len(stale)
 
 
 def replan_running(*, services: Services) -> int:
     """Daily: refresh people's time zones and re-plan every running program's future."""
     changed = 0
     with session_scope(services.engine) as session:
-        programs = committed_programs(session)
-    for program in programs:
-        with session_scope(services.engine) as session:
-            fresh = session.merge(program)
-            change = replan(session, fresh, services.client, now=services.clock.now())
-            changed += change.added + change.moved + change.removed
+        running = [program.id for program in committed_programs(session) if program.id is not None]
+    for program_id in running:
+        change = replan_program(
+            services.engine, services.client, program_id=program_id, now=services.clock.now()
+        )
+        changed += change.added + change.moved + change.removed
     return changed
 
 

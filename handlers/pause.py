@@ -304,7 +304,7 @@ def run_pause(invocation: Invocation) -> Reply:
             created_by=invocation.user_id,
             now=now,
         )
-        replan(session, program, invocation.client, now=now)
+        replan(session, program, now=now)
         skipped = tuple(
             SessionKind(row.kind)
             for row in _skipped_rows(session, program, leader.user_id)
@@ -395,7 +395,7 @@ def run_resume(invocation: Invocation) -> Reply:
             if row.due_at > now
         }
         end_pauses(session, leader_id=leader.id, today=today)
-        replan(session, program, invocation.client, now=now)
+        replan(session, program, now=now)
         after = {row.key for row in _skipped_rows(session, program, leader.user_id)}
         back = [
             BackSession(kind=kind, start=start, zone=zone)
@@ -436,7 +436,7 @@ def run_leave(invocation: Invocation) -> Reply:
         if refusal:
             return build_refusal(refusal)
         mark_left(session, leader=leader, on=day)
-        change = replan(session, program, invocation.client, now=now)
+        change = replan(session, program, now=now)
         assert pod.id is not None
         staying = [
             other

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.blocks.reply import Reply
 from bot.blocks.status import SprintStatus, build_status
 from bot.domain.localtime import local_date
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Audience
 from bot.domain.sprint import next_action, sprint_checklist
 from bot.services import Services
@@ -41,6 +42,7 @@ def show_status(invocation: Invocation) -> Reply | None:
         ),
         kickoff=program.kickoff_date,
         months=program.months,
+        posting=program.status is ProgramState.COMMITTING,
     )
     return build_status(status)
 

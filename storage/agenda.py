@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
@@ -136,12 +136,30 @@ def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list
         .order_by(_TABLE.c.due_at, _TABLE.c.id)
         .limit(limit)
     )
+    return _claim(engine, due, now=now, worker=worker)
+
+
+def claim_rows(
+    engine: Engine, *, row_ids: Sequence[int], now: datetime, worker: str
+) -> list[AgendaRow]:
+    """Claim these pending rows now, due or not yet (a post the person is waiting for);
+    rows another worker has claimed meanwhile are left to it."""
+    if not row_ids:
+        return []
+    chosen = select(_TABLE.c.id).where(
+        _TABLE.c.id.in_(list(row_ids)), _TABLE.c.state == AgendaState.PENDING.value
+    )
+    return _claim(engine, chosen, now=now, worker=worker)
+
+
+def _claim(engine: Engine, ids: Select[Any], *, now: datetime, worker: str) -> list[AgendaRow]:
+    """Move the pending rows ``ids`` selects to ``sending`` for ``worker`` in one UPDATE."""
     with session_scope(engine) as session:
         if engine.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+            ids = ids.with_for_update(skip_locked=True)
         # A CTE, not "id IN (subquery)": Postgres may re-run an IN subquery with LIMIT and
         # FOR UPDATE per row and claim more than ``limit`` rows.
-        batch = due.cte("due_batch")
+        batch = ids.cte("due_batch")
         claimed = session.scalars(
             update(AgendaRow)
             .where(
@@ -152,6 +170,9 @@ def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list
                 state=AgendaState.SENDING.value,
                 claimed_by=worker,
                 claimed_at=now,
+                first_claimed_at=func.coalesce(
+                    col(AgendaRow.first_claimed_at), bindparam("b_now", now, type_=UTCDateTime())
+                ),
                 attempts=col(AgendaRow.attempts) + 1,
             )
             .returning(AgendaRow),  # the claimed rows themselves: no second query
@@ -309,6 +330,11 @@ def rows_of(
     if states is not None:
         statement = statement.where(col(AgendaRow.state).in_(list(states)))
     return list(session.exec(statement.order_by(col(AgendaRow.due_at), col(AgendaRow.id))))
+
+
+def rows_by_id(session: Session, *, row_ids: Sequence[int]) -> list[AgendaRow]:
+    statement = orm_select(AgendaRow).where(col(AgendaRow.id).in_(list(row_ids)))
+    return list(session.exec(statement.order_by(col(AgendaRow.id))))
 
 
 def add_once(session: Session, *, program_id: int, row: Wanted) -> bool:

@@ -1,45 +1,158 @@
-"""Claiming the commit: exactly one of two concurrent confirmations posts the pre-commitment."""
+"""The commit as one recoverable step.
+
+Beginning a commit locks the program and records its public post as an agenda row, in one
+transaction: from then on the cadence engine owns the post (sent once, reconciled when Slack's
+answer is lost). Settling reads that row: sent, and the program is committed; refused for
+good, and the program is committable again, exactly as before. Nothing in between lasts.
+"""
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlalchemy.engine import Engine
-from sqlmodel import col
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
+from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState
-from storage.db import session_scope
-from storage.models import Program
+from storage.agenda import Wanted, add_once
+from storage.models import AgendaRow, Program
+
+COMMITMENT_KEY = "commitment:post"
+COPY_KEY = "commitment:copy"
+# Commit requires the budget owner's sign-off; no later pre-commit state is ever stored.
+BEFORE_COMMIT = ProgramState.CRITERIA_SIGNED_OFF
 
 
-def claim_commit(engine: Engine, *, program_id: int, now: datetime) -> bool:
-    """Mark the program as committing; False when it was already committed (or claimed)."""
-    with session_scope(engine) as session:
-        result = session.exec(
-            update(Program)
-            .where(col(Program.id) == program_id, col(Program.committed_at).is_(None))
-            .values(committed_at=now)
+class Settled(enum.StrEnum):
+    POSTING = "posting"  # the post is on its way, or Slack's answer is being confirmed
+    COMMITTED = "committed"
+    REVERTED = "reverted"  # Slack refused the post for good: committable again
+
+
+@dataclass(frozen=True, slots=True)
+class CommitState:
+    settled: Settled
+    row_id: int | None = None
+    channel_id: str | None = None
+    ts: str | None = None
+    error: str | None = None
+
+
+def begin_commit(session: Session, *, program: Program, now: datetime) -> int | None:
+    """Lock ``program`` and record its pre-commitment post, due now; the row's id, or None
+    when another request began (or finished) the commit first."""
+    assert program.id is not None and program.publish_channel_id is not None
+    claimed = session.exec(
+        update(Program)
+        .where(col(Program.id) == program.id, col(Program.committed_at).is_(None))
+        .values(committed_at=now, status=ProgramState.COMMITTING)
+    )
+    if claimed.rowcount != 1:
+        return None
+    row = AgendaRow(
+        program_id=program.id,
+        key=COMMITMENT_KEY,
+        kind=AgendaKind.COMMITMENT_POST.value,
+        recipient=program.publish_channel_id,
+        about=str(program.id),
+        occasion=local_date(now, program.timezone),
+        due_at=now,
+        state=AgendaState.PENDING,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def settle_commit(session: Session, *, program_id: int, now: datetime) -> CommitState:
+    """Move a committing program on from what its post's row says; idempotent, so the
+    request that began the commit and every clock tick may call it."""
+    program = session.get(Program, program_id)
+    if program is None:
+        return CommitState(settled=Settled.REVERTED, error="program_deleted")
+    row = session.exec(
+        select(AgendaRow).where(AgendaRow.program_id == program_id, AgendaRow.key == COMMITMENT_KEY)
+    ).first()
+    if program.status is not ProgramState.COMMITTING:
+        if program.commitment_ts is None:
+            return CommitState(settled=Settled.REVERTED)
+        return CommitState(
+            settled=Settled.COMMITTED,
+            channel_id=program.commitment_channel_id,
+            ts=program.commitment_ts,
         )
-        return result.rowcount == 1
+    if row is not None and row.state is AgendaState.SENT:
+        return _committed(session, program, row, now=now)
+    if row is None or row.state is AgendaState.FAILED:
+        return _reverted(session, program, row)
+    return CommitState(settled=Settled.POSTING, row_id=row.id, error=row.last_error)
 
 
-def release_commit(engine: Engine, *, program_id: int) -> None:
-    """Undo a claim whose post did not reach the channel, so the owner can retry."""
-    with session_scope(engine) as session:
-        session.exec(
-            update(Program)
-            .where(col(Program.id) == program_id, col(Program.commitment_ts).is_(None))
-            .values(committed_at=None)
+def _committed(session: Session, program: Program, row: AgendaRow, *, now: datetime) -> CommitState:
+    assert program.id is not None
+    won = session.exec(
+        update(Program)
+        .where(col(Program.id) == program.id, col(Program.status) == ProgramState.COMMITTING)
+        .values(
+            status=ProgramState.COMMITTED,
+            commitment_channel_id=row.channel_id,
+            commitment_ts=row.ts,
+            # The whole six-month agenda is planned next (replan_program), with fresh zones.
+            agenda_stale=True,
         )
-
-
-def record_commit(engine: Engine, *, program_id: int, channel_id: str, ts: str) -> None:
-    with session_scope(engine) as session:
-        session.exec(
-            update(Program)
-            .where(col(Program.id) == program_id)
-            .values(
-                commitment_channel_id=channel_id, commitment_ts=ts, status=ProgramState.COMMITTED
-            )
+    )
+    if won.rowcount == 1 and program.budget_owner_id:
+        add_once(
+            session,
+            program_id=program.id,
+            row=Wanted(
+                key=COPY_KEY,
+                kind=AgendaKind.COMMITMENT_COPY.value,
+                recipient=program.budget_owner_id,
+                about=str(program.id),
+                occasion=local_date(now, program.timezone),
+                due_at=now,
+                state=AgendaState.PENDING,
+            ),
         )
+    return CommitState(
+        settled=Settled.COMMITTED, row_id=row.id, channel_id=row.channel_id, ts=row.ts
+    )
+
+
+def _reverted(session: Session, program: Program, row: AgendaRow | None) -> CommitState:
+    """Slack said no for good (e.g. not_in_channel): nothing is public, so nothing is locked."""
+    assert program.id is not None
+    error = row.last_error if row is not None else None
+    session.exec(
+        update(Program)
+        .where(col(Program.id) == program.id, col(Program.status) == ProgramState.COMMITTING)
+        .values(status=BEFORE_COMMIT, committed_at=None)
+    )
+    # The refused row goes too, so the next commit records a fresh one.
+    session.exec(
+        delete(AgendaRow).where(
+            col(AgendaRow.program_id) == program.id, col(AgendaRow.key) == COMMITMENT_KEY
+        )
+    )
+    return CommitState(settled=Settled.REVERTED, error=error)
+
+
+def copy_row_id(session: Session, *, program_id: int) -> int | None:
+    """The budget owner's copy, while it is still to be sent."""
+    return session.exec(
+        select(AgendaRow.id).where(
+            AgendaRow.program_id == program_id,
+            AgendaRow.key == COPY_KEY,
+            AgendaRow.state == AgendaState.PENDING,
+        )
+    ).first()
+
+
+def committing_programs(session: Session) -> list[int]:
+    statement = select(Program.id).where(Program.status == ProgramState.COMMITTING)
+    return [program_id for program_id in session.exec(statement) if program_id is not None]

@@ -1,39 +1,107 @@
-"""Deviations: the only way to change what the public pre-commitment locked."""
+"""Deviations: the only way to change what the public pre-commitment locked.
+
+A deviation and its post's agenda row are recorded together, before anything is sent; the
+deviation allows its one change only once the engine has the post in the channel.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, delete, exists, or_
 from sqlmodel import Session, col, select
 
+from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramField
-from storage.models import Deviation
+from storage.models import AgendaRow, Deviation, Program
 
 
 def record_deviation(
     session: Session,
     *,
-    program_id: int,
+    program: Program,
+    channel_id: str,
     field: ProgramField,
     reason: str,
     requested_by: str,
+    request_key: str | None,
     now: datetime,
-    channel_id: str,
-    ts: str,
-) -> Deviation:
-    """Record a deviation that was already posted in the channel (``channel_id``, ``ts``)."""
+) -> tuple[Deviation, AgendaRow]:
+    """Record a deviation and its post, due now. Raises IntegrityError when this request
+    (``request_key``) was recorded before: a retry, a replay or a double click."""
+    assert program.id is not None
     deviation = Deviation(
-        program_id=program_id,
+        program_id=program.id,
         field=field.value,
         reason=reason,
         requested_by=requested_by,
         created_at=now,
-        channel_id=channel_id,
-        ts=ts,
+        request_key=request_key,
     )
     session.add(deviation)
     session.flush()
-    return deviation
+    row = AgendaRow(
+        program_id=program.id,
+        key=f"deviation:{deviation.id}",
+        kind=AgendaKind.DEVIATION_POST.value,
+        recipient=channel_id,
+        about=str(deviation.id),
+        occasion=local_date(now, program.timezone),
+        due_at=now,
+        state=AgendaState.PENDING,
+    )
+    session.add(row)
+    session.flush()
+    deviation.agenda_id = row.id
+    session.add(deviation)
+    session.flush()
+    return deviation, row
+
+
+def _post_in(states: tuple[AgendaState, ...]) -> ColumnElement[bool]:
+    return exists().where(
+        col(AgendaRow.id) == col(Deviation.agenda_id), col(AgendaRow.state).in_(states)
+    )
+
+
+# Posted: a row from before posts were agenda rows carries its ts; a newer one has its row sent.
+_POSTED = or_(col(Deviation.ts).is_not(None), _post_in((AgendaState.SENT,)))
+# Not refused: posted, or still on its way.
+_STANDING = or_(
+    col(Deviation.ts).is_not(None),
+    _post_in((AgendaState.PENDING, AgendaState.SENDING, AgendaState.SENT)),
+)
+
+
+def standing_deviation(
+    session: Session, *, program_id: int, field: ProgramField, reason: str
+) -> Deviation | None:
+    """An unused deviation of ``field`` with this very reason, posted or on its way: asking
+    again (a double submit, a retry by hand) finds it instead of posting a second one."""
+    statement = select(Deviation).where(
+        Deviation.program_id == program_id,
+        Deviation.field == field.value,
+        Deviation.reason == reason,
+        col(Deviation.used_at).is_(None),
+        _STANDING,
+    )
+    return session.exec(statement).first()
+
+
+def discard_refused(session: Session, *, agenda_id: int) -> None:
+    """Slack refused the deviation's post for good: it was never public, so it is not kept."""
+    row = session.get(AgendaRow, agenda_id)
+    if row is not None and row.state is AgendaState.FAILED:
+        session.exec(delete(Deviation).where(col(Deviation.agenda_id) == agenda_id))
+        session.delete(row)
+
+
+def deviation_of_request(session: Session, *, program_id: int, request_key: str) -> Deviation:
+    statement = select(Deviation).where(
+        Deviation.program_id == program_id, Deviation.request_key == request_key
+    )
+    return session.exec(statement).one()
 
 
 def take_unused_deviation(
@@ -46,6 +114,7 @@ def take_unused_deviation(
             Deviation.program_id == program_id,
             Deviation.field == field.value,
             col(Deviation.used_at).is_(None),
+            _POSTED,
         )
         .order_by(col(Deviation.id))
     )

@@ -170,7 +170,18 @@ class Baseline(SQLModel, table=True):
 
 
 class Deviation(SQLModel, table=True):
-    """A change to a locked field after commit, posted publicly with its reason first."""
+    """A change to a locked field after commit, posted publicly with its reason first.
+
+    The post is an agenda row (``agenda_id``), recorded with the deviation before it is sent
+    and reconciled like every other post; the deviation allows its one change only once that
+    row is sent. Rows from before that (``agenda_id`` empty) carry the post's channel and ts.
+    """
+
+    __table_args__ = (
+        # One deviation per Slack request: a retried, replayed or double-clicked command
+        # finds the first one instead of posting again.
+        UniqueConstraint("program_id", "request_key", name="uq_deviation_request"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
@@ -178,9 +189,13 @@ class Deviation(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text(), nullable=False))
     requested_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    channel_id: str = Field(max_length=32)
-    ts: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    ts: str | None = Field(default=None, max_length=32)
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    request_key: str | None = Field(default=None, max_length=64)
+    agenda_id: int | None = Field(
+        default=None, foreign_key="agenda_item.id", ondelete="SET NULL", unique=True
+    )
 
 
 class LeaderPause(SQLModel, table=True):
@@ -241,6 +256,10 @@ class AgendaRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=255)
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The first time any worker claimed the row to send it; never reset. Reconciliation
+    # searches the channel's history from here, so a message that landed on the first try is
+    # found however many checks failed or how late they came (issue #8, item 8).
+    first_claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     channel_id: str | None = Field(default=None, max_length=32)
     ts: str | None = Field(default=None, max_length=32)
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

@@ -24,7 +24,6 @@ from bot.slack_names import COMMAND
 
 COMMIT_CONFIRM = "commit_confirm"
 COMMIT_CANCEL = "commit_cancel"
-COMMITMENT_EVENT = "emcoach_commitment"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,10 +142,45 @@ def build_committed(commitment: Commitment) -> Reply:
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
 
 
-def build_not_in_channel(channel_id: str) -> Reply:
-    text = (
-        f"I couldn't post in <#{channel_id}>: I'm not a member of that channel. Nothing was "
-        f"changed. Open <#{channel_id}>, type `/invite @emcoach`, then run `{COMMAND} commit` "
-        "again."
+def build_not_in_channel(channel_id: str, *, error: str = "not_in_channel") -> Reply:
+    """Slack refused the post for good: nothing was posted, so nothing is locked."""
+    if error == "is_archived":
+        fix = (
+            f"<#{channel_id}> is archived: unarchive it (or pick another channel with "
+            f"`{COMMAND} setup`)"
+        )
+    elif error == "channel_not_found":
+        fix = (
+            f"I can't see <#{channel_id}>: invite me there with `/invite @emcoach`, or pick "
+            f"another channel with `{COMMAND} setup`"
+        )
+    else:
+        fix = f"I'm not a member of <#{channel_id}>: open it and type `/invite @emcoach`"
+    return _section_reply(
+        f"I couldn't post in <#{channel_id}>, so nothing was posted and nothing is locked. "
+        f"{fix}, then run `{COMMAND} commit` again."
     )
+
+
+def build_commit_refused(program_name: str, channel_id: str, *, error: str | None) -> Reply:
+    """Slack refused the post for another reason (for example, after retries ran out)."""
+    reason = f" (Slack said `{error}`)" if error else ""
+    return _section_reply(
+        f"The pre-commitment of *{program_name}* could not be posted in <#{channel_id}>"
+        f"{reason}, so nothing is locked and the program can still be committed. Run "
+        f"`{COMMAND} commit` again in a few minutes."
+    )
+
+
+def build_commit_posting(program_name: str, channel_id: str) -> Reply:
+    """Recorded and locked, with Slack's answer not confirmed yet (a timeout, an outage)."""
+    return _section_reply(
+        f"The pre-commitment of *{program_name}* is recorded and locked, and on its way to "
+        f"<#{channel_id}>: Slack hasn't confirmed the post yet. I check the channel and post "
+        f"it if it isn't there — never twice. Nothing else to do: `{COMMAND} status` shows "
+        "when it is done."
+    )
+
+
+def _section_reply(text: str) -> Reply:
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])

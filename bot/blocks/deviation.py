@@ -89,6 +89,25 @@ def build_deviation_recorded(*, program_name: str, field: ProgramField, channel_
     )
 
 
+def build_deviation_already(*, program_name: str, field: ProgramField, channel_id: str) -> Reply:
+    """The same deviation was asked for a moment ago: it is posted (or on its way) once."""
+    return text_reply(
+        f"That deviation of *{program_name}* is already posted in <#{channel_id}> (or on its "
+        f"way there), so I didn't post it again. It allows one change to {field.phrase}: make "
+        f"it with `{CHANGE_COMMANDS[field]}`."
+    )
+
+
+def build_deviation_posting(*, program_name: str, field: ProgramField, channel_id: str) -> Reply:
+    """Recorded, with Slack's answer about the post not confirmed yet."""
+    return text_reply(
+        f"The deviation of *{program_name}* is recorded and on its way to <#{channel_id}>: "
+        "Slack hasn't confirmed the post yet. I check the channel and post it if it isn't "
+        f"there — never twice. Once it shows in <#{channel_id}>, make your change to "
+        f"{field.phrase} with `{CHANGE_COMMANDS[field]}`."
+    )
+
+
 def build_deviation_not_posted(*, channel_id: str, error: str, retry: str) -> Reply:
     """Slack refused the post: nothing was recorded, and this says how to fix the channel."""
     if error == "is_archived":
@@ -96,8 +115,8 @@ def build_deviation_not_posted(*, channel_id: str, error: str, retry: str) -> Re
     else:
         fix = f"I'm not a member of <#{channel_id}>: open it and type `/invite @emcoach`"
     return text_reply(
-        f"I couldn't post the deviation in <#{channel_id}>, so nothing was recorded and nothing "
-        f"may change yet. {fix}, then run `{retry}` again."
+        f"I couldn't post the deviation in <#{channel_id}>, so nothing may change yet. {fix}, "
+        f"then run `{retry}` again."
     )
 
 

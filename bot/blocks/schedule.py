@@ -86,6 +86,11 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
     ),
     AgendaKind.SETUP_NUDGE: lambda _line: "Setup sprint nudge",
     AgendaKind.OWNER_ALERT: lambda _line: "Alert: a prompt couldn't be delivered",
+    AgendaKind.COMMITMENT_POST: lambda line: (
+        f"The pre-commitment, posted in {_mention(line.recipient)}"
+    ),
+    AgendaKind.COMMITMENT_COPY: lambda _line: "Your copy of the pre-commitment",
+    AgendaKind.DEVIATION_POST: lambda line: f"A deviation, posted in {_mention(line.recipient)}",
 }
 
 

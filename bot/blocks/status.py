@@ -100,6 +100,8 @@ class SprintStatus:
     committed_on: date | None
     kickoff: date | None
     months: int
+    # Recorded and locked, with the pre-commitment's post not yet confirmed by Slack.
+    posting: bool = False
 
 
 def _dates_text(status: SprintStatus) -> str:
@@ -139,6 +141,12 @@ def _next_blocks(status: SprintStatus) -> list[Block]:
 
 
 def _commit_text(status: SprintStatus) -> str:
+    if status.posting:
+        return (
+            "*Committing:* the pre-commitment is recorded and locked, and on its way to the "
+            "channel; Slack hasn't confirmed the post yet. emcoach checks the channel and posts "
+            "it if it isn't there (never twice): nothing to do."
+        )
     if status.committed_on is not None:
         return (
             f"*Committed* on {day_text(status.committed_on)}: the criteria, baselines, "

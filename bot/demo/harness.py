@@ -45,13 +45,14 @@ class LiveApp:
         return self.base_url + EVENTS_PATH
 
 
-def standin_settings(slack: SlackStandIn, engine: Engine) -> Settings:
+def standin_settings(slack: SlackStandIn, engine: Engine, **overrides: object) -> Settings:
     return load_settings(
         _env_file=None,
         SLACK_BOT_TOKEN="xoxb-test-token",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=slack.api_url,
         DATABASE_URL=engine.url.render_as_string(hide_password=False),
+        **overrides,
     )
 
 
@@ -78,10 +79,11 @@ def serve(wsgi: object) -> Iterator[str]:
 
 @contextmanager
 def live_app(
-    slack: SlackStandIn, engine: Engine, *, clock: FixedClock | None = None
+    slack: SlackStandIn, engine: Engine, *, clock: FixedClock | None = None, **overrides: object
 ) -> Iterator[LiveApp]:
-    """The app on an OS-chosen loopback port; ``clock`` is the simulated time (default START)."""
-    settings = standin_settings(slack, engine)
+    """The app on an OS-chosen loopback port; ``clock`` is the simulated time (default START);
+    ``overrides`` change the stand-in's settings (e.g. a short SLACK_TIMEOUT_SECONDS)."""
+    settings = standin_settings(slack, engine, **overrides)
     clock = clock or FixedClock(START)
     services = Services(
         settings=settings, engine=engine, clock=clock, client=build_web_client(settings)

@@ -95,6 +95,11 @@ class AgendaKind(StrEnum):
     CHECKPOINT_PUBLISH = "checkpoint_publish"
     SETUP_NUDGE = "setup_nudge"  # added by the engine, never by plan()
     OWNER_ALERT = "owner_alert"  # added by the engine when a prompt cannot be delivered
+    # Posts with a lasting public meaning, added by commit and deviation: recorded before
+    # they are sent and reconciled like every prompt, so none is doubled or lost.
+    COMMITMENT_POST = "commitment_post"
+    COMMITMENT_COPY = "commitment_copy"  # the same commitment in the budget owner's DM
+    DEVIATION_POST = "deviation_post"
 
 
 class AgendaState(StrEnum):
@@ -134,6 +139,9 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.CHECKPOINT_PUBLISH: None,
     AgendaKind.SETUP_NUDGE: timedelta(days=1),
     AgendaKind.OWNER_ALERT: timedelta(days=7),
+    AgendaKind.COMMITMENT_POST: None,
+    AgendaKind.COMMITMENT_COPY: None,
+    AgendaKind.DEVIATION_POST: None,
 }
 
 

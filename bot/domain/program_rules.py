@@ -106,6 +106,9 @@ class ProgramState(StrEnum):
     CRITERIA_SIGNED_OFF = "criteria_signed_off"
     COHORT_READY = "cohort_ready"
     BASELINED = "baselined"
+    # The pre-commitment is recorded and on its way to the channel; locked already, so the
+    # post says what the program holds. Lasts seconds (or until Slack confirms the post).
+    COMMITTING = "committing"
     COMMITTED = "committed"
     MIDPOINT_DONE = "midpoint_done"
     EVALUATED = "evaluated"
@@ -193,6 +196,11 @@ def check_change(
     if state is ProgramState.CLOSED:
         raise LockedFieldError(
             "This program is closed and its results are published; start a new cycle instead."
+        )
+    if state is ProgramState.COMMITTING and locked_after_commit(field):
+        raise LockedFieldError(
+            f"The pre-commitment is being posted right now, so {field.phrase} are locked. "
+            "Once it is in the channel, a change is possible as a deviation."
         )
     if not has_reached(state, ProgramState.COMMITTED) or not locked_after_commit(field):
         return None

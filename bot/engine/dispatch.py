@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -27,19 +27,22 @@ from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
+from bot.engine.render import render
 from bot.keepalive import KeepAliveWebClient
-from bot.services import WEB_API_TIMEOUT_SECONDS
+from bot.services import Services
 from storage.agenda import (
     Posted,
     Wanted,
     add_once,
     claim_due,
+    claim_rows,
     mark_final,
     mark_sent,
     reclaim,
     release_for_check,
     requeue,
     retry_later,
+    rows_by_id,
     stale_sending,
 )
 from storage.batch import AgendaBatch, load_batch
@@ -87,13 +90,30 @@ TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "service_unavailabl
 
 Renderer = Callable[[Session, AgendaRow, AgendaBatch, datetime], Reply]
 
+# Results are published whatever happens: a refused checkpoint post is retried (at most every
+# 30 minutes) until the owners fix the channel, e.g. invite emcoach back.
+KEEP_TRYING = frozenset({AgendaKind.CHECKPOINT_PUBLISH})
+# Posts whose copy in the channel means something lasting. One that may have landed is never
+# given up as unconfirmed: a second copy would be worse than a late confirmation.
+PUBLIC_RECORD = KEEP_TRYING | {
+    AgendaKind.COMMITMENT_POST,
+    AgendaKind.COMMITMENT_COPY,
+    AgendaKind.DEVIATION_POST,
+}
+# Beyond the clock's own claim: how far before a row's first claim its message may carry a
+# Slack timestamp (clocks of different machines, Slack's own).
+CLOCK_SKEW = timedelta(minutes=5)
+# conversations.history pages read per check (at most 200 messages each); the message is
+# almost always on the first, since the search starts at the row's first send.
+HISTORY_PAGES = 5
+
 
 class _CheckFailed(Exception):
     """Slack's history could not be read: whether a message went out is still unknown."""
 
 
 def build_dispatch_client(
-    settings: Settings, *, timeout: float = WEB_API_TIMEOUT_SECONDS, senders: int = SENDERS
+    settings: Settings, *, timeout: float | None = None, senders: int = SENDERS
 ) -> WebClient:
     """A client that retries only 429s by itself: Slack guarantees a 429 posted nothing.
 
@@ -104,7 +124,7 @@ def build_dispatch_client(
     return KeepAliveWebClient(
         token=settings.bot_token,
         base_url=settings.SLACK_API_URL,
-        timeout=timeout,
+        timeout=timeout if timeout is not None else settings.SLACK_TIMEOUT_SECONDS,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
         pool_connections=senders,
     )
@@ -195,6 +215,22 @@ class Dispatcher:
             if claimed is None and more:
                 claimed = self._claim()  # e.g. an owner alert this batch raised
         return report
+
+    def send_now(self, row_ids: Sequence[int]) -> list[AgendaRow]:
+        """Send these pending rows at once, in the caller's thread, through the same claim,
+        send-with-metadata and record steps as every tick; a post the person is waiting for
+        (the pre-commitment, a deviation) needs no clock. Returns the rows as they stand
+        afterwards: ``sent``, ``sending`` (outcome unknown: a tick reconciles it), ``pending``
+        (Slack asked us to wait) or ``failed``. Rows another worker holds are left to it."""
+        rows = claim_rows(self._engine, row_ids=row_ids, now=self._clock.now(), worker=self._worker)
+        if rows:
+            with session_scope(self._engine) as session:
+                batch = load_batch(session, rows)
+            report = TickReport()
+            sent = [self._deliver_one(row, batch=batch)[1] for row in rows]
+            self._record(rows, sent, report)
+        with session_scope(self._engine) as session:
+            return rows_by_id(session, row_ids=row_ids)
 
     def _release(self, rows: list[AgendaRow]) -> None:
         with suppress(Exception):  # the original failure is the one worth reporting
@@ -298,7 +334,7 @@ class Dispatcher:
         code = str(error.response.get("error") or f"http_{error.response.status_code}")
         report.count_error(code)
         status = error.response.status_code
-        never_dropped = row.kind == AgendaKind.CHECKPOINT_PUBLISH
+        never_dropped = row.kind in KEEP_TRYING
         if code in PERMANENT_ERRORS:
             self._alert_owners(row, code)
             if never_dropped:
@@ -392,7 +428,7 @@ class Dispatcher:
                 found = self._find_posted(row)
             except _CheckFailed:
                 # Slack could not tell us; ask again later rather than risk a second copy.
-                if row.attempts >= MAX_ATTEMPTS and row.kind != AgendaKind.CHECKPOINT_PUBLISH:
+                if row.attempts >= MAX_ATTEMPTS and row.kind not in PUBLIC_RECORD:
                     self._fail(row, "delivery could not be confirmed", report)
                 else:
                     self._unsure(row, "history check failed", report)
@@ -406,32 +442,64 @@ class Dispatcher:
                     now=now,
                 )
                 report.reconciled += 1
-            elif row.attempts >= MAX_ATTEMPTS and row.kind != AgendaKind.CHECKPOINT_PUBLISH:
+            elif row.attempts >= MAX_ATTEMPTS and row.kind not in KEEP_TRYING:
                 self._fail(row, row.last_error or "no answer from Slack", report)
             else:
                 requeue(self._engine, row_id=row.id, worker=self._worker)
 
     def _find_posted(self, row: AgendaRow) -> tuple[str, str] | None:
         """The channel and ts of this row's message if Slack has it (found by its metadata),
-        None if it certainly does not; raises _CheckFailed when Slack cannot say."""
+        None if it certainly does not; raises _CheckFailed when Slack cannot say.
+
+        The search starts before the row's *first* claim, whatever happened since: a message
+        that landed on the first try is found however many later checks failed or came late.
+        """
         try:
             channel = row.recipient
             if channel.startswith(("U", "W")):
                 channel = self._client.conversations_open(users=row.recipient)["channel"]["id"]
-            since = (row.claimed_at or row.due_at) - self._stale_after
-            history = self._client.conversations_history(
-                channel=channel,
-                oldest=f"{since.timestamp():.6f}",
-                include_all_metadata=True,
-                limit=200,
-            )
+            first = row.first_claimed_at or row.claimed_at or row.due_at
+            since = f"{(first - CLOCK_SKEW).timestamp():.6f}"
+            cursor: str | None = None
+            for _ in range(HISTORY_PAGES):
+                page = self._client.conversations_history(
+                    channel=channel,
+                    oldest=since,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+                found = _message_of(page.get("messages", []), row_id=row.id)
+                if found is not None:
+                    return str(channel), found
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not page.get("has_more") or cursor is None:
+                    return None
         except (SlackApiError, SlackClientError, OSError) as error:
             logger.warning("could not check whether agenda row %s was posted: %s", row.id, error)
             raise _CheckFailed from error
-        messages: list[dict[str, Any]] = history.get("messages", [])
-        for message in messages:
-            metadata: dict[str, Any] = message.get("metadata") or {}
-            payload: dict[str, Any] = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == PROMPT_EVENT and payload.get("agenda_id") == row.id:
-                return str(channel), str(message["ts"])
-        return None
+        logger.warning("agenda row %s: more history than a check reads; asking again later", row.id)
+        raise _CheckFailed
+
+
+def _message_of(messages: list[dict[str, Any]], *, row_id: int | None) -> str | None:
+    """The ts of the message carrying ``row_id`` in its metadata, if one is among these."""
+    for message in messages:
+        metadata: dict[str, Any] = message.get("metadata") or {}
+        payload: dict[str, Any] = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == PROMPT_EVENT and payload.get("agenda_id") == row_id:
+            return str(message["ts"])
+    return None
+
+
+def build_dispatcher(services: Services) -> Dispatcher:
+    """The clock's dispatcher, and the web process's for posts a person is waiting for."""
+    settings = services.settings
+    return Dispatcher(
+        engine=services.engine,
+        client=build_dispatch_client(settings, senders=settings.DISPATCH_SENDERS),
+        clock=services.clock,
+        render=render,
+        stale_after=timedelta(seconds=settings.DISPATCH_STALE_SECONDS),
+        senders=settings.DISPATCH_SENDERS,
+    )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from storage.db import session_scope
 from storage.models import Person
 
 logger = logging.getLogger("emcoach.people")
@@ -28,40 +31,78 @@ def zones_for(
     now: datetime,
 ) -> dict[str, str]:
     """Each known person's IANA zone; unknown or deleted people are left out (the planner
-    falls back to the program's zone)."""
+    falls back to the program's zone). Asks Slack for the ones not seen for a week, inside
+    the caller's unit of work: only for one person a command is about, whose zone is almost
+    always cached; whole programs go through ``refresh_zones`` first."""
     wanted = set(user_ids)
-    cached = {
-        person.user_id: person
-        for person in session.exec(
-            select(Person).where(Person.team_id == team_id, col(Person.user_id).in_(wanted))
-        )
-    }
-    for user_id in sorted(wanted):
-        person = cached.get(user_id)
-        if person is None or now - person.refreshed_at > ZONE_MAX_AGE:
-            cached[user_id] = _refresh(session, client, team_id=team_id, user_id=user_id, now=now)
+    for user_id in _stale(session, team_id=team_id, user_ids=wanted, now=now):
+        _store(session, team_id=team_id, user_id=user_id, found=_lookup(client, user_id), now=now)
+    return cached_zones(session, team_id=team_id, user_ids=wanted)
+
+
+def refresh_zones(
+    engine: Engine, client: WebClient, *, team_id: str, user_ids: Iterable[str], now: datetime
+) -> int:
+    """Ask Slack for the zones of people not seen for a week, with no transaction open while
+    Slack answers: read who is stale, ask, then store the answers. Returns how many were asked."""
+    wanted = set(user_ids)
+    with session_scope(engine) as session:
+        stale = _stale(session, team_id=team_id, user_ids=wanted, now=now)
+    answers = {user_id: _lookup(client, user_id) for user_id in stale}
+    if answers:
+        with session_scope(engine) as session:
+            for user_id, found in answers.items():
+                _store(session, team_id=team_id, user_id=user_id, found=found, now=now)
+    return len(answers)
+
+
+def cached_zones(session: Session, *, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
+    """The zones the database knows, without asking Slack."""
+    people = session.exec(
+        select(Person).where(Person.team_id == team_id, col(Person.user_id).in_(set(user_ids)))
+    )
     return {
-        user_id: person.timezone
-        for user_id, person in cached.items()
+        person.user_id: person.timezone
+        for person in people
         if person.timezone and not person.deleted
     }
 
 
-def _refresh(
-    session: Session, client: WebClient, *, team_id: str, user_id: str, now: datetime
-) -> Person:
-    person = session.get(Person, (team_id, user_id)) or Person(
-        team_id=team_id, user_id=user_id, refreshed_at=now
-    )
+def _stale(session: Session, *, team_id: str, user_ids: set[str], now: datetime) -> list[str]:
+    fresh = {
+        person.user_id
+        for person in session.exec(
+            select(Person).where(Person.team_id == team_id, col(Person.user_id).in_(user_ids))
+        )
+        if now - person.refreshed_at <= ZONE_MAX_AGE
+    }
+    return sorted(user_ids - fresh)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    timezone: str | None
+    deleted: bool
+    answered: bool  # False when Slack refused for another reason: keep what we knew
+
+
+def _lookup(client: WebClient, user_id: str) -> _Found:
     try:
         user = client.users_info(user=user_id)["user"]
     except SlackApiError as error:
-        logger.warning("users.info %s failed: %s", user_id, error.response.get("error"))
-        person.deleted = error.response.get("error") == "user_not_found"
-    else:
-        person.timezone = user.get("tz") or None
-        person.deleted = bool(user.get("deleted"))
+        code = error.response.get("error")
+        logger.warning("users.info %s failed: %s", user_id, code)
+        return _Found(timezone=None, deleted=code == "user_not_found", answered=False)
+    return _Found(timezone=user.get("tz") or None, deleted=bool(user.get("deleted")), answered=True)
+
+
+def _store(session: Session, *, team_id: str, user_id: str, found: _Found, now: datetime) -> None:
+    person = session.get(Person, (team_id, user_id)) or Person(
+        team_id=team_id, user_id=user_id, refreshed_at=now
+    )
+    if found.answered:
+        person.timezone = found.timezone
+    person.deleted = found.deleted
     person.refreshed_at = now
     session.add(person)
     session.flush()
-    return person

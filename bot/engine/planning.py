@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import (
@@ -22,8 +23,9 @@ from bot.domain.cadence import (
 from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
-from bot.engine.people import zones_for
+from bot.engine.people import cached_zones, refresh_zones
 from storage.agenda import PlanChange, Wanted, apply_plan, wanted_rows
+from storage.db import session_scope
 from storage.models import LeaderPause, Program
 from storage.programs import members
 from storage.setup_state import leaders_of, pods_of, reports_of
@@ -31,30 +33,24 @@ from storage.setup_state import leaders_of, pods_of, reports_of
 logger = logging.getLogger("emcoach.planning")
 
 
-def plan_input(
-    session: Session, program: Program, client: WebClient, *, now: datetime
-) -> PlanProgram:
-    """The pure planner's view of ``program``, with everyone's Slack time zone."""
+def plan_input(session: Session, program: Program) -> PlanProgram:
+    """The pure planner's view of ``program``, with everyone's Slack time zone as the
+    database knows it (``refresh_program_zones`` asks Slack, outside any transaction)."""
     if program.id is None or program.kickoff_date is None or program.publish_channel_id is None:
         raise ValueError(f"program {program.id} has no kickoff or channel: it cannot be planned")
     owners = tuple(members(session, program_id=program.id, role=Role.OWNER))
     pods: list[PlanPod] = []
-    people: set[str] = set(owners)
     for pod in pods_of(session, program_id=program.id):
         assert pod.id is not None
         ordinal, weekday, at = pod.session_ordinal, pod.session_weekday, pod.session_time
         if pod.coach_id is None or ordinal is None or weekday is None or at is None:
             continue  # commit requires these; a later edit cannot unset them
-        people.add(pod.coach_id)
         leaders = []
         for leader in leaders_of(session, pod_id=pod.id):
             if leader.one_on_one_weekday is None or leader.one_on_one_time is None:
                 continue
             assert leader.id is not None
             reports = tuple(reports_of(session, leader_id=leader.id))
-            people.update((leader.user_id, *reports))
-            if leader.manager_id:
-                people.add(leader.manager_id)
             pauses = session.exec(select(LeaderPause).where(LeaderPause.leader_id == leader.id))
             leaders.append(
                 PlanLeader(
@@ -78,9 +74,8 @@ def plan_input(
                 session_timezone=program.timezone,
             )
         )
-    zones = zones_for(session, client, team_id=program.team_id, user_ids=people, now=now)
     setup_date = local_date(program.created_at, program.timezone)
-    return PlanProgram(
+    planned = PlanProgram(
         program_id=str(program.id),
         kickoff=program.kickoff_date,
         months=program.months,
@@ -91,11 +86,38 @@ def plan_input(
         setup_date=min(setup_date, program.kickoff_date - timedelta(days=1)),
         publish_channel=program.publish_channel_id,
         pods=tuple(pods),
-        person_zones=tuple(sorted(zones.items())),
+        person_zones=(),
     )
+    zones = cached_zones(session, team_id=program.team_id, user_ids=people_in(planned))
+    return replace(planned, person_zones=tuple(sorted(zones.items())))
 
 
-def replan(session: Session, program: Program, client: WebClient, *, now: datetime) -> PlanChange:
+def refresh_program_zones(
+    engine: Engine, client: WebClient, *, program_id: int, now: datetime
+) -> int:
+    """Ask Slack for the zones of the program's people not seen for a week; no transaction is
+    open while Slack answers. Call it before ``replan`` where a person may be new."""
+    with session_scope(engine) as session:
+        program = session.get(Program, program_id)
+        if program is None or program.kickoff_date is None or program.publish_channel_id is None:
+            return 0
+        team_id, people = program.team_id, people_in(plan_input(session, program))
+    return refresh_zones(engine, client, team_id=team_id, user_ids=people, now=now)
+
+
+def people_in(program: PlanProgram) -> set[str]:
+    """Everyone the plan sends something to."""
+    people = set(program.owner_ids)
+    for pod in program.pods:
+        people.add(pod.coach_id)
+        for leader in pod.leaders:
+            people.update((leader.user_id, *leader.report_ids))
+            if leader.manager_id:
+                people.add(leader.manager_id)
+    return people
+
+
+def replan(session: Session, program: Program, *, now: datetime) -> PlanChange:
     """Bring a committed program's future agenda in line with its rows; a no-op before commit.
 
     Called after commit and after every change to the cohort, slots or pauses. Rows already
@@ -105,7 +127,7 @@ def replan(session: Session, program: Program, client: WebClient, *, now: dateti
         return PlanChange(added=0, moved=0, removed=0)
     if program.status is ProgramState.CLOSED:
         return PlanChange(added=0, moved=0, removed=0)
-    plan_program = plan_input(session, program, client, now=now)
+    plan_program = plan_input(session, program)
     wanted = [
         _survey_not_yet_sent(row, now=now)
         for row in wanted_rows(plan(plan_program), skipped_in_pauses(plan_program))
@@ -119,6 +141,23 @@ def replan(session: Session, program: Program, client: WebClient, *, now: dateti
         change.removed,
     )
     return change
+
+
+def replan_program(
+    engine: Engine, client: WebClient, *, program_id: int, now: datetime
+) -> PlanChange:
+    """Refresh the zones of the program's people (Slack, no transaction open), then re-plan
+    in one unit of work, which also clears the program's "agenda is stale" mark."""
+    refresh_program_zones(engine, client, program_id=program_id, now=now)
+    with session_scope(engine) as session:
+        program = session.get(Program, program_id)
+        if program is None:
+            return PlanChange(added=0, moved=0, removed=0)
+        change = replan(session, program, now=now)
+        if program.agenda_stale:
+            program.agenda_stale = False
+            session.add(program)
+        return change
 
 
 def _survey_not_yet_sent(row: Wanted, *, now: datetime) -> Wanted:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.blocks.prompts import (
+    DeviationPostData,
     OwnerAlert,
     PromptContext,
     PromptData,
@@ -23,12 +24,14 @@ from bot.domain.cadence import (
     AgendaKind,
 )
 from bot.domain.localtime import format_local, local_date, to_instant
+from bot.domain.program_rules import ProgramField
 from bot.domain.sprint import due_date
+from bot.engine.commitment import commitment_of
 from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
 from storage.answers import parse_reminder_key
 from storage.batch import AgendaBatch
-from storage.models import AgendaRow, Program
+from storage.models import AgendaRow, Deviation, Program
 
 # A prompt sent this much after its due time says it is late.
 LATE_NOTICE = timedelta(minutes=15)
@@ -105,6 +108,17 @@ def _data(
         week = int(row.about)
         setup_date = local_date(program.created_at, program.timezone)
         return SetupNudge(week=week, due=due_date(setup_date, week))
+    if kind in (AgendaKind.COMMITMENT_POST, AgendaKind.COMMITMENT_COPY):
+        return commitment_of(session, program)
+    if kind is AgendaKind.DEVIATION_POST:
+        deviation = session.get(Deviation, int(row.about))
+        if deviation is None:
+            raise LookupError(f"agenda row {row.id}: deviation {row.about} is gone")
+        return DeviationPostData(
+            field=ProgramField(deviation.field),
+            reason=deviation.reason,
+            requested_by=deviation.requested_by,
+        )
     if kind is AgendaKind.OWNER_ALERT:
         recipient, error, about_kind = row.about.split("|", 2)
         return OwnerAlert(recipient_id=recipient, kind=AgendaKind(about_kind), error=error)

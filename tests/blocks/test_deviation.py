@@ -77,7 +77,7 @@ def test_not_posted_says_how_to_fix_and_retry(error: str, fix: str) -> None:
     )
     assert fix in reply.text
     assert "run `/emcoach deviation dates moved` again" in reply.text
-    assert "nothing was recorded" in reply.text
+    assert "nothing may change yet" in reply.text
 
 
 def test_usage_lists_the_fields_and_echoes_an_unknown_word() -> None:

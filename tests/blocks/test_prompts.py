@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
+from bot.blocks.commit import Commitment
 from bot.blocks.prompts import (
     ACTION_IDS,
     PROMPT_ANSWER_360,
@@ -23,6 +24,7 @@ from bot.blocks.prompts import (
     PROMPT_RATE_POD,
     CheckpointData,
     CriterionResult,
+    DeviationPostData,
     DigestData,
     LeaderWeek,
     OwnerAlert,
@@ -38,6 +40,7 @@ from bot.blocks.prompts.common import SECTION_MAX, duration_words, fit_lines
 from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import CATALOG, ChangeKind, Direction, Verdict
+from bot.domain.program_rules import ProgramField
 from tests.support.blockkit import assert_valid_message
 
 LEADER = "U0LEAD1"
@@ -65,6 +68,9 @@ _ROUTES: dict[AgendaKind, tuple[str, str]] = {
     AgendaKind.CHECKPOINT_PUBLISH: (CHANNEL, "program"),
     AgendaKind.SETUP_NUDGE: (OWNER, "2"),
     AgendaKind.OWNER_ALERT: (OWNER, "program"),
+    AgendaKind.COMMITMENT_POST: (CHANNEL, "program"),
+    AgendaKind.COMMITMENT_COPY: ("U0CFO", "program"),
+    AgendaKind.DEVIATION_POST: (CHANNEL, "program"),
 }
 
 
@@ -116,7 +122,31 @@ def _data(kind: AgendaKind) -> PromptData | None:
         return SetupNudge(week=2, due=date(2027, 1, 15))
     if kind is AgendaKind.OWNER_ALERT:
         return OwnerAlert(recipient_id=REPORT, kind=AgendaKind.SURVEY, error="account_inactive")
+    if kind in (AgendaKind.COMMITMENT_POST, AgendaKind.COMMITMENT_COPY):
+        return _commitment()
+    if kind is AgendaKind.DEVIATION_POST:
+        return DeviationPostData(
+            field=ProgramField.DATES, reason="The coach starts a week later.", requested_by=OWNER
+        )
     return None
+
+
+def _commitment() -> Commitment:
+    return Commitment(
+        program_name="Pilot",
+        criteria=[CATALOG["lead_time"].to_dict()],
+        criteria_hash=HASH,
+        signed_off_by="U0CFO",
+        signed_off_on=date(2027, 1, 20),
+        baseline_date=date(2027, 1, 25),
+        kickoff=date(2027, 2, 1),
+        midpoint=date(2027, 5, 3),
+        evaluation=date(2027, 8, 2),
+        anonymity_threshold=3,
+        publish_channel_id=CHANNEL,
+        pods=1,
+        leaders=2,
+    )
 
 
 def _context(kind: AgendaKind, **overrides: Any) -> PromptContext:
@@ -173,7 +203,20 @@ def test_every_kind_builds_valid_block_kit_with_a_fallback_text(kind: AgendaKind
         assert parsed.to_dict() == block
 
 
-@pytest.mark.parametrize("kind", list(AgendaKind))
+_ASKED_FOR_NOW = (
+    AgendaKind.COMMITMENT_POST,
+    AgendaKind.COMMITMENT_COPY,
+    AgendaKind.DEVIATION_POST,
+)
+
+
+@pytest.mark.parametrize("kind", _ASKED_FOR_NOW)
+def test_a_post_the_owner_asked_for_never_says_it_is_late(kind: AgendaKind) -> None:
+    """Sent when the owner asks (a resend after a lost answer included): never "late"."""
+    assert "offline" not in _shown(_build(kind, late_by=timedelta(hours=5)))
+
+
+@pytest.mark.parametrize("kind", [kind for kind in AgendaKind if kind not in _ASKED_FOR_NOW])
 def test_the_late_wording_appears_only_when_the_prompt_is_late(kind: AgendaKind) -> None:
     on_time = _shown(_build(kind))
     late = _shown(_build(kind, late_by=timedelta(hours=5)))
@@ -203,6 +246,9 @@ def test_a_late_prompt_keeps_its_buttons(kind: AgendaKind) -> None:
         AgendaKind.CHECKPOINT_PUBLISH,
         AgendaKind.SETUP_NUDGE,
         AgendaKind.OWNER_ALERT,
+        AgendaKind.COMMITMENT_POST,
+        AgendaKind.COMMITMENT_COPY,
+        AgendaKind.DEVIATION_POST,
     ],
 )
 def test_a_kind_that_needs_data_refuses_a_row_without_it(kind: AgendaKind) -> None:

@@ -533,9 +533,14 @@ def test_unknown_zone_fails_planning_with_the_friendly_error() -> None:
 # --- grace --------------------------------------------------------------------------------
 
 
-def test_every_kind_has_a_grace_window_and_only_publication_is_never_dropped() -> None:
+def test_every_kind_has_a_grace_window_and_only_the_public_record_is_never_dropped() -> None:
     never = [kind for kind in AgendaKind if grace_window(kind) is None]
-    assert never == [K.CHECKPOINT_PUBLISH]
+    assert never == [
+        K.CHECKPOINT_PUBLISH,
+        K.COMMITMENT_POST,
+        K.COMMITMENT_COPY,
+        K.DEVIATION_POST,
+    ]
 
 
 def test_is_late() -> None:

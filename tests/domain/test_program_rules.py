@@ -94,6 +94,7 @@ def test_lifecycle_order() -> None:
         "criteria_signed_off",
         "cohort_ready",
         "baselined",
+        "committing",
         "committed",
         "midpoint_done",
         "evaluated",
@@ -129,6 +130,18 @@ def test_locked_after_commit(field: ProgramField, locked: bool) -> None:
 @pytest.mark.parametrize("state", [S.DRAFT, S.CRITERIA_SIGNED_OFF, S.COHORT_READY, S.BASELINED])
 def test_before_commit_every_change_is_plain(field: ProgramField, state: ProgramState) -> None:
     assert check_change(field, state=state, reason=None) is None
+
+
+@pytest.mark.parametrize("field", list(ProgramField))
+def test_while_the_pre_commitment_is_posted_locked_fields_wait(field: ProgramField) -> None:
+    """Between recording the pre-commitment and Slack confirming it, what the post states
+    cannot change, not even by deviation (there is no public post to deviate from yet)."""
+    if locked_after_commit(field):
+        for reason in (None, REASON):
+            with pytest.raises(LockedFieldError, match="being posted right now"):
+                check_change(field, state=S.COMMITTING, reason=reason)
+    else:
+        assert check_change(field, state=S.COMMITTING, reason=None) is None
 
 
 @pytest.mark.parametrize("field", [F.CRITERIA, F.BASELINES, F.ANONYMITY_THRESHOLD, F.DATES])

@@ -12,11 +12,11 @@ from sqlmodel import select
 
 from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.engine.planning import replan
+from bot.engine.planning import replan_program
 from bot.standin import SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope
-from storage.models import Leader, LeaderPause, Person, Program
+from storage.models import Leader, LeaderPause, Person
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
 KICKOFF = date(2027, 3, 1)
@@ -43,10 +43,7 @@ def _program(engine: Engine) -> int:
 
 def _replan(engine: Engine, slack: SlackStandIn, program_id: int, now: datetime) -> object:
     client = WebClient(token="xoxb-plan", base_url=slack.api_url)
-    with session_scope(engine) as session:
-        program = session.get(Program, program_id)
-        assert program is not None
-        return replan(session, program, client, now=now)
+    return replan_program(engine, client, program_id=program_id, now=now)
 
 
 def _rows(engine: Engine, program_id: int) -> list:  # type: ignore[type-arg]

@@ -9,13 +9,15 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.program_rules import ProgramField
 from bot.engine.nudges import plan_setup_nudges
-from bot.engine.planning import replan
+from bot.engine.planning import replan_program
 from bot.engine.render import render
 from bot.standin import SlackStandIn
 from storage.agenda import Wanted, add_once, rows_of
 from storage.batch import load_batch
 from storage.db import session_scope
+from storage.deviations import record_deviation
 from storage.models import Program
 from tests.support.blockkit import assert_valid_message
 from tests.support.programs import LeaderSpec, PodSpec, make_program
@@ -36,10 +38,38 @@ def test_every_planned_kind_renders_valid_block_kit(
     draft_id = make_program(engine, name="Draft", kickoff=date(2027, 6, 1))
     now = datetime(2027, 2, 20, tzinfo=UTC)
     client = WebClient(token="xoxb-render", base_url=slack.api_url)
+    replan_program(engine, client, program_id=program_id, now=now)
     with session_scope(engine) as session:
         program = session.get(Program, program_id)
         assert program is not None
-        replan(session, program, client, now=now)
+        # The public record: the pre-commitment, its copy for the budget owner, a deviation.
+        for key, kind, recipient in (
+            ("commitment:post", AgendaKind.COMMITMENT_POST, "C0ENG"),
+            ("commitment:copy", AgendaKind.COMMITMENT_COPY, "U0CFO"),
+        ):
+            add_once(
+                session,
+                program_id=program_id,
+                row=Wanted(
+                    key=key,
+                    kind=kind.value,
+                    recipient=recipient,
+                    about=str(program_id),
+                    occasion=now.date(),
+                    due_at=now,
+                    state=AgendaState.PENDING,
+                ),
+            )
+        record_deviation(
+            session,
+            program=program,
+            channel_id="C0ENG",
+            field=ProgramField.DATES,
+            reason="The coach starts a week later.",
+            requested_by="U0OWNER",
+            request_key="trigger-1",
+            now=now,
+        )
         add_once(
             session,
             program_id=program_id,
@@ -81,10 +111,8 @@ def test_a_late_prompt_says_so(engine: Engine, slack: SlackStandIn, clock: Fixed
     )
     client = WebClient(token="xoxb-render", base_url=slack.api_url)
     now = datetime(2027, 2, 20, tzinfo=UTC)
+    replan_program(engine, client, program_id=program_id, now=now)
     with session_scope(engine) as session:
-        program = session.get(Program, program_id)
-        assert program is not None
-        replan(session, program, client, now=now)
         row = next(
             row
             for row in rows_of(session, program_id=program_id)

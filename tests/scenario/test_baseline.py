@@ -27,10 +27,10 @@ from bot.domain.metrics import MetricValueError, get_metric
 from bot.domain.program_rules import ProgramField
 from handlers.baseline import parse_value, retained_percent
 from storage.db import session_scope
-from storage.deviations import deviations_of, record_deviation
+from storage.deviations import deviations_of
 from storage.models import Baseline, Leader, Pod
 from tests.support.live import LiveApp
-from tests.support.programs import NOW, LeaderSpec, PodSpec, make_program
+from tests.support.programs import NOW, LeaderSpec, PodSpec, make_program, posted_deviation
 
 OWNER = "U0OWNER"
 STRANGER = "U0STRANGER"
@@ -299,15 +299,13 @@ def test_a_posted_deviation_allows_exactly_one_change(live: LiveApp) -> None:
         committed=True,
     )
     with session_scope(live.services.engine) as session:
-        record_deviation(
+        posted_deviation(
             session,
             program_id=program_id,
             field=ProgramField.BASELINES,
             reason="The deploy log was missing a week of data.",
             requested_by=OWNER,
             now=NOW,
-            channel_id="C0ENG",
-            ts="1700000000.000200",
         )
     leader_id, _ = _ids(live)
     view = _open(live, BASELINE_LEADER, str(leader_id))

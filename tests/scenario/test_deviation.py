@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.cadence import AgendaState
 from bot.domain.program_rules import ProgramField
 from bot.standin import SlackError
 from storage.db import session_scope
 from storage.deviations import deviations_of
-from storage.models import Deviation
+from storage.models import AgendaRow, Deviation
 from tests.support.live import START, LiveApp
 from tests.support.programs import make_program
 
@@ -47,7 +48,12 @@ def test_deviation_is_posted_in_the_channel_first_then_recorded(live: LiveApp) -
         f"Reason: {REASON} — requested by <@{OWNER}>"
     )
     [deviation] = _deviations(live, program_id)
-    assert (deviation.channel_id, deviation.ts) == (post["channel"], post["ts"])
+    with session_scope(live.services.engine) as session:
+        row = session.get(AgendaRow, deviation.agenda_id)
+        assert row is not None
+    # Recorded as an agenda row before it was sent, its id in the post's metadata.
+    assert (row.state, row.channel_id, row.ts) == (AgendaState.SENT, post["channel"], post["ts"])
+    assert post["metadata"]["event_payload"]["agenda_id"] == row.id
     assert (deviation.field, deviation.reason) == (ProgramField.CRITERIA.value, REASON)
     assert (deviation.requested_by, deviation.created_at, deviation.used_at) == (
         OWNER,
@@ -95,7 +101,7 @@ def test_bot_not_in_channel_gets_instructions_and_nothing_is_recorded(
     assert fix in answer
     assert "<#C0ENG>" in answer
     assert f"run `/emcoach deviation criteria {REASON}` again" in answer
-    assert "nothing was recorded" in answer
+    assert "nothing may change yet" in answer
     assert _deviations(live, program_id) == []
     assert not live.slack.messages("C0ENG")
 

@@ -24,11 +24,11 @@ from bot.domain.roles import Role
 from bot.standin import SlackError
 from handlers.setup import validate
 from storage.db import session_scope
-from storage.deviations import deviations_of, record_deviation
+from storage.deviations import deviations_of
 from storage.models import Program, Workspace
 from storage.programs import members, remove_member
 from tests.support.live import LiveApp
-from tests.support.programs import make_program
+from tests.support.programs import make_program, posted_deviation
 
 OWNER = "U0OWNER"
 CFO = "U0CFO"
@@ -267,15 +267,13 @@ def test_after_commit_only_the_dates_are_offered_and_only_through_a_deviation(
     assert _programs(live)[0].kickoff_date == date(2027, 2, 1)
 
     with session_scope(live.services.engine) as session:
-        record_deviation(
+        posted_deviation(
             session,
             program_id=program_id,
             field=ProgramField.DATES,
             reason="The coach can only start in March.",
             requested_by=OWNER,
             now=NOW,
-            channel_id="C0ENG",
-            ts="1700000000.000200",
         )
     answer = _submit(live, view, _committed_dates("2027-03-01"))
     assert answer["response_action"] == "update"

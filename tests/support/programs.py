@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.domain.metrics import definitions_hash, frozen_definitions_json, get_metric
-from bot.domain.program_rules import ProgramState
+from bot.domain.program_rules import ProgramField, ProgramState
 from bot.domain.roles import Role
 from storage.db import session_scope
-from storage.models import Baseline, Criterion, DirectReport, Leader, Pod, Program
+from storage.models import Baseline, Criterion, Deviation, DirectReport, Leader, Pod, Program
 from storage.programs import add_member
 from storage.workspaces import ensure_workspace
 
@@ -174,3 +175,27 @@ def make_program(
             program.commitment_ts = "1700000000.000100"
         session.add(program)
         return program.id
+
+
+def posted_deviation(
+    session: Session,
+    *,
+    program_id: int,
+    field: ProgramField,
+    reason: str,
+    requested_by: str,
+    now: datetime,
+) -> Deviation:
+    """A deviation whose post is already in the channel (its channel and ts recorded)."""
+    deviation = Deviation(
+        program_id=program_id,
+        field=field.value,
+        reason=reason,
+        requested_by=requested_by,
+        created_at=now,
+        channel_id="C0ENG",
+        ts="1700000000.000200",
+    )
+    session.add(deviation)
+    session.flush()
+    return deviation

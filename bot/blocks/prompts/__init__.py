@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final, TypeVar
 
+from bot.blocks.commit import Commitment
 from bot.blocks.prompts.actions import (
     ACTION_IDS,
     PROMPT_ANSWER_360,
@@ -25,6 +26,7 @@ from bot.blocks.prompts.common import late_note
 from bot.blocks.prompts.data import (
     CheckpointData,
     CriterionResult,
+    DeviationPostData,
     DigestData,
     LeaderWeek,
     OwnerAlert,
@@ -37,6 +39,11 @@ from bot.blocks.prompts.data import (
 from bot.blocks.prompts.digest import build_coach_digest
 from bot.blocks.prompts.measurements import build_survey, build_survey_reminder, build_three_sixty
 from bot.blocks.prompts.owner import alert_reason, build_owner_alert, build_setup_nudge
+from bot.blocks.prompts.records import (
+    build_commitment_copy,
+    build_commitment_post,
+    build_deviation,
+)
 from bot.blocks.prompts.sessions import (
     build_one_on_one_log,
     build_one_on_one_post,
@@ -57,6 +64,7 @@ __all__ = [
     "PROMPT_RATE_POD",
     "CheckpointData",
     "CriterionResult",
+    "DeviationPostData",
     "DigestData",
     "LeaderWeek",
     "OwnerAlert",
@@ -69,7 +77,9 @@ __all__ = [
     "criterion_result",
 ]
 
-_Data = TypeVar("_Data", DigestData, CheckpointData, SetupNudge, OwnerAlert)
+_Data = TypeVar(
+    "_Data", DigestData, CheckpointData, SetupNudge, OwnerAlert, Commitment, DeviationPostData
+)
 
 
 def _with(
@@ -102,10 +112,21 @@ _BUILDERS: Final[dict[AgendaKind, Callable[[PromptContext], Reply]]] = {
     AgendaKind.CHECKPOINT_PUBLISH: _with(CheckpointData, build_checkpoint_publish),
     AgendaKind.SETUP_NUDGE: _with(SetupNudge, build_setup_nudge),
     AgendaKind.OWNER_ALERT: _with(OwnerAlert, build_owner_alert),
+    AgendaKind.COMMITMENT_POST: _with(Commitment, build_commitment_post),
+    AgendaKind.COMMITMENT_COPY: _with(Commitment, build_commitment_copy),
+    AgendaKind.DEVIATION_POST: _with(DeviationPostData, build_deviation),
 }
 # The public post words its own lateness (with the date it was due); every other kind gets
-# the one shared note.
-_OWN_LATE_WORDING: Final = frozenset({AgendaKind.CHECKPOINT_PUBLISH})
+# the one shared note. The public record (pre-commitment, deviations) goes out when the owner
+# asks for it: a resend after a lost answer is not "late".
+_OWN_LATE_WORDING: Final = frozenset(
+    {
+        AgendaKind.CHECKPOINT_PUBLISH,
+        AgendaKind.COMMITMENT_POST,
+        AgendaKind.COMMITMENT_COPY,
+        AgendaKind.DEVIATION_POST,
+    }
+)
 
 
 def build_prompt(context: PromptContext) -> Reply:

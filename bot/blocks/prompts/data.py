@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bot.blocks.commit import Commitment
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import (
     ChangeKind,
@@ -21,7 +22,7 @@ from bot.domain.metrics import (
     dora_band,
     verdict,
 )
-from bot.domain.program_rules import ANONYMITY_THRESHOLD
+from bot.domain.program_rules import ANONYMITY_THRESHOLD, ProgramField
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,7 +135,24 @@ class OwnerAlert:
     error: str
 
 
-PromptData = DigestData | CheckpointData | SurveyData | SetupNudge | OwnerAlert
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeviationPostData:
+    """A deviation as its public post shows it."""
+
+    field: ProgramField
+    reason: str
+    requested_by: str
+
+
+PromptData = (
+    DigestData
+    | CheckpointData
+    | SurveyData
+    | SetupNudge
+    | OwnerAlert
+    | Commitment
+    | DeviationPostData
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

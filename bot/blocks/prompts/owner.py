@@ -35,6 +35,9 @@ PROMPT_NAMES: Final = {
     AgendaKind.CHECKPOINT_PUBLISH: "the checkpoint results post",
     AgendaKind.SETUP_NUDGE: "a setup sprint reminder",
     AgendaKind.OWNER_ALERT: "an alert to the owners",
+    AgendaKind.COMMITMENT_POST: "the public pre-commitment",
+    AgendaKind.COMMITMENT_COPY: "the budget owner's copy of the pre-commitment",
+    AgendaKind.DEVIATION_POST: "a deviation post",
 }
 # Kinds whose recipient is always a leader: if their account is gone, they have left.
 _LEADER_KINDS: Final = frozenset(
