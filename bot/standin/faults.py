@@ -29,9 +29,11 @@ class RateLimited:
 
 @dataclass(frozen=True)
 class ServerError:
-    """An HTTP 5xx answer, as during a Slack incident."""
+    """An HTTP 5xx answer, as during a Slack incident. ``applied``: Slack did the work (the
+    message was posted) and only the answer failed — what a sender must never repeat."""
 
     status: int = 503
+    applied: bool = False
 
     def __post_init__(self) -> None:
         if not 500 <= self.status <= 599:
@@ -92,6 +94,11 @@ def reply_for(fault: Fault) -> FaultReply | None:
             return None
         case Timeout():
             return FaultReply(504, {}, _error("request_timeout"))
+
+
+def applied_anyway(fault: Fault | None) -> bool:
+    """Whether the call takes effect although its answer is replaced by the fault's."""
+    return isinstance(fault, ServerError) and fault.applied
 
 
 def delay_of(fault: Fault | None) -> float:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from bot.clock import Clock, SystemClock
 from bot.standin import files, methods
-from bot.standin.faults import Fault, FaultPlan, delay_of, reply_for
+from bot.standin.faults import Fault, FaultPlan, applied_anyway, delay_of, reply_for
 from bot.standin.records import Call, SharedFile, StandInUser, UserGroup
 from bot.standin.wire import ApiFailure, parse_args, parse_json_body
 from bot.standin.workspace import Conversation, Workspace
@@ -309,6 +309,8 @@ class SlackStandIn:
             if error is not None:
                 status, extra, response = 200, {}, {"ok": False, "error": error}
             elif replaced is not None:
+                if applied_anyway(fault):
+                    methods.answer(self._workspace, method, args)
                 status, extra, response = replaced.status, replaced.headers, replaced.body
             else:
                 status, extra, response = 200, {}, methods.answer(self._workspace, method, args)

@@ -336,3 +336,45 @@ def test_a_checkpoint_the_channel_refuses_is_retried_until_published(
     publish = [row for row in _rows(engine, program_id) if row.kind == "checkpoint_publish"]
     assert [row.state for row in publish] == [AgendaState.SENT]
     assert len(slack.messages("C0ENG")) == 1
+
+
+def test_a_send_that_landed_is_found_however_long_the_history_check_failed(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    """Issue #8 item 8: Slack posts the message but answers 5xx; then conversations.history
+    fails for ten minutes of checks. The search window starts at the row's first claim, so
+    the message is found when Slack answers again, and it is never sent twice. (With the
+    window measured from the latest check, the second check looked past the message and
+    sent it again.)"""
+    program_id = _schedule(engine, clock, 1, recipients=("C0ENG",))
+    dispatcher = _dispatcher(engine, slack, clock)
+    slack.inject("chat.postMessage", ServerError(500, applied=True))
+    slack.inject("conversations.history", ServerError(503), times=3)
+    report = dispatcher.tick()
+    assert report.unsure == 1
+    for _ in range(6):  # a check every ~6 minutes: the first three fail, the next finds it
+        clock.advance(STALE_AFTER + timedelta(minutes=1))
+        dispatcher.tick()
+    assert len(slack.calls_to("conversations.history")) >= 4
+    assert sum(delivered_counts(slack).values()) == 1
+    [row] = _rows(engine, program_id)
+    assert row.state is AgendaState.SENT
+    assert row.first_claimed_at is not None and row.first_claimed_at < row.claimed_at  # type: ignore[operator]
+
+
+def test_send_now_sends_only_the_rows_asked_for_and_reports_how_they_stand(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    program_id = _schedule(engine, clock, 3, due_offset=timedelta(hours=1))
+    rows = _rows(engine, program_id)
+    dispatcher = _dispatcher(engine, slack, clock)
+    slack.inject("chat.postMessage", ServerError(500, applied=True))
+    [unsure] = dispatcher.send_now([rows[0].id or 0])
+    assert unsure.state is AgendaState.SENDING  # Slack's answer is lost: a tick reconciles it
+    [sent] = dispatcher.send_now([rows[1].id or 0])
+    assert (sent.state, sent.ts is not None) == (AgendaState.SENT, True)
+    assert dispatcher.send_now([rows[1].id or 0])[0].state is AgendaState.SENT  # no resend
+    clock.advance(STALE_AFTER + timedelta(minutes=1))
+    dispatcher.tick(max_batches=0)
+    assert sum(delivered_counts(slack).values()) == 2  # the third row is not due yet
+    assert _rows(engine, program_id)[2].state is AgendaState.PENDING
