@@ -1,20 +1,23 @@
-"""A retried Events API delivery never has a second effect.
+"""A retried Events API delivery never has a second effect, and a failed one gets another go.
 
 Slack resends an event it thinks failed (header ``X-Slack-Retry-Num``) with the same
 ``event_id``; Bolt passes retries through, so the first delivery claims the id in the database
-and every later one is acknowledged and dropped.
+and later ones are acknowledged and dropped while it stands. A listener whose handling fails
+gives its claim back (``released_if_failed``), so Slack's next retry is handled anew.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 
 from bot.services import Services
-from storage.events import claim_event
+from storage.events import claim_event, release_event
 
 logger = logging.getLogger("emcoach.events")
 
@@ -35,6 +38,21 @@ def skip_repeated_events(
             return BoltResponse(status=200, body="")
     next()
     return None
+
+
+@contextmanager
+def released_if_failed(services: Services, body: dict[str, Any]) -> Iterator[None]:
+    """Around an event listener's work: if it raises, the event's claim is given back."""
+    try:
+        yield
+    except BaseException:
+        event_id = body.get("event_id")
+        if isinstance(event_id, str):
+            try:
+                release_event(services.engine, event_id=event_id)
+            except Exception:
+                logger.exception("could not release event %s for Slack's retry", event_id)
+        raise
 
 
 def register(app: App, services: Services) -> None:

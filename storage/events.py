@@ -27,6 +27,12 @@ def claim_event(engine: Engine, *, event_id: str, team_id: str, now: datetime) -
     return True
 
 
+def release_event(engine: Engine, *, event_id: str) -> None:
+    """Forget a delivery whose handling failed, so Slack's retry of it is handled anew."""
+    with session_scope(engine) as session:
+        session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.event_id) == event_id))
+
+
 def prune_events(engine: Engine, *, older_than: datetime) -> int:
     """Forget deliveries older than Slack's last retry could come; returns how many were removed."""
     with session_scope(engine) as session:

@@ -130,6 +130,20 @@ def test_retried_event_has_no_second_effect(live: LiveApp) -> None:
     assert len(live.slack.calls_to("views.publish")) == 1
 
 
+def test_a_failed_event_is_handled_again_on_slacks_retry(live: LiveApp) -> None:
+    """Issue #8 item 9: the first delivery fails (Slack refuses views.publish); Slack's retry
+    must then publish App Home instead of being dropped as "already handled"."""
+    event = {"type": "app_home_opened", "user": OWNER, "channel": "D0OWNER", "tab": "home"}
+    live.slack.inject("views.publish", SlackError("internal_error"))
+    live.sender.event(event, event_id="Ev0FAILED1")
+    live.slack.wait_for(lambda: bool(live.slack.calls_to("chat.postEphemeral")))  # apology
+    live.sender.event(event, event_id="Ev0FAILED1", retry_num=1)
+    live.slack.wait_for(lambda: len(live.slack.calls_to("views.publish")) == 2)
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    answers = [call.response["ok"] for call in live.slack.calls_to("views.publish")]
+    assert answers == [False, True]
+
+
 def _reference(text_with_reference: str) -> str:
     match = re.search(r"reference \*([0-9a-f]{10})\*", text_with_reference)
     assert match, text_with_reference
