@@ -33,13 +33,13 @@ from bot.blocks.prompts.actions import (
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
 from bot.engine.dispatch import Dispatcher
-from bot.engine.planning import replan
+from bot.engine.planning import replan_program
 from bot.engine.reminders import plan_survey_reminders
 from bot.engine.render import render
 from bot.standin import SlackError, SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
-from storage.models import AgendaRow, Program, Rating, SessionLog, SurveyAnswer, SurveyResponse
+from storage.models import AgendaRow, Rating, SessionLog, SurveyAnswer, SurveyResponse
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import PodSpec, make_program
 
@@ -83,10 +83,9 @@ def program_id(live: LiveApp) -> int:
         committed=True,
         pods=(PodSpec(),),
     )
-    with session_scope(live.services.engine) as session:
-        program = session.get(Program, program_id)
-        assert program is not None
-        replan(session, program, live.services.client, now=live.clock.now())
+    replan_program(
+        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
+    )
     return program_id
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.domain.args import ArgumentError
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
-from bot.engine.planning import replan
+from bot.engine.planning import replan_program
 from handlers.pause import leave_refusal, pause_refusal, read_dates, split_target
 from storage.agenda import rows_of
 from storage.db import session_scope
@@ -30,10 +30,9 @@ TWO_LEADERS = (PodSpec(leaders=[LeaderSpec(LENA), LeaderSpec(LEO)]),)
 def _program(live: LiveApp, *, committed: bool = True, **overrides: object) -> int:
     spec: dict[str, object] = {"pods": TWO_LEADERS, "committed": committed, "kickoff": KICKOFF}
     program_id = make_program(live.services.engine, **(spec | overrides))  # type: ignore[arg-type]
-    with session_scope(live.services.engine) as session:
-        program = session.get(Program, program_id)
-        assert program is not None
-        replan(session, program, live.services.client, now=live.clock.now())
+    replan_program(
+        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
+    )
     return program_id
 
 

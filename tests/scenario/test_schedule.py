@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.engine.planning import replan
-from storage.db import session_scope
-from storage.models import Program
+from bot.engine.planning import replan_program
 from tests.support.live import LiveApp
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
@@ -27,10 +25,9 @@ def _program(live: LiveApp, *, committed: bool = True, name: str = "Pilot") -> i
         committed=committed,
         kickoff=KICKOFF,
     )
-    with session_scope(live.services.engine) as session:
-        program = session.get(Program, program_id)
-        assert program is not None
-        replan(session, program, live.services.client, now=live.clock.now())
+    replan_program(
+        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
+    )
     return program_id
 
 
