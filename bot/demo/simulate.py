@@ -39,6 +39,9 @@ KIND_NAMES = {
     AgendaKind.CHECKPOINT_PUBLISH: "public checkpoint posts",
     AgendaKind.SETUP_NUDGE: "setup nudges",
     AgendaKind.OWNER_ALERT: "alerts to owners",
+    AgendaKind.COMMITMENT_POST: "public pre-commitment",
+    AgendaKind.COMMITMENT_COPY: "pre-commitment copy to the budget owner",
+    AgendaKind.DEVIATION_POST: "public deviation posts",
 }
 
 
