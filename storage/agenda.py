@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
 from bot.domain.cadence import AgendaItem, AgendaState, SkippedSession
+from bot.domain.localtime import local_date
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
 from storage.types import UTCDateTime
@@ -358,6 +359,34 @@ def add_once(session: Session, *, program_id: int, row: Wanted) -> bool:
     )
     session.flush()
     return True
+
+
+def record_post(
+    session: Session,
+    *,
+    program: Program,
+    key: str,
+    kind: str,
+    recipient: str,
+    about: str,
+    now: datetime,
+) -> AgendaRow:
+    """A post recorded as due now, before anything is sent: the engine sends it once (its id
+    in the message's metadata) and reconciles it when Slack's answer is lost."""
+    assert program.id is not None
+    row = AgendaRow(
+        program_id=program.id,
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        about=about,
+        occasion=local_date(now, program.timezone),
+        due_at=now,
+        state=AgendaState.PENDING,
+    )
+    session.add(row)
+    session.flush()
+    return row
 
 
 def mark_agenda_stale(session: Session, program: Program) -> None:

@@ -16,9 +16,8 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState
-from storage.agenda import Wanted, add_once
+from storage.agenda import record_post
 from storage.models import AgendaRow, Program
 
 COMMITMENT_KEY = "commitment:post"
@@ -53,19 +52,15 @@ def begin_commit(session: Session, *, program: Program, now: datetime) -> int | 
     )
     if claimed.rowcount != 1:
         return None
-    row = AgendaRow(
-        program_id=program.id,
+    return record_post(
+        session,
+        program=program,
         key=COMMITMENT_KEY,
         kind=AgendaKind.COMMITMENT_POST.value,
         recipient=program.publish_channel_id,
         about=str(program.id),
-        occasion=local_date(now, program.timezone),
-        due_at=now,
-        state=AgendaState.PENDING,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
+        now=now,
+    ).id
 
 
 def settle_commit(session: Session, *, program_id: int, now: datetime) -> CommitState:
@@ -106,18 +101,14 @@ def _committed(session: Session, program: Program, row: AgendaRow, *, now: datet
         )
     )
     if won.rowcount == 1 and program.budget_owner_id:
-        add_once(
+        record_post(  # only the settler that moved the program on gets here
             session,
-            program_id=program.id,
-            row=Wanted(
-                key=COPY_KEY,
-                kind=AgendaKind.COMMITMENT_COPY.value,
-                recipient=program.budget_owner_id,
-                about=str(program.id),
-                occasion=local_date(now, program.timezone),
-                due_at=now,
-                state=AgendaState.PENDING,
-            ),
+            program=program,
+            key=COPY_KEY,
+            kind=AgendaKind.COMMITMENT_COPY.value,
+            recipient=program.budget_owner_id,
+            about=str(program.id),
+            now=now,
         )
     return CommitState(
         settled=Settled.COMMITTED, row_id=row.id, channel_id=row.channel_id, ts=row.ts

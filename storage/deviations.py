@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, delete, exists, or_
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramField
+from storage.agenda import record_post
 from storage.models import AgendaRow, Deviation, Program
 
 
@@ -41,18 +41,15 @@ def record_deviation(
     )
     session.add(deviation)
     session.flush()
-    row = AgendaRow(
-        program_id=program.id,
+    row = record_post(
+        session,
+        program=program,
         key=f"deviation:{deviation.id}",
         kind=AgendaKind.DEVIATION_POST.value,
         recipient=channel_id,
         about=str(deviation.id),
-        occasion=local_date(now, program.timezone),
-        due_at=now,
-        state=AgendaState.PENDING,
+        now=now,
     )
-    session.add(row)
-    session.flush()
     deviation.agenda_id = row.id
     session.add(deviation)
     session.flush()
