@@ -120,10 +120,15 @@ def _configure_sqlite(timeouts: Timeouts) -> Any:
             cursor.execute(f"PRAGMA busy_timeout={timeouts.sqlite_busy_ms}")
             cursor.execute("PRAGMA synchronous=NORMAL")
             # Never memory-map the database file itself: a mapped page that can no longer be
-            # read (the file truncated, its disk gone read-only) is a SIGBUS that kills the
-            # worker, where read() returns an error. (WAL's small -shm index is always mapped;
-            # SQLite writes each of its pages before mapping them, and falls back to reading
-            # a -shm it cannot write.) 0 is the usual build default; this makes it certain.
+            # read or written (the file truncated, made immutable, its disk gone) is a SIGBUS
+            # that kills the worker, where read()/write() return an error SQLite reports.
+            # 0 is the usual build default; this makes it certain.
+            # WAL's small -shm index is always mapped, read-write, and that one cannot be
+            # avoided short of leaving WAL: made immutable (chattr +i; ext4 refuses the write
+            # fault) or truncated under a running process, the next write into it is a SIGBUS
+            # (reproduced: exit 135 within seconds, both ways). A process started after the
+            # change maps the -shm read-only, gets "attempt to write a readonly database" and
+            # /healthz says 503. So: stop emcoach before making its files read-only.
             cursor.execute("PRAGMA mmap_size=0")
         finally:
             cursor.close()
