@@ -46,3 +46,22 @@ def test_no_answer_in_time_is_database_unavailable_after_the_deadline() -> None:
         within(0.2, release.wait)
     assert 0.2 <= time.monotonic() - started < 0.5
     release.set()
+
+
+def _deadline_threads() -> int:
+    return sum(thread.name == "emcoach-deadline" for thread in threading.enumerate())
+
+
+def test_threads_are_reused_and_a_stuck_call_does_not_hold_up_the_next() -> None:
+    within(1.0, lambda: None)
+    before = _deadline_threads()
+    for _ in range(200):
+        within(1.0, lambda: None)
+    assert _deadline_threads() == before  # one call at a time: one thread, reused
+    stuck = threading.Event()
+    with pytest.raises(DatabaseUnavailable):
+        within(0.05, stuck.wait)
+    started = time.monotonic()
+    assert within(1.0, lambda: "next") == "next"  # a thread of its own, at once
+    assert time.monotonic() - started < 0.5
+    stuck.set()
