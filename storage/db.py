@@ -53,7 +53,9 @@ class Timeouts:
     keepalive_idle_seconds: int = 30
     keepalive_interval_seconds: int = 10
     keepalive_count: int = 3
-    # SQLite waits this long for another connection's write lock, then says "locked".
+    # SQLite waits this long for another connection's write lock, then says "locked". That is
+    # SQLite's only open-ended wait; it has no statement limit of its own, and a progress-handler
+    # one would only stop CPU-bound runaway queries, which emcoach's index lookups are not.
     sqlite_busy_ms: int = 5_000
 
 
