@@ -19,10 +19,11 @@ from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
-from storage.db import database_answers
+from storage.health import Probe
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
 
 
 def is_slack_payload(body: str) -> bool:
@@ -75,13 +76,32 @@ def build_wsgi(app: App, *, engine: Engine, signing_secret: str) -> Flask:
             return Response("the request body is not a Slack payload", status=400)
         return to_flask_response(app.dispatch(slack_request(body, to_bolt_request(request))))
 
+    probe = Probe(engine)
+
     @web.get(HEALTH_PATH)
     def healthz() -> Response:
-        if database_answers(engine):
-            return Response("ok", status=200)
-        return Response("database unavailable", status=503)
+        """Is this process able to do its work right now? 200 when the database accepts a
+        write (checked, then rolled back), 503 when it is read-only, refusing or slower than
+        1.5 s. Always answers within 2 s, whatever the database does. For alerting and for a
+        platform's restart decisions."""
+        return probe_response(probe.write_problem())
+
+    @web.get(READY_PATH)
+    def readyz() -> Response:
+        """Should this process be sent traffic? What /healthz checks, and the schema is at this
+        code's newest migration: a worker of a new release whose migration has not run yet (or
+        of an old release after it ran) is live but not ready. For a load balancer or a
+        rolling deploy."""
+        return probe_response(probe.schema_problem())
 
     return web
+
+
+def probe_response(problem: str | None) -> Response:
+    headers = {"Cache-Control": "no-store"}
+    if problem is None:
+        return Response("ok", status=200, headers=headers, mimetype="text/plain")
+    return Response(problem, status=503, headers=headers, mimetype="text/plain")
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]

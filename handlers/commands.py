@@ -13,6 +13,8 @@ from slack_sdk import WebClient
 from bot.services import Services
 from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
 from handlers.router import Invocation, Router, lookup_roles
+from handlers.unavailable import DATABASE_APOLOGY
+from storage.deadline import DatabaseUnavailable
 
 
 def on_emcoach(
@@ -26,13 +28,18 @@ def on_emcoach(
 ) -> None:
     team_id = command.get("team_id", "")
     user_id = command.get("user_id", "")
+    try:
+        roles = lookup_roles(services, team_id=team_id, user_id=user_id)
+    except DatabaseUnavailable:
+        ack(text=DATABASE_APOLOGY, response_type="ephemeral")
+        return
     invocation = Invocation(
         team_id=team_id,
         user_id=user_id,
         channel_id=command.get("channel_id", ""),
         trigger_id=command.get("trigger_id", ""),
         args=command.get("text", ""),
-        roles=lookup_roles(services, team_id=team_id, user_id=user_id),
+        roles=roles,
         respond=respond,
         client=client,
         services=services,

@@ -14,7 +14,8 @@ from bot.domain.args import closest_subcommand, split_subcommand
 from bot.domain.roles import Audience, Role, allows
 from bot.services import Services
 from bot.slack_names import COMMAND
-from storage.programs import roles_of
+from handlers.unavailable import ROLE_LOOKUP_SECONDS
+from storage.programs import roles_within
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,8 +152,9 @@ def _refusal(subcommand: Subcommand) -> Reply:
 
 
 def lookup_roles(services: Services, *, team_id: str, user_id: str) -> frozenset[Role]:
-    with services.engine.connect() as connection:
-        return frozenset(roles_of(connection, team_id=team_id, user_id=user_id))
+    # Raises DatabaseUnavailable in time to say so within Slack's 3 s (handlers/unavailable.py).
+    engine, seconds = services.engine, ROLE_LOOKUP_SECONDS
+    return frozenset(roles_within(engine, team_id=team_id, user_id=user_id, seconds=seconds))
 
 
 def help_subcommand(router: Router) -> Subcommand:

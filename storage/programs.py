@@ -7,10 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, func, select
 
 from bot.domain.roles import Role
+from storage.db import READ_ONLY
+from storage.deadline import within
 from storage.models import Program, ProgramMember
 
 # Built once: every /emcoach call runs it, so it is a Core statement with bind parameters
@@ -30,6 +32,18 @@ def roles_of(connection: Connection, *, team_id: str, user_id: str) -> set[Role]
     """Every role ``user_id`` holds in any program of workspace ``team_id``."""
     rows = connection.execute(_ROLES_OF, {"team_id": team_id, "user_id": user_id})
     return {Role(value) for (value,) in rows}
+
+
+def roles_within(engine: Engine, *, team_id: str, user_id: str, seconds: float) -> set[Role]:
+    """``roles_of`` on a connection of its own, answered within ``seconds`` or raising
+    DatabaseUnavailable: every /emcoach call asks it before its 3-second acknowledgement."""
+
+    def lookup() -> set[Role]:
+        with engine.connect() as connection:
+            connection.execution_options(**{READ_ONLY: True})
+            return roles_of(connection, team_id=team_id, user_id=user_id)
+
+    return within(seconds, lookup)
 
 
 def programs_of(session: Session, *, team_id: str) -> list[Program]:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
-from storage.db import database_answers, session_scope
+from storage.db import session_scope
 from storage.events import claim_event, prune_events
 from storage.models import Program, ProgramMember, Workspace
 from storage.programs import programs_of, roles_of
@@ -93,12 +93,3 @@ def test_pruning_forgets_only_old_events(engine: Engine) -> None:
     assert prune_events(engine, older_than=NOW - timedelta(days=1)) == 1
     assert claim_event(engine, event_id="old", team_id="T1", now=NOW) is True
     assert claim_event(engine, event_id="new", team_id="T1", now=NOW) is False
-
-
-def test_database_answers(engine: Engine) -> None:
-    assert database_answers(engine) is True
-    from storage.db import make_engine
-
-    unreachable = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
-    assert database_answers(unreachable) is False
-    unreachable.dispose()
