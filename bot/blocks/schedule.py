@@ -17,9 +17,9 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.pause import day_text
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import format_local, local_date
+from bot.domain.mrkdwn import plain
 from bot.slack_names import COMMAND
 
 SCHEDULE_USAGE = "schedule [all [program]]"
@@ -65,11 +65,9 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
         f"1:1 with {_person(line.leader_id, 'a leader')} — log whether it was held"
     ),
     AgendaKind.POD_PRE: lambda line: (
-        f"Pod “{escape_mrkdwn(line.pod_name or '?')}” session prep — bring one real challenge"
+        f"Pod “{plain(line.pod_name or '?')}” session prep — bring one real challenge"
     ),
-    AgendaKind.POD_POST: lambda line: (
-        f"Pod “{escape_mrkdwn(line.pod_name or '?')}” session — rate it"
-    ),
+    AgendaKind.POD_POST: lambda line: f"Pod “{plain(line.pod_name or '?')}” session — rate it",
     AgendaKind.THREE_SIXTY: lambda line: (
         f"Quarterly 360 for {_person(line.leader_id, 'a leader')} — invitation"
     ),
@@ -95,7 +93,7 @@ def describe(line: PromptLine) -> str:
     describer = _DESCRIPTIONS.get(line.kind)
     text = describer(line) if describer is not None else "Prompt"
     if line.program_name:
-        text = f"*{escape_mrkdwn(line.program_name)}*: {text}"
+        text = f"*{plain(line.program_name)}*: {text}"
     return text
 
 
