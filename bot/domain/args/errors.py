@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-# Typed text reaches the parsers unescaped (``<!channel>`` included); echoed back without this
-# it would ping a whole channel. The old name stays for the parsers and handlers that use it.
-from bot.domain.mrkdwn import plain as escape_mrkdwn
+from bot.domain.mrkdwn import plain
+
+# Typed text reaches the parsers unescaped (``<!channel>`` included); echoed back without
+# escaping it would ping a whole channel. The old name stays for the parsers and handlers.
+escape_mrkdwn = plain
 
 # Long pastes are cut when echoed back: the reply is about the mistake, not a copy of the input.
 _ECHO_LIMIT = 40
