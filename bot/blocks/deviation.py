@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 
 from bot.blocks.criteria import quote
 from bot.blocks.reply import Reply, text_reply
+from bot.domain.mrkdwn import channel_mention, plain, user_mention
 from bot.domain.program_rules import ProgramField
 from bot.slack_names import COMMAND
 
@@ -54,8 +55,8 @@ def deviation_text(
     *, program_name: str, field: ProgramField, reason: str, requested_by: str
 ) -> str:
     return (
-        f"Deviation from {program_name}'s public pre-commitment: {field.phrase} will change. "
-        f"Reason: {reason} — requested by <@{requested_by}>"
+        f"Deviation from {plain(program_name)}'s public pre-commitment: {field.phrase} will "
+        f"change. Reason: {plain(reason)} — requested by {user_mention(requested_by)}"
     )
 
 
@@ -64,8 +65,8 @@ def build_deviation_post(
 ) -> Reply:
     """The channel post that must exist before the locked field may change."""
     body = (
-        f"*Deviation from {program_name}'s public pre-commitment:* {field.phrase} will "
-        f"change.\n*Reason:*\n{quote(reason)}\n— requested by <@{requested_by}>"
+        f"*Deviation from {plain(program_name)}'s public pre-commitment:* {field.phrase} will "
+        f"change.\n*Reason:*\n{quote(reason)}\n— requested by {user_mention(requested_by)}"
     )
     note = (
         "The pre-commitment locked this part of the program. It changes only after this "
@@ -83,34 +84,37 @@ def build_deviation_post(
 
 def build_deviation_recorded(*, program_name: str, field: ProgramField, channel_id: str) -> Reply:
     return text_reply(
-        f"Posted the deviation in <#{channel_id}>. You can now make one change to "
-        f"{field.phrase} of *{program_name}* with `{CHANGE_COMMANDS[field]}`. A further change "
-        f"will need another `{COMMAND} deviation`."
+        f"Posted the deviation in {channel_mention(channel_id)}. You can now make one change to "
+        f"{field.phrase} of *{plain(program_name)}* with `{CHANGE_COMMANDS[field]}`. A further "
+        f"change will need another `{COMMAND} deviation`."
     )
 
 
 def build_deviation_not_posted(*, channel_id: str, error: str, retry: str) -> Reply:
     """Slack refused the post: nothing was recorded, and this says how to fix the channel."""
     if error == "is_archived":
-        fix = f"<#{channel_id}> is archived: unarchive it"
+        fix = f"{channel_mention(channel_id)} is archived: unarchive it"
     else:
-        fix = f"I'm not a member of <#{channel_id}>: open it and type `/invite @emcoach`"
+        fix = (
+            f"I'm not a member of {channel_mention(channel_id)}: open it and type "
+            "`/invite @emcoach`"
+        )
     return text_reply(
-        f"I couldn't post the deviation in <#{channel_id}>, so nothing was recorded and nothing "
-        f"may change yet. {fix}, then run `{retry}` again."
+        f"I couldn't post the deviation in {channel_mention(channel_id)}, so nothing was recorded "
+        f"and nothing may change yet. {fix}, then run `{plain(retry)}` again."
     )
 
 
 def build_nothing_locked(*, program_name: str, field: ProgramField) -> Reply:
     return text_reply(
-        f"Nothing is locked yet: *{program_name}* isn't committed, so there's no deviation to "
-        f"post. Just change {field.phrase} with `{CHANGE_COMMANDS[field]}`."
+        f"Nothing is locked yet: *{plain(program_name)}* isn't committed, so there's no "
+        f"deviation to post. Just change {field.phrase} with `{CHANGE_COMMANDS[field]}`."
     )
 
 
 def build_deviation_usage(*, typed: str) -> Reply:
     words = ", ".join(f"`{words[0]}`" for words in FIELD_WORDS.values())
-    opening = f"I don't know “{typed}” as a locked part. " if typed else ""
+    opening = f"I don't know “{plain(typed)}” as a locked part. " if typed else ""
     return text_reply(
         f"{opening}Type `{COMMAND} deviation <what> <reason>`, where <what> is one of "
         f"{words}. The reason is posted in the program's channel before anything changes. "
