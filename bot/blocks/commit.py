@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.criteria import criterion_text
 from bot.blocks.reply import Reply
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import channel_mention, plain, user_mention
 from bot.slack_names import COMMAND
 
 COMMIT_CONFIRM = "commit_confirm"
@@ -45,9 +46,9 @@ class Commitment:
 
 
 def commitment_text(commitment: Commitment) -> str:
-    names = ", ".join(criterion["name"] for criterion in commitment.criteria)
+    names = ", ".join(plain(str(criterion["name"])) for criterion in commitment.criteria)
     return (
-        f"Pre-commitment: {commitment.program_name} will publish its results here on "
+        f"Pre-commitment: {plain(commitment.program_name)} will publish its results here on "
         f"{format_day(commitment.midpoint)} (month 3) and "
         f"{format_day(commitment.evaluation)} (month 6), whatever they show. Criteria: {names}."
     )
@@ -55,12 +56,12 @@ def commitment_text(commitment: Commitment) -> str:
 
 def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
     promise = (
-        f"We will post the results of *{commitment.program_name}* in "
-        f"<#{commitment.publish_channel_id}> on *{format_day(commitment.midpoint)}* (month 3, "
-        f"mid-program adjustment) and *{format_day(commitment.evaluation)}* (month 6, "
-        "evaluation) — "
-        "*whatever they show*. Each result is compared with the baseline below and with the "
-        "range the program framework expects; missing data is reported as missing."
+        f"We will post the results of *{plain(commitment.program_name)}* in "
+        f"{channel_mention(commitment.publish_channel_id)} on "
+        f"*{format_day(commitment.midpoint)}* (month 3, mid-program adjustment) and "
+        f"*{format_day(commitment.evaluation)}* (month 6, evaluation) — *whatever they show*. "
+        "Each result is compared with the baseline below and with the range the program "
+        "framework expects; missing data is reported as missing."
     )
     facts = (
         f"*Kickoff:* {format_day(commitment.kickoff)}   *Baseline taken:* "
@@ -68,7 +69,8 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
         f"*Cohort:* {commitment.leaders} leader(s) in {commitment.pods} pod(s)\n"
         f"*Anonymity:* survey results from fewer than {commitment.anonymity_threshold} people "
         "are never shown.\n"
-        f"*Signed off* by <@{commitment.signed_off_by}> on {format_day(commitment.signed_off_on)}."
+        f"*Signed off* by {user_mention(commitment.signed_off_by)} on "
+        f"{format_day(commitment.signed_off_on)}."
     )
     blocks: list[Any] = [
         HeaderBlock(text=f"Pre-commitment: {commitment.program_name}"[:150]),
@@ -101,7 +103,8 @@ def build_commit_preview(commitment: Commitment, *, program_id: int) -> Reply:
     intro = SectionBlock(
         text=MarkdownTextObject(
             text=(
-                f"*Preview* — this is what I'll post in <#{commitment.publish_channel_id}>. "
+                f"*Preview* — this is what I'll post in "
+                f"{channel_mention(commitment.publish_channel_id)}. "
                 "Once posted, the criteria, baselines, threshold and dates are locked."
             )
         )
@@ -126,7 +129,7 @@ def build_commit_preview(commitment: Commitment, *, program_id: int) -> Reply:
 def build_commit_missing(program_name: str, missing: Sequence[str]) -> Reply:
     lines = "\n".join(f"• {item}" for item in missing)
     text = (
-        f"*{program_name}* can't be committed yet. Still missing:\n{lines}\n"
+        f"*{plain(program_name)}* can't be committed yet. Still missing:\n{lines}\n"
         f"`{COMMAND} status` shows the whole checklist with a button for the next step."
     )
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
@@ -134,8 +137,9 @@ def build_commit_missing(program_name: str, missing: Sequence[str]) -> Reply:
 
 def build_committed(commitment: Commitment) -> Reply:
     text = (
-        f"Posted the pre-commitment of *{commitment.program_name}* in "
-        f"<#{commitment.publish_channel_id}> and sent it to <@{commitment.signed_off_by}>. "
+        f"Posted the pre-commitment of *{plain(commitment.program_name)}* in "
+        f"{channel_mention(commitment.publish_channel_id)} and sent it to "
+        f"{user_mention(commitment.signed_off_by)}. "
         f"The results will be published there on {format_day(commitment.midpoint)} and "
         f"{format_day(commitment.evaluation)}. Criteria, baselines, threshold and dates are now "
         f"locked: to change one, post a deviation with `{COMMAND} deviation <what> <reason>`."
@@ -145,8 +149,8 @@ def build_committed(commitment: Commitment) -> Reply:
 
 def build_not_in_channel(channel_id: str) -> Reply:
     text = (
-        f"I couldn't post in <#{channel_id}>: I'm not a member of that channel. Nothing was "
-        f"changed. Open <#{channel_id}>, type `/invite @emcoach`, then run `{COMMAND} commit` "
-        "again."
+        f"I couldn't post in {channel_mention(channel_id)}: I'm not a member of that channel. "
+        f"Nothing was changed. Open {channel_mention(channel_id)}, type `/invite @emcoach`, then "
+        f"run `{COMMAND} commit` again."
     )
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
