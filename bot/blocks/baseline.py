@@ -24,9 +24,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.pod import form_modal
-from bot.blocks.reply import Reply
+from bot.blocks.reply import SECTION_MAX, Reply
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT, MetricDefinition, MetricId, dora_band
-from bot.domain.mrkdwn import plain, user_mention
+from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.slack_names import COMMAND
 
 BASELINE_LEADER = "baseline_leader"  # button; value: leader id
@@ -190,7 +190,7 @@ def build_baselines(*, program_name: str, pods: Sequence[PodEntries], locked: st
     if len(pods) > MAX_PODS_SHOWN:
         hidden = ", ".join(plain(pod.name) for pod in pods[MAX_PODS_SHOWN:])
         footer += f" Not shown: {hidden} — type `{COMMAND} baseline <pod>` to see one."
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer[:3000])]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(footer, SECTION_MAX))]))
     return Reply(
         text=f"Baselines of {plain(program_name)}: {footer}", blocks=[b.to_dict() for b in blocks]
     )
@@ -296,7 +296,7 @@ def build_leader_values_modal(
 ) -> dict[str, Any]:
     """One input per non-survey criterion (two counts for retention), all optional, and where
     the numbers come from."""
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=intro[:3000]))]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(intro, SECTION_MAX)))]
     for entry in leader.entries:
         blocks += _leader_inputs(entry, form)
     blocks.append(

@@ -27,7 +27,7 @@ from slack_sdk.models.views import View
 from bot.blocks.reply import Reply, text_reply
 from bot.domain.localtime import format_local
 from bot.domain.metrics import Direction, MetricDefinition
-from bot.domain.mrkdwn import plain, user_mention
+from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
 from bot.slack_names import COMMAND
 
@@ -294,7 +294,7 @@ def build_signoff_request(request: SignoffRequest, *, outcome: str | None = None
             ),
         ]
     else:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=outcome[:_SECTION_MAX])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(outcome, _SECTION_MAX))))
     text = (
         f"{user_mention(request.requested_by)} asks you to sign off the success criteria of "
         f"{plain(request.program_name)}: {names}."

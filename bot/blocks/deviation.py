@@ -8,8 +8,9 @@ from typing import Final
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.criteria import quote
-from bot.blocks.reply import Reply, text_reply
-from bot.domain.mrkdwn import channel_mention, plain, user_mention
+from bot.blocks.reply import SECTION_MAX, Reply, text_reply
+from bot.domain.args.errors import typed as echo
+from bot.domain.mrkdwn import channel_mention, clip, plain, user_mention
 from bot.domain.program_rules import ProgramField
 from bot.slack_names import COMMAND
 
@@ -64,16 +65,20 @@ def build_deviation_post(
     *, program_name: str, field: ProgramField, reason: str, requested_by: str
 ) -> Reply:
     """The channel post that must exist before the locked field may change."""
-    body = (
+    head = (
         f"*Deviation from {plain(program_name)}'s public pre-commitment:* {field.phrase} will "
-        f"change.\n*Reason:*\n{quote(reason)}\n— requested by {user_mention(requested_by)}"
+        "change.\n*Reason:*\n"
     )
+    tail = f"\n— requested by {user_mention(requested_by)}"
+    # Escaping can make a reason of the accepted length longer than a section holds; the
+    # reason gives way, not who asked for it.
+    reason_shown = clip(quote(reason), SECTION_MAX - len(head) - len(tail))
     note = (
         "The pre-commitment locked this part of the program. It changes only after this "
         "public notice, once; results are still published on the promised dates."
     )
     blocks = [
-        SectionBlock(text=MarkdownTextObject(text=body)),
+        SectionBlock(text=MarkdownTextObject(text=f"{head}{reason_shown}{tail}")),
         ContextBlock(elements=[MarkdownTextObject(text=note)]),
     ]
     text = deviation_text(
@@ -114,7 +119,7 @@ def build_nothing_locked(*, program_name: str, field: ProgramField) -> Reply:
 
 def build_deviation_usage(*, typed: str) -> Reply:
     words = ", ".join(f"`{words[0]}`" for words in FIELD_WORDS.values())
-    opening = f"I don't know “{plain(typed)}” as a locked part. " if typed else ""
+    opening = f"I don't know {echo(typed)} as a locked part. " if typed else ""
     return text_reply(
         f"{opening}Type `{COMMAND} deviation <what> <reason>`, where <what> is one of "
         f"{words}. The reason is posted in the program's channel before anything changes. "

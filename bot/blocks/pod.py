@@ -27,10 +27,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.reply import Reply
+from bot.blocks.reply import SECTION_MAX, Reply
 from bot.domain.args import LAST, MonthlySlot, WeeklySlot
 from bot.domain.args.weekdays import DAY_NAMES
-from bot.domain.mrkdwn import plain, user_mention
+from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.domain.program_rules import (
     MONTHLY_POD_SESSION_MINUTES,
     POD_MAX_LEADERS,
@@ -198,7 +198,7 @@ def build_cohort(
     if len(pods) > MAX_PODS_SHOWN:
         hidden = ", ".join(plain(pod.name) for pod in pods[MAX_PODS_SHOWN:])
         hint = f"Not shown here: {hidden} — type `{COMMAND} pod <name>` to see one. " + hint
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint[:3000])]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(hint, SECTION_MAX))]))
     gaps = sum(len(pod.gaps) for pod in pods)
     text = f"Cohort of {plain(program_name)}: {len(pods)} pod(s), " + (
         f"{gaps} thing(s) missing." if gaps or not pods else "complete."

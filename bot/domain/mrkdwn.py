@@ -38,9 +38,14 @@ _FORMATTING: Final = re.compile(r"(?<![A-Za-z0-9])[*_~＊＿]|[*_~＊＿](?![A-Z
 # the caller may put it at the start of one.
 _QUOTE_START: Final = re.compile(r"^([ \t]*)(?=&gt;|＞)", re.MULTILINE)
 _SOFT_HYPHEN: Final = "\u00ad"
-# NUL and the other C0 controls mean nothing in a message (Postgres refuses NUL outright);
-# tabs and line breaks are kept.
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# NUL and the other control characters mean nothing in a message (Postgres refuses NUL
+# outright); tabs and line breaks are kept.
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+_ELLIPSIS: Final = "…"
+# What a cut must not leave half of: an entity ("&am…" shows a stray "&"; the longest is
+# "&amp;") or our own markup ("<@U1…" is no mention and shows its insides).
+_OPEN_TAIL: Final = re.compile(r"&[a-z]{0,3}$|<[^<>]*$")
 
 _USER_ID: Final = re.compile(r"[UWB][A-Z0-9]+")
 _CHANNEL_ID: Final = re.compile(r"[CGD][A-Z0-9]+")
@@ -54,9 +59,21 @@ def plain(text: str) -> str:
     no bold, italic, strike, code or quote: their characters become look-alikes. Apply it once,
     to raw text, where the text is put into a message.
     """
-    escaped = _CONTROL.sub("", text).translate(_ENTITIES)
+    # Every line break Python knows (\r, \u2028, …) becomes "\n", so each line's start is
+    # seen, and a client that breaks lines on them shows no quote either.
+    lines = "\n".join(text.splitlines())
+    escaped = _CONTROL.sub("", lines).translate(_ENTITIES)
     unformatted = _FORMATTING.sub(lambda match: _LOOKALIKES[match.group()], escaped)
     return _QUOTE_START.sub(lambda match: match.group(1) + _SOFT_HYPHEN, unformatted)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, never inside an entity or a
+    mention."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - len(_ELLIPSIS)]
+    return _OPEN_TAIL.sub("", kept) + _ELLIPSIS
 
 
 def user_mention(user_id: str) -> str:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.args import escape_mrkdwn
-from bot.domain.mrkdwn import channel_mention, mention, plain, user_mention
+from bot.domain.mrkdwn import channel_mention, clip, mention, plain, user_mention
 
 SOFT_HYPHEN = "\u00ad"
 
@@ -50,7 +50,11 @@ SOFT_HYPHEN = "\u00ad"
         ("＞ wide", f"{SOFT_HYPHEN}＞ wide"),
         ("a > b", "a &gt; b"),
         # NUL and other control characters are dropped; tabs and line breaks stay.
-        ("a\x00b\x07c\x1b", "abc"),
+        ("a\x00b\x07c\x1b\x85d", "abc\nd"),
+        (
+            "one\r\n> two\u2028> three\r> four",
+            f"one\n{SOFT_HYPHEN}&gt; two\n{SOFT_HYPHEN}&gt; three\n{SOFT_HYPHEN}&gt; four",
+        ),
         ("a\tb\nc", "a\tb\nc"),
         ("", ""),
         ("Plain words, 100% fine.", "Plain words, 100% fine."),
@@ -80,7 +84,7 @@ def test_no_markup_survives(text: str) -> None:
 
 @given(st.text())
 def test_no_line_starts_a_quote(text: str) -> None:
-    for line in plain(text).split("\n"):
+    for line in plain(text).splitlines():
         assert not line.lstrip(" \t").startswith(("&gt;", "＞"))
 
 
@@ -113,3 +117,19 @@ def test_ids_are_checked_before_they_become_markup() -> None:
     assert channel_mention("C0ABC") == "<#C0ABC>"
     assert channel_mention("U0ABC") == "U0ABC"
     assert channel_mention("C1><!here") == "C1&gt;&lt;!here"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "clipped"),
+    [
+        ("short", 10, "short"),
+        ("abcdefghij", 5, "abcd…"),
+        ("ab &amp; cd", 6, "ab …"),
+        ("ab &amp; cd", 9, "ab &amp;…"),
+        ("by <@U0ABC>", 8, "by …"),
+        ("by <@U0ABC> ok", 13, "by <@U0ABC> …"),
+    ],
+)
+def test_clip_never_cuts_an_entity_or_a_mention(text: str, limit: int, clipped: str) -> None:
+    assert clip(text, limit) == clipped
+    assert len(clipped) <= limit

@@ -21,14 +21,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.reply import Reply
+from bot.domain.mrkdwn import clip
 
 SECTION_MAX: Final = 3000
 HEADER_MAX: Final = 150
 _ELLIPSIS: Final = "…"
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + _ELLIPSIS
 
 
 def section(text: str) -> SectionBlock:
