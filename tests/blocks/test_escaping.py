@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -63,6 +63,7 @@ from bot.domain.metrics import CATALOG
 from bot.domain.program_rules import ProgramField
 from bot.domain.sprint import next_action, sprint_checklist
 from tests.support.blockkit import assert_valid_message, assert_valid_view
+from tests.support.markup import foreign_markup, mrkdwn_texts
 
 # Ids Slack gave us: the only mentions a payload may carry.
 USER = "U0SAFE"
@@ -548,11 +549,6 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
 
 # --- what must hold for each ----------------------------------------------------------------
 
-# Markup we put there ourselves: mentions of the ids above and Slack's localised dates.
-_OURS = re.compile(
-    rf"<@{USER}>|<#{CHANNEL}>|<!date\^\d+\^\{{date_short_pretty\}} at \{{time\}}\|[^<>]*>"
-)
-_MARKUP = ("<!", "<@", "<#", "<http", "<mailto")
 # A formatting run of the person's, still able to format: the fragment at word boundaries.
 _FORMATTING = re.compile(
     r"(?<![A-Za-z0-9])(\*bold\*|_ital_|~strike~|`code`|```|＊wide＊)(?![A-Za-z0-9])"
@@ -561,28 +557,11 @@ _FORMATTING = re.compile(
 _QUOTE = re.compile(r"^[ \t]*>?[ \t]*(&gt;|＞)", re.MULTILINE)
 
 
-def mrkdwn_texts(node: Any, *, top: bool = True) -> Iterator[str]:
-    """Every string Slack parses as mrkdwn: a message's ``text`` and each mrkdwn object."""
-    if isinstance(node, dict):
-        if top and isinstance(node.get("text"), str):
-            yield node["text"]
-        if node.get("type") == "mrkdwn":
-            yield node["text"]
-        for key, value in node.items():
-            if not (top and key == "text"):
-                yield from mrkdwn_texts(value, top=False)
-    elif isinstance(node, list):
-        for item in node:
-            yield from mrkdwn_texts(item, top=False)
-
-
 def assert_safe(payload: Payload) -> None:
     texts = list(mrkdwn_texts(payload))
     assert texts, "a builder in this list must show some mrkdwn"
     for text in texts:
-        rest = _OURS.sub("", text)
-        for form in _MARKUP:
-            assert form not in rest, (form, text)
+        assert not foreign_markup(text, ids=(USER, CHANNEL)), text
         assert not _FORMATTING.search(text), text
         assert not _QUOTE.search(text), text
         # Every "&" opens one of Slack's entities: nothing typed can decode into markup.
@@ -620,5 +599,4 @@ def test_ids_that_are_not_ids_are_shown_as_text(slack_id: str) -> None:
     owners = owner.build_owner_list("Pilot", owners=[slack_id], budget_owner=slack_id)
     for reply in (post, recorded, owners):
         for text in mrkdwn_texts({"text": reply.text, "blocks": reply.blocks}):
-            for form in _MARKUP:
-                assert form not in text, text
+            assert not foreign_markup(text, ids=()), text
