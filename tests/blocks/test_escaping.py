@@ -60,7 +60,7 @@ from bot.domain.coach_choice import choose_coach
 from bot.domain.cost import CostModel, estimate
 from bot.domain.eligibility import assess
 from bot.domain.metrics import CATALOG
-from bot.domain.program_rules import ProgramField
+from bot.domain.program_rules import LeaderSetup, PodSetup, ProgramField, cohort_gaps
 from bot.domain.sprint import next_action, sprint_checklist
 from tests.support.blockkit import assert_valid_message, assert_valid_view
 from tests.support.markup import foreign_markup, mrkdwn_texts
@@ -229,6 +229,14 @@ def _pod_entries(s: str, source: str = "") -> baseline.PodEntries:
     return baseline.PodEntries(pod_id=1, name=s, leaders=(leader,), surveys=(survey,))
 
 
+def _gaps(s: str) -> list[str]:
+    """What commit readiness says is missing, worded by the domain around a pod's name."""
+    leader = LeaderSetup(
+        user_id=USER, manager_id=None, direct_report_count=0, has_one_on_one_slot=False
+    )
+    return cohort_gaps([PodSetup(name=s, coach_id=None, leaders=(leader,), has_session_slot=False)])
+
+
 def _sprint(s: str) -> status.SprintStatus:
     return status.SprintStatus(
         program_id=1,
@@ -351,7 +359,7 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
     "commit_preview": lambda s, long: _message(
         commit.build_commit_preview(_commitment(s), program_id=1)
     ),
-    "commit_missing": lambda s, long: _message(commit.build_commit_missing(s, ["a kickoff date"])),
+    "commit_missing": lambda s, long: _message(commit.build_commit_missing(s, _gaps(s))),
     "committed": lambda s, long: _message(commit.build_committed(_commitment(s))),
     # owners
     "not_owner": lambda s, long: _message(owner.build_not_owner(s, [USER])),
@@ -407,7 +415,9 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
         setup.build_budget_owner_heads_up(program_name=s, owner_id=USER)
     ),
     # status, schedule, check, coach
-    "status": lambda s, long: _message(status.build_status(_sprint(s))),
+    "status": lambda s, long: _message(
+        status.build_status(dataclasses.replace(_sprint(s), missing=_gaps(s)))
+    ),
     "schedule": lambda s, long: _message(schedule.build_schedule(_schedule(s))),
     "check_modal": lambda s, long: _view(
         check.build_check_modal(program_id=1, program_name=s, checked=set())
