@@ -580,7 +580,7 @@ def assert_safe(payload: Payload) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(short=hostile(NAME_MAX), long=hostile(COMMENT_MAX_CHARS))
 def test_hostile_text_never_becomes_markup(name: str, short: str, long: str) -> None:
     payload = BUILDERS[name](short, long)
