@@ -215,13 +215,13 @@ def run_baseline(invocation: Invocation) -> Reply:
     with session_scope(invocation.services.engine) as session:
         if not metrics_of(session, program_id=program.id):
             return Reply(
-                text=f"*{program.name}* has no success criteria yet, so there is nothing to "
-                f"baseline. Choose 2–3 with `{COMMAND} criteria` first."
+                text=f"*{escape_mrkdwn(program.name)}* has no success criteria yet, so there is "
+                f"nothing to baseline. Choose 2–3 with `{COMMAND} criteria` first."
             )
         pods = pod_entries(session, program)
         if not any(pod.leaders or pod.surveys for pod in pods):
             return Reply(
-                text=f"*{program.name}* has no pods or leaders yet. Add them with "
+                text=f"*{escape_mrkdwn(program.name)}* has no pods or leaders yet. Add them with "
                 f"`{COMMAND} pod`, then come back to `{COMMAND} baseline`."
             )
         shown = only_pod(session, program, pods, name=chosen.args, subcommand="baseline")
@@ -240,10 +240,11 @@ def only_pod(
     assert program.id is not None
     pod = find_pod(session, program_id=program.id, name=name.strip(' "“”'))
     if pod is None:
-        names = ", ".join(entry.name for entry in pods)
+        names = ", ".join(escape_mrkdwn(entry.name) for entry in pods)
         return Reply(
-            text=f"There's no pod called “{escape_mrkdwn(name.strip())}” in *{program.name}*. "
-            f"Its pods: {names}. Type `{COMMAND} {subcommand}` to see them all."
+            text=f"There's no pod called “{escape_mrkdwn(name.strip())}” in "
+            f"*{escape_mrkdwn(program.name)}*. Its pods: {names}. Type `{COMMAND} {subcommand}` "
+            "to see them all."
         )
     return [entry for entry in pods if entry.pod_id == pod.id]
 
@@ -414,7 +415,7 @@ def _saved_text(
         after = f"Still missing before commit: {shown}{more}. `{COMMAND} baseline` shows all."
     else:
         after = f"Nothing is missing: preview the pre-commitment with `{COMMAND} commit`."
-    return f"Saved for {who} (source: {source}):\n{lines}\n{after}"
+    return f"Saved for {who} (source: {escape_mrkdwn(source)}):\n{lines}\n{after}"
 
 
 def _store(
@@ -547,7 +548,9 @@ def survey_submitted(
             return
         saved = [EnteredValue(metric, value)]
         _store(session, program, saved, pod_id=pod.id, source=source, by=user_id, now=now)
-        text = _saved_text(session, program, who=f"pod {pod.name}", saved=saved, source=source)
+        text = _saved_text(
+            session, program, who=f"pod {escape_mrkdwn(pod.name)}", saved=saved, source=source
+        )
     notice(ack, "Baseline saved", text)
 
 

@@ -19,6 +19,7 @@ from bot.blocks.commit import (
     build_not_in_channel,
 )
 from bot.blocks.reply import Reply
+from bot.domain.mrkdwn import channel_mention, plain
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Audience
 from bot.engine.commitment import commitment_of
@@ -54,8 +55,9 @@ def preview(invocation: Invocation) -> Reply | None:
 
 def _already_committed(name: str, channel_id: str) -> str:
     return (
-        f"*{name}* is already committed: the pre-commitment is in <#{channel_id}>. To change "
-        f"a locked part, post a deviation with `{COMMAND} deviation <what> <reason>`."
+        f"*{plain(name)}* is already committed: the pre-commitment is in "
+        f"{channel_mention(channel_id)}. To change a locked part, post a deviation with "
+        f"`{COMMAND} deviation <what> <reason>`."
     )
 
 

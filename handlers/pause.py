@@ -246,10 +246,10 @@ def _who_can(
     owners = " ".join(
         f"<@{owner}>" for owner in members(session, program_id=program.id, role=Role.OWNER)
     )
-    who = f"the owners of *{program.name}* ({owners})"
+    who = f"the owners of *{escape_mrkdwn(program.name)}* ({owners})"
     coach = membership.pod.coach_id
     if coaches_may and coach:
-        who += f" or <@{coach}>, the coach of pod “{membership.pod.name}”"
+        who += f" or <@{coach}>, the coach of pod “{escape_mrkdwn(membership.pod.name)}”"
     return (
         f"Only {who} can {_VERBS[subcommand]} <@{membership.leader.user_id}>. Ask one of them "
         f"to run `{COMMAND} {subcommand} <@{membership.leader.user_id}> …`."
@@ -345,12 +345,14 @@ def pause_refusal(
     last_day = _last_day(program)
     if last_day is not None and end > last_day:
         return (
-            f"*{program.name}* ends after {day_text(last_day)}: pause until that day at the "
+            f"*{escape_mrkdwn(program.name)}* ends after {day_text(last_day)}: pause until "
+            "that day at the "
             f"latest — or, if the leader won't come back, use `{COMMAND} leave @leader`."
         )
     if left_on is not None and start > left_on:
         return (
-            f"That leader left *{program.name}* after {day_text(left_on)}: there is nothing "
+            f"That leader left *{escape_mrkdwn(program.name)}* after {day_text(left_on)}: "
+            "there is nothing "
             f"left to pause. `{COMMAND} schedule all` shows what is still planned."
         )
     return None
@@ -385,7 +387,8 @@ def run_resume(invocation: Invocation) -> Reply:
         pauses: list[LeaderPause] = open_pauses(session, leader_id=leader.id, today=today)
         if not pauses:
             return build_refusal(
-                f"<@{leader.user_id}> has no current or upcoming pause in *{program.name}*, so "
+                f"<@{leader.user_id}> has no current or upcoming pause in "
+                f"*{escape_mrkdwn(program.name)}*, so "
                 f"there is nothing to resume. To pause them: `{COMMAND} pause "
                 f"<@{leader.user_id}> until DATE`."
             )
@@ -464,18 +467,21 @@ def run_leave(invocation: Invocation) -> Reply:
 def leave_refusal(program: Program, *, left_on: date | None, day: date) -> str | None:
     if left_on is not None:
         return (
-            f"That leader already left *{program.name}* after {day_text(left_on)}. Their "
+            f"That leader already left *{escape_mrkdwn(program.name)}* after "
+            f"{day_text(left_on)}. Their "
             f"history stays in the results; see who is left with `{COMMAND} pod`."
         )
     if not _running(program):
         return (
-            f"*{program.name}* hasn't started, so there is nothing to leave: take the leader "
+            f"*{escape_mrkdwn(program.name)}* hasn't started, so there is nothing to leave: "
+            "take the leader "
             f"out of their pod with `{COMMAND} pod` instead."
         )
     last_day = _last_day(program)
     if last_day is not None and day > last_day:
         return (
-            f"*{program.name}* ends after {day_text(last_day)} anyway. Give a day up to then, "
+            f"*{escape_mrkdwn(program.name)}* ends after {day_text(last_day)} anyway. Give a "
+            "day up to then, "
             f"like `{COMMAND} leave @leader on {last_day.isoformat()}`."
         )
     return None

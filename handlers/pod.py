@@ -319,7 +319,7 @@ def pod_lines(session: Session, program: Program) -> list[PodLine]:
         slot = monthly_slot_of(pod)
         gaps = cohort_gaps([setup])
         if slot is None:
-            gaps.append(f"a monthly session slot for pod “{pod.name}”")
+            gaps.append(f"a monthly session slot for pod “{escape_mrkdwn(pod.name)}”")
         leaders = tuple(_leader_line(session, row) for row in leaders_of(session, pod_id=pod.id))
         lines.append(
             PodLine(
@@ -357,16 +357,22 @@ def _pod_status(session: Session, program: Program, pod_id: int | None) -> str:
     line = next(line for line in pod_lines(session, program) if line.id == pod_id)
     if line.gaps:
         return "Still missing: " + "; ".join(line.gaps) + "."
-    return f"Pod {line.name} is complete. Next: enter the baselines with `{COMMAND} baseline`."
+    return (
+        f"Pod {escape_mrkdwn(line.name)} is complete. Next: enter the baselines with "
+        f"`{COMMAND} baseline`."
+    )
 
 
 def pod_saved_text(session: Session, program: Program, pod: Pod, *, created: bool) -> str:
     coach = f"coach <@{pod.coach_id}>" if pod.coach_id else "no coach yet"
     session_text = describe_session(monthly_slot_of(pod), timezone=program.timezone)
-    first = f"{'Created' if created else 'Saved'} pod *{pod.name}*: {coach}; monthly session: "
+    first = (
+        f"{'Created' if created else 'Saved'} pod *{escape_mrkdwn(pod.name)}*: {coach}; "
+        "monthly session: "
+    )
     next_step = (
         f"Add its leaders with *Add leader* in `{COMMAND} pod`, or type `{COMMAND} pod "
-        f"{pod.name} leader @lena manager @max reports @a @b 1:1 tue 10:00`."
+        f"{escape_mrkdwn(pod.name)} leader @lena manager @max reports @a @b 1:1 tue 10:00`."
     )
     return (
         f"{first}{session_text}.{_after_commit(program)}\n"
@@ -384,7 +390,8 @@ def leader_saved_text(session: Session, program: Program, leader: Leader, *, lef
         else ""
     )
     return (
-        f"Saved in pod *{pod.name}*: {describe_leader(_leader_line(session, leader))}."
+        f"Saved in pod *{escape_mrkdwn(pod.name)}*: "
+        f"{describe_leader(_leader_line(session, leader))}."
         f"{note}{_after_commit(program)}\n{_pod_status(session, program, pod.id)}\n"
         f"Type `{COMMAND} pod` to see the whole cohort."
     )
@@ -443,7 +450,8 @@ def _typed(invocation: Invocation, program: Program, tokens: list[Token]) -> Rep
 
 def _pod_usage(name: str) -> str:
     return (
-        f"For pod {name} I understand `coach @someone`, `session {MONTHLY_SLOT_EXAMPLE}` and "
+        f"For pod {escape_mrkdwn(name)} I understand `coach @someone`, `session "
+        f"{MONTHLY_SLOT_EXAMPLE}` and "
         f"`leader @someone manager @boss reports @a @b 1:1 tue 10:00`. Type `{COMMAND} pod` "
         "for the cohort with buttons."
     )
@@ -468,10 +476,11 @@ def _leading_pod(
 def _unknown_pod(session: Session, program: Program, tokens: list[Token]) -> str:
     assert program.id is not None
     first = tokens[0].text if isinstance(tokens[0], Word) else "that"
-    names = ", ".join(pod.name for pod in pods_of(session, program_id=program.id))
+    names = ", ".join(escape_mrkdwn(pod.name) for pod in pods_of(session, program_id=program.id))
     known = f" Its pods: {names}." if names else " It has no pods yet."
     return (
-        f"There's no pod called “{escape_mrkdwn(first)}” in *{program.name}*.{known} Create one "
+        f"There's no pod called “{escape_mrkdwn(first)}” in "
+        f"*{escape_mrkdwn(program.name)}*.{known} Create one "
         f"with `{COMMAND} pod add {escape_mrkdwn(first)}`, or type `{COMMAND} pod` to see the "
         "cohort."
     )
@@ -495,7 +504,10 @@ def _typed_coach(
     coaches = users(tokens)
     if len(coaches) != 1 or words(tokens):
         return Reply(
-            text=f"Mention one person as coach, like `{COMMAND} pod {pod.name} coach @cora`."
+            text=(
+                f"Mention one person as coach, like `{COMMAND} pod {escape_mrkdwn(pod.name)} "
+                "coach @cora`."
+            )
         )
     outcome = change_pod(
         session,

@@ -154,7 +154,7 @@ def _whole_program(invocation: Invocation, rest: str) -> Reply:
     if chosen.args.strip() and invocation.program_id is None:
         return build_refusal(
             f"“{escape_mrkdwn(chosen.args.strip())}” isn't a program you own or coach here. "
-            f"`{COMMAND} schedule all` shows *{program.name}*."
+            f"`{COMMAND} schedule all` shows *{escape_mrkdwn(program.name)}*."
         )
     assert program.id is not None
     now = invocation.services.clock.now()
@@ -178,7 +178,10 @@ def _whole_program(invocation: Invocation, rest: str) -> Reply:
                 total=found.total,
                 zone=zone,
                 show_recipient=True,
-                empty=f"Nothing is planned in *{program.name}* for the next {WINDOW.days} days.",
+                empty=(
+                    f"Nothing is planned in *{escape_mrkdwn(program.name)}* for the next "
+                    f"{WINDOW.days} days."
+                ),
                 outlook=outlook,
             )
         )
@@ -197,24 +200,27 @@ def _outlook(
     assert program.id is not None
     kickoff = program.kickoff_date
     if program.status is ProgramState.CLOSED:
-        return f"*{program.name}* is closed: its results are published."
+        return f"*{escape_mrkdwn(program.name)}* is closed: its results are published."
     if not has_reached(program.status, ProgramState.COMMITTED):
         starts = f"starts on {day_text(kickoff)}" if kickoff else "starts on its kickoff date"
         return (
-            f"*{program.name}* is still being set up. Once an owner commits it with "
+            f"*{escape_mrkdwn(program.name)}* is still being set up. Once an owner commits it with "
             f"`{COMMAND} commit`, it {starts} and the prompts begin."
         )
     upcoming_row = next_pending(session, program_id=program.id, since=now, recipient=recipient)
     starts = ""
     if kickoff and kickoff > local_date(now, program.timezone):
-        starts = f"*{program.name}* starts on {day_text(kickoff)}. "
+        starts = f"*{escape_mrkdwn(program.name)}* starts on {day_text(kickoff)}. "
     if upcoming_row is None:
-        return f"{starts}Nothing more is planned in *{program.name}*" + (
+        return f"{starts}Nothing more is planned in *{escape_mrkdwn(program.name)}*" + (
             " for you." if recipient else "."
         )
     # The program is named in the sentence already.
     line = replace(names.line(upcoming_row), program_name=None)
-    return f"{starts}Next in *{program.name}*: {format_local(line.due, zone)} — {describe(line)}."
+    return (
+        f"{starts}Next in *{escape_mrkdwn(program.name)}*: {format_local(line.due, zone)} — "
+        f"{describe(line)}."
+    )
 
 
 def register(app: App, services: Services, router: Router) -> None:

@@ -11,10 +11,10 @@ from typing import Final
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.prompts.common import context, mention, section
+from bot.blocks.prompts.common import context, section
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import mention, plain
 from bot.slack_names import COMMAND
 
 ADJUST_COMMAND: Final = f"{COMMAND} adjust"
@@ -63,7 +63,7 @@ class Evaluation:
 def describe(decided: Decided) -> str:
     return (
         f"*{decided.decision.label}* — {mention(decided.decided_by)} on "
-        f"{format_day(decided.decided_on)}: “{escape_mrkdwn(decided.note)}”"
+        f"{format_day(decided.decided_on)}: “{plain(decided.note)}”"
     )
 
 
@@ -88,7 +88,7 @@ def build_adjust_usage(
     *, program_name: str, published_on: date, latest: Decided | None, problem: str | None
 ) -> Reply:
     """How to record the decision (after a mistyped one, what was wrong first)."""
-    name = escape_mrkdwn(program_name)
+    name = plain(program_name)
     lead = (
         f"The month-3 results of *{name}* were published on {format_day(published_on)}. "
         "Owners and coaches agree how to go on; record it with a note saying why:"
@@ -116,7 +116,7 @@ def build_adjust_recorded(
     not_told: Sequence[str],
 ) -> Reply:
     """The confirmation: what was recorded, what it replaces, what happens next, who knows."""
-    name = escape_mrkdwn(program_name)
+    name = plain(program_name)
     lines = [f"Recorded for *{name}*: {describe(decided)}"]
     if replaced is not None:
         lines.append(f"It replaces the earlier decision: {describe(replaced)}")
@@ -140,7 +140,7 @@ def build_adjust_notice(
     *, program_name: str, decided: Decided, evaluation: Evaluation, by_owner: bool
 ) -> Reply:
     """The DM to the program's other owners and coaches."""
-    name = escape_mrkdwn(program_name)
+    name = plain(program_name)
     lines = [
         f"The month-3 decision for *{name}* is recorded: {describe(decided)}",
         next_step(decided.decision, evaluation=evaluation, by_owner=by_owner),

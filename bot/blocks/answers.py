@@ -27,13 +27,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.prompts.actions import PROMPT_LOG_HELD, PROMPT_LOG_NOT_HELD
-from bot.blocks.prompts.common import buttons, context, mention, reply, row_button, section
+from bot.blocks.prompts.common import buttons, context, reply, row_button, section
 from bot.blocks.prompts.sessions import ONE_ON_ONE_DECIDED, ONE_ON_ONE_SAY_NO
 from bot.blocks.reply import Reply, build_notice_modal
-from bot.domain.args import escape_mrkdwn
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import format_day
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
+from bot.domain.mrkdwn import mention, plain
 from bot.slack_names import COMMAND
 
 ANSWERS_VIEW: Final = "answers_form"
@@ -106,7 +106,7 @@ def one_on_one_form(*, coach_id: str | None, day: date) -> AnswerForm:
 def pod_form(*, pod_name: str, day: date) -> AnswerForm:
     return AnswerForm(
         title="Rate the pod session",
-        intro=f"The session of pod “{escape_mrkdwn(pod_name)}” on {format_day(day)}.",
+        intro=f"The session of pod “{plain(pod_name)}” on {format_day(day)}.",
         statement=POD_USEFUL,
         notes=(Note(ANSWERS_DECIDED, POD_NEXT_STEP),),
         footnote="Saved with your name: your coach may see it, to shape the next session.",

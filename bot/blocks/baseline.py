@@ -24,8 +24,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.pod import form_modal
-from bot.blocks.reply import Reply
+from bot.blocks.reply import SECTION_MAX, Reply
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT, MetricDefinition, MetricId, dora_band
+from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.slack_names import COMMAND
 
 BASELINE_LEADER = "baseline_leader"  # button; value: leader id
@@ -128,7 +129,10 @@ def leader_block(leader: LeaderEntries, *, pod_name: str, action_id: str) -> Sec
     entered = any(entry.value is not None for entry in leader.entries)
     return SectionBlock(
         text=MarkdownTextObject(
-            text=f"<@{leader.user_id}> (pod {pod_name})\n{_entry_lines(leader.entries)}"
+            text=(
+                f"{user_mention(leader.user_id)} (pod {plain(pod_name)})\n"
+                f"{_entry_lines(leader.entries)}"
+            )
         ),
         accessory=ButtonElement(
             text="Edit values" if entered else "Enter values",
@@ -142,11 +146,11 @@ def _pod_blocks(pod: PodEntries) -> list[Block]:
     blocks: list[Block] = [DividerBlock()]
     for survey in pod.surveys:
         text = (
-            f"*Pod {pod.name} — {survey.metric.short_name}* (anonymous survey of the direct "
+            f"*Pod {plain(pod.name)} — {survey.metric.short_name}* (anonymous survey of the direct "
             f"reports, one figure per pod): {describe_value(survey)}"
         )
         if survey.source:
-            text += f"\n_Source:_ {survey.source}"
+            text += f"\n_Source:_ {plain(survey.source)}"
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(text=text),
@@ -184,11 +188,11 @@ def build_baselines(*, program_name: str, pods: Sequence[PodEntries], locked: st
         else f"Every baseline is in. Next: `{COMMAND} commit` previews the pre-commitment."
     )
     if len(pods) > MAX_PODS_SHOWN:
-        hidden = ", ".join(pod.name for pod in pods[MAX_PODS_SHOWN:])
+        hidden = ", ".join(plain(pod.name) for pod in pods[MAX_PODS_SHOWN:])
         footer += f" Not shown: {hidden} — type `{COMMAND} baseline <pod>` to see one."
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer[:3000])]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(footer, SECTION_MAX))]))
     return Reply(
-        text=f"Baselines of {program_name}: {footer}", blocks=[b.to_dict() for b in blocks]
+        text=f"Baselines of {plain(program_name)}: {footer}", blocks=[b.to_dict() for b in blocks]
     )
 
 
@@ -292,7 +296,7 @@ def build_leader_values_modal(
 ) -> dict[str, Any]:
     """One input per non-survey criterion (two counts for retention), all optional, and where
     the numbers come from."""
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=intro[:3000]))]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(intro, SECTION_MAX)))]
     for entry in leader.entries:
         blocks += _leader_inputs(entry, form)
     blocks.append(
@@ -313,8 +317,8 @@ def build_leader_baseline_modal(
         callback_id=BASELINE_LEADER_VIEW,
         title="Leader baselines",
         intro=(
-            f"Baselines for <@{leader.user_id}> (pod {pod_name}). Fill in what you have; "
-            "empty fields stay as they are."
+            f"Baselines for {user_mention(leader.user_id)} (pod {plain(pod_name)}). Fill in "
+            "what you have; empty fields stay as they are."
         ),
         source_hint="e.g. “GitHub and the deploy log, 30 days to 3 Jan”. Kept with the baseline.",
         form=BASELINE_FORM,
@@ -332,7 +336,7 @@ def build_survey_baseline_modal(
         Option(text="We already ran one — enter its result", value=CHOICE_RAN),
     ]
     explanation = (
-        f"*{entry.metric.short_name} for pod {pod_name}.* Each direct report answers one "
+        f"*{entry.metric.short_name} for pod {plain(pod_name)}.* Each direct report answers one "
         f"statement on a 1–5 agree scale: “{ONE_ON_ONE_STATEMENT}” The baseline is the mean "
         "over the pod's direct reports. emcoach's own survey is sent by its survey feature "
         "when the program starts; that feature isn't available yet, so for now enter the result "

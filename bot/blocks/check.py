@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.reply import program_metadata
 from bot.domain.eligibility import CONDITIONS_FOR_PROGRAM, Assessment, Condition, EligibilityVerdict
+from bot.domain.mrkdwn import plain
 from bot.slack_names import COMMAND
 
 CHECK_VIEW = "check_conditions"
@@ -45,7 +46,7 @@ def build_check_modal(
         f"program makes sense when at least {CONDITIONS_FOR_PROGRAM} are."
     )
     if program_name is not None:
-        intro += f"\nYour answers will be saved on your draft program *{program_name}*."
+        intro += f"\nYour answers will be saved on your draft program *{plain(program_name)}*."
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=intro))]
     for condition in Condition:
         option = Option(value=condition.value, text=CHECK_TRUE_LABEL)
@@ -120,11 +121,11 @@ def _lines_text(assessment: Assessment) -> str:
 
 
 def _saved_text(program_name: str, override: bool) -> str:
-    text = f"Saved your answers on *{program_name}*."
+    text = f"Saved your answers on *{plain(program_name)}*."
     if override:
         text += (
-            f" The check doesn't recommend a program now, so going ahead with *{program_name}* "
-            "is recorded on it as a decision against this advice."
+            " The check doesn't recommend a program now, so going ahead with "
+            f"*{plain(program_name)}* is recorded on it as a decision against this advice."
         )
     return text
 
@@ -133,7 +134,7 @@ def _next_text(assessment: Assessment, *, saved_on: str | None) -> str:
     if saved_on is not None:
         steps = (
             f"price it with `{COMMAND} cost` (e.g. `{COMMAND} cost pod 4`), then carry on with "
-            f"*{saved_on}*: `{COMMAND} status` shows the next setup step."
+            f"*{plain(saved_on)}*: `{COMMAND} status` shows the next setup step."
         )
     else:
         steps = (

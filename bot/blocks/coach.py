@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 from bot.blocks.reply import program_metadata
 from bot.domain.coach_choice import MAX_HEADCOUNT, MIN_HEADCOUNT, CoachChoice, CoachRecommendation
 from bot.domain.cost import CostEstimate, format_usd_range
+from bot.domain.mrkdwn import plain
 from bot.slack_names import COMMAND
 
 COACH_VIEW = "coach_questions"
@@ -57,8 +58,8 @@ def build_coach_modal(
     *, program_id: int, program_name: str, current_decision: str | None
 ) -> dict[str, Any]:
     intro = (
-        f"Week 2 of setting up *{program_name}*: will an internal mentor or an external coach "
-        "work with your leaders? Two questions, then a recommendation with its reasons."
+        f"Week 2 of setting up *{plain(program_name)}*: will an internal mentor or an external "
+        "coach work with your leaders? Two questions, then a recommendation with its reasons."
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=intro))]
     if current_decision in DECISION_WORDS:
@@ -211,9 +212,9 @@ def build_coach_decided(
     """Confirmation: what was recorded, and what to do next."""
     chosen = DECISION_WORDS[decision]
     if previous in DECISION_WORDS and previous != decision:
-        what = f"Changed *{program_name}* from {DECISION_WORDS[previous]} to {chosen}."
+        what = f"Changed *{plain(program_name)}* from {DECISION_WORDS[previous]} to {chosen}."
     else:
-        what = f"Recorded for *{program_name}*: {chosen}."
+        what = f"Recorded for *{plain(program_name)}*: {chosen}."
     if committed:
         after = (
             "The pods keep their coaches: this decision doesn't change them. To change a "

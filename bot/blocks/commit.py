@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.criteria import criterion_text
 from bot.blocks.reply import Reply
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import channel_mention, plain, user_mention
 from bot.slack_names import COMMAND
 
 COMMIT_CONFIRM = "commit_confirm"
@@ -44,9 +45,9 @@ class Commitment:
 
 
 def commitment_text(commitment: Commitment) -> str:
-    names = ", ".join(criterion["name"] for criterion in commitment.criteria)
+    names = ", ".join(plain(str(criterion["name"])) for criterion in commitment.criteria)
     return (
-        f"Pre-commitment: {commitment.program_name} will publish its results here on "
+        f"Pre-commitment: {plain(commitment.program_name)} will publish its results here on "
         f"{format_day(commitment.midpoint)} (month 3) and "
         f"{format_day(commitment.evaluation)} (month 6), whatever they show. Criteria: {names}."
     )
@@ -54,12 +55,12 @@ def commitment_text(commitment: Commitment) -> str:
 
 def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
     promise = (
-        f"We will post the results of *{commitment.program_name}* in "
-        f"<#{commitment.publish_channel_id}> on *{format_day(commitment.midpoint)}* (month 3, "
-        f"mid-program adjustment) and *{format_day(commitment.evaluation)}* (month 6, "
-        "evaluation) — "
-        "*whatever they show*. Each result is compared with the baseline below and with the "
-        "range the program framework expects; missing data is reported as missing."
+        f"We will post the results of *{plain(commitment.program_name)}* in "
+        f"{channel_mention(commitment.publish_channel_id)} on "
+        f"*{format_day(commitment.midpoint)}* (month 3, mid-program adjustment) and "
+        f"*{format_day(commitment.evaluation)}* (month 6, evaluation) — *whatever they show*. "
+        "Each result is compared with the baseline below and with the range the program "
+        "framework expects; missing data is reported as missing."
     )
     facts = (
         f"*Kickoff:* {format_day(commitment.kickoff)}   *Baseline taken:* "
@@ -67,7 +68,8 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
         f"*Cohort:* {commitment.leaders} leader(s) in {commitment.pods} pod(s)\n"
         f"*Anonymity:* survey results from fewer than {commitment.anonymity_threshold} people "
         "are never shown.\n"
-        f"*Signed off* by <@{commitment.signed_off_by}> on {format_day(commitment.signed_off_on)}."
+        f"*Signed off* by {user_mention(commitment.signed_off_by)} on "
+        f"{format_day(commitment.signed_off_on)}."
     )
     blocks: list[Any] = [
         HeaderBlock(text=f"Pre-commitment: {commitment.program_name}"[:150]),
@@ -100,7 +102,8 @@ def build_commit_preview(commitment: Commitment, *, program_id: int) -> Reply:
     intro = SectionBlock(
         text=MarkdownTextObject(
             text=(
-                f"*Preview* — this is what I'll post in <#{commitment.publish_channel_id}>. "
+                f"*Preview* — this is what I'll post in "
+                f"{channel_mention(commitment.publish_channel_id)}. "
                 "Once posted, the criteria, baselines, threshold and dates are locked."
             )
         )
@@ -125,7 +128,7 @@ def build_commit_preview(commitment: Commitment, *, program_id: int) -> Reply:
 def build_commit_missing(program_name: str, missing: Sequence[str]) -> Reply:
     lines = "\n".join(f"• {item}" for item in missing)
     text = (
-        f"*{program_name}* can't be committed yet. Still missing:\n{lines}\n"
+        f"*{plain(program_name)}* can't be committed yet. Still missing:\n{lines}\n"
         f"`{COMMAND} status` shows the whole checklist with a button for the next step."
     )
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
@@ -133,8 +136,9 @@ def build_commit_missing(program_name: str, missing: Sequence[str]) -> Reply:
 
 def build_committed(commitment: Commitment) -> Reply:
     text = (
-        f"Posted the pre-commitment of *{commitment.program_name}* in "
-        f"<#{commitment.publish_channel_id}> and sent it to <@{commitment.signed_off_by}>. "
+        f"Posted the pre-commitment of *{plain(commitment.program_name)}* in "
+        f"{channel_mention(commitment.publish_channel_id)} and sent it to "
+        f"{user_mention(commitment.signed_off_by)}. "
         f"The results will be published there on {format_day(commitment.midpoint)} and "
         f"{format_day(commitment.evaluation)}. Criteria, baselines, threshold and dates are now "
         f"locked: to change one, post a deviation with `{COMMAND} deviation <what> <reason>`."
@@ -144,29 +148,30 @@ def build_committed(commitment: Commitment) -> Reply:
 
 def build_not_in_channel(channel_id: str, *, error: str = "not_in_channel") -> Reply:
     """Slack refused the post for good: nothing was posted, so nothing is locked."""
+    channel = channel_mention(channel_id)
     if error == "is_archived":
         fix = (
-            f"<#{channel_id}> is archived: unarchive it (or pick another channel with "
-            f"`{COMMAND} setup`)"
+            f"{channel} is archived: unarchive it (or pick another channel with `{COMMAND} setup`)"
         )
     elif error == "channel_not_found":
         fix = (
-            f"I can't see <#{channel_id}>: invite me there with `/invite @emcoach`, or pick "
+            f"I can't see {channel}: invite me there with `/invite @emcoach`, or pick "
             f"another channel with `{COMMAND} setup`"
         )
     else:
-        fix = f"I'm not a member of <#{channel_id}>: open it and type `/invite @emcoach`"
+        fix = f"I'm not a member of {channel}: open it and type `/invite @emcoach`"
     return _section_reply(
-        f"I couldn't post in <#{channel_id}>, so nothing was posted and nothing is locked. "
+        f"I couldn't post in {channel}, so nothing was posted and nothing is locked. "
         f"{fix}, then run `{COMMAND} commit` again."
     )
 
 
 def build_commit_refused(program_name: str, channel_id: str, *, error: str | None) -> Reply:
     """Slack refused the post for another reason (for example, after retries ran out)."""
-    reason = f" (Slack said `{error}`)" if error else ""
+    reason = f" (Slack said `{plain(error)}`)" if error else ""
     return _section_reply(
-        f"The pre-commitment of *{program_name}* could not be posted in <#{channel_id}>"
+        f"The pre-commitment of *{plain(program_name)}* could not be posted in "
+        f"{channel_mention(channel_id)}"
         f"{reason}, so nothing is locked and the program can still be committed. Run "
         f"`{COMMAND} commit` again in a few minutes."
     )
@@ -175,10 +180,10 @@ def build_commit_refused(program_name: str, channel_id: str, *, error: str | Non
 def build_commit_posting(program_name: str, channel_id: str) -> Reply:
     """Recorded and locked, with Slack's answer not confirmed yet (a timeout, an outage)."""
     return _section_reply(
-        f"The pre-commitment of *{program_name}* is recorded and locked, and on its way to "
-        f"<#{channel_id}>: Slack hasn't confirmed the post yet. I check the channel and post "
-        f"it if it isn't there — never twice. Nothing else to do: `{COMMAND} status` shows "
-        "when it is done."
+        f"The pre-commitment of *{plain(program_name)}* is recorded and locked, and on its way "
+        f"to {channel_mention(channel_id)}: Slack hasn't confirmed the post yet. I check the "
+        "channel and post it if it isn't there — never twice. Nothing else to do: "
+        f"`{COMMAND} status` shows when it is done."
     )
 
 

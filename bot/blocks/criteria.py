@@ -27,6 +27,7 @@ from slack_sdk.models.views import View
 from bot.blocks.reply import Reply, text_reply
 from bot.domain.localtime import format_local
 from bot.domain.metrics import Direction, MetricDefinition
+from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
 from bot.slack_names import COMMAND
 
@@ -104,17 +105,24 @@ class SignoffRequest:
         )
 
 
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(plain(name) for name in names)
+
+
 def direction_words(direction: str) -> str:
     return _DIRECTION_WORDS[direction]
 
 
 def criterion_text(definition: Mapping[str, Any], *, number: int | None = None) -> str:
     """One frozen definition as mrkdwn: exactly what is signed off and later published."""
-    title = f"{number}. {definition['name']}" if number is not None else definition["name"]
+    # The definitions come from our catalog, but they are stored and read back, so they are
+    # escaped like any text that could have been edited on the way.
+    name = plain(str(definition["name"]))
+    title = f"{number}. {name}" if number is not None else name
     lines = [
-        f"*{title}* — {definition['unit']}; {direction_words(definition['direction'])}",
-        definition["definition"],
-        f"_Data source:_ {definition['data_source']}",
+        f"*{title}* — {plain(str(definition['unit']))}; {direction_words(definition['direction'])}",
+        plain(str(definition["definition"])),
+        f"_Data source:_ {plain(str(definition['data_source']))}",
     ]
     if definition.get("dora_report_year"):
         lines.append(
@@ -123,7 +131,9 @@ def criterion_text(definition: Mapping[str, Any], *, number: int | None = None) 
         )
     expected = definition.get("expected")
     if expected:
-        lines.append(f"_Expected 6-month change (program framework):_ {expected['seed_text']}")
+        lines.append(
+            f"_Expected 6-month change (program framework):_ {plain(str(expected['seed_text']))}"
+        )
     return "\n".join(lines)
 
 
@@ -152,7 +162,7 @@ def build_criteria_modal(
 ) -> dict[str, Any]:
     """The picker: every catalog metric with its full definition, then the checkboxes."""
     intro = (
-        f"*{program_name}* — week 1: pick {MIN_CRITERIA} or {MAX_CRITERIA} outcome metrics. "
+        f"*{plain(program_name)}* — week 1: pick {MIN_CRITERIA} or {MAX_CRITERIA} outcome metrics. "
         "Each is frozen exactly as written below and sent to the budget owner for sign-off; "
         "the program is judged against them at month 3 and month 6."
     )
@@ -208,8 +218,8 @@ def picker_note(*, signed_off_by: str | None, committed: bool) -> str | None:
         )
     if signed_off_by:
         return (
-            f"These are signed off by <@{signed_off_by}>. Saving a different set clears that "
-            "sign-off and sends a new request."
+            f"These are signed off by {user_mention(signed_off_by)}. Saving a different set "
+            "clears that sign-off and sends a new request."
         )
     return None
 
@@ -223,8 +233,8 @@ def slack_time(at: datetime, timezone: str) -> str:
 
 
 def quote(text: str) -> str:
-    """``text`` as a mrkdwn block quote, every line of it."""
-    return "\n".join(f">{line}" for line in text.strip().splitlines())
+    """A person's ``text`` as a mrkdwn block quote, every line of it, escaped by ``plain``."""
+    return "\n".join(f">{line}" for line in plain(text.strip()).splitlines())
 
 
 # --- the request to the budget owner ------------------------------------------------------
@@ -235,9 +245,10 @@ def build_signoff_request(request: SignoffRequest, *, outcome: str | None = None
 
     Once answered, ``outcome`` takes the buttons' place (the same message is updated).
     """
-    names = ", ".join(str(criterion["name"]) for criterion in request.criteria)
+    names = ", ".join(plain(str(criterion["name"])) for criterion in request.criteria)
     intro = (
-        f"<@{request.requested_by}> asks you, as budget owner of *{request.program_name}*, to "
+        f"{user_mention(request.requested_by)} asks you, as budget owner of "
+        f"*{plain(request.program_name)}*, to "
         "sign off its success criteria. Approving freezes these exact definitions: the "
         "program's results are measured against them at month 3 and month 6 and published "
         "whatever they show."
@@ -283,10 +294,10 @@ def build_signoff_request(request: SignoffRequest, *, outcome: str | None = None
             ),
         ]
     else:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=outcome[:_SECTION_MAX])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(outcome, _SECTION_MAX))))
     text = (
-        f"<@{request.requested_by}> asks you to sign off the success criteria of "
-        f"{request.program_name}: {names}."
+        f"{user_mention(request.requested_by)} asks you to sign off the success criteria of "
+        f"{plain(request.program_name)}: {names}."
     )
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])
 
@@ -309,8 +320,8 @@ def changes_outcome(*, at: datetime, timezone: str, comment: str) -> str:
 
 def build_changes_modal(*, ref: SignoffRef, program_name: str) -> dict[str, Any]:
     text = (
-        f"What should the owners of *{program_name}* change? Your comment goes to them by DM; "
-        "the criteria stay unsigned until you approve a new version."
+        f"What should the owners of *{plain(program_name)}* change? Your comment goes to them "
+        "by DM; the criteria stay unsigned until you approve a new version."
     )
     view = View(
         type="modal",
@@ -348,7 +359,7 @@ def build_approved_notice(
     *, program_name: str, approved_by: str, at: datetime, timezone: str, criteria_hash: str
 ) -> Reply:
     return text_reply(
-        f"<@{approved_by}> approved the success criteria of *{program_name}* at "
+        f"{user_mention(approved_by)} approved the success criteria of *{plain(program_name)}* at "
         f"{slack_time(at, timezone)} (SHA-256 `{criteria_hash}`). Week 1 is done. Next: weigh "
         f"an internal against an external coach with `{COMMAND} coach`, or see the whole "
         f"checklist with `{COMMAND} status`."
@@ -357,17 +368,17 @@ def build_approved_notice(
 
 def build_changes_notice(*, program_name: str, budget_owner_id: str, comment: str) -> Reply:
     return text_reply(
-        f"<@{budget_owner_id}> asked for changes to the success criteria of *{program_name}*:\n"
-        f"{quote(comment)}\nThey stay unsigned. Change them with "
-        f'`{COMMAND} criteria "{program_name}"` — saving sends a new sign-off request.'
+        f"{user_mention(budget_owner_id)} asked for changes to the success criteria of "
+        f"*{plain(program_name)}*:\n{quote(comment)}\nThey stay unsigned. Change them with "
+        f'`{COMMAND} criteria "{plain(program_name)}"` — saving sends a new sign-off request.'
     )
 
 
 def comment_sent_text(*, program_name: str, owners: Sequence[str]) -> str:
-    who = ", ".join(f"<@{owner}>" for owner in owners) or "the program's owners"
+    who = ", ".join(user_mention(owner) for owner in owners) or "the program's owners"
     return (
-        f"Sent your comment to {who}. The criteria of *{program_name}* stay unsigned; when the "
-        "owners change them, a new request will come to your DMs."
+        f"Sent your comment to {who}. The criteria of *{plain(program_name)}* stay unsigned; "
+        "when the owners change them, a new request will come to your DMs."
     )
 
 
@@ -380,22 +391,23 @@ def request_sent_text(
         else "I sent the sign-off request"
     )
     return (
-        f"Saved the success criteria of *{program_name}*: {', '.join(names)}. {what} to "
-        f"<@{budget_owner_id}> by DM; you'll get a DM when they answer. Meanwhile, go on with "
-        f"week 2: `{COMMAND} coach`."
+        f"Saved the success criteria of *{plain(program_name)}*: {_names(names)}. {what} to "
+        f"{user_mention(budget_owner_id)} by DM; you'll get a DM when they answer. Meanwhile, "
+        f"go on with week 2: `{COMMAND} coach`."
     )
 
 
 def unchanged_text(*, program_name: str, signed_off_by: str) -> str:
     return (
-        f"Nothing changed: *{program_name}* keeps the criteria <@{signed_off_by}> signed off. "
+        f"Nothing changed: *{plain(program_name)}* keeps the criteria "
+        f"{user_mention(signed_off_by)} signed off. "
         f"`{COMMAND} status` shows what's next."
     )
 
 
 def no_budget_owner_text(*, program_name: str, names: Sequence[str]) -> str:
     return (
-        f"Saved the success criteria of *{program_name}*: {', '.join(names)}. It has no budget "
+        f"Saved the success criteria of *{plain(program_name)}*: {_names(names)}. It has no budget "
         f"owner, so nobody can sign them off yet: set one in `{COMMAND} setup`, then run "
         f"`{COMMAND} criteria` and save again to send the request."
     )
@@ -403,9 +415,9 @@ def no_budget_owner_text(*, program_name: str, names: Sequence[str]) -> str:
 
 def delivery_failed_text(*, program_name: str, budget_owner_id: str, error: str) -> str:
     return (
-        f"I couldn't deliver the sign-off request for *{program_name}* to "
-        f"<@{budget_owner_id}> (Slack said `{error}`). The criteria are saved. Run "
-        f'`{COMMAND} criteria "{program_name}"` and save again to resend it.'
+        f"I couldn't deliver the sign-off request for *{plain(program_name)}* to "
+        f"{user_mention(budget_owner_id)} (Slack said `{plain(error)}`). The criteria are saved. "
+        f'Run `{COMMAND} criteria "{plain(program_name)}"` and save again to resend it.'
     )
 
 
@@ -423,11 +435,12 @@ def build_delivery_failed(*, program_name: str, budget_owner_id: str, error: str
 def not_budget_owner_text(*, program_name: str, budget_owner_id: str | None) -> str:
     if budget_owner_id is None:
         return (
-            f"*{program_name}* has no budget owner yet, so nobody can sign off its criteria; "
-            "your click wasn't counted. A program owner can set one up."
+            f"*{plain(program_name)}* has no budget owner yet, so nobody can sign off its "
+            "criteria; your click wasn't counted. A program owner can set one up."
         )
     return (
-        f"Thanks — but only <@{budget_owner_id}>, the budget owner of *{program_name}*, can "
+        f"Thanks — but only {user_mention(budget_owner_id)}, the budget owner of "
+        f"*{plain(program_name)}*, can "
         "sign off its success criteria, so your click wasn't counted. If someone else should "
         "sign off, ask a program owner."
     )

@@ -8,7 +8,9 @@ from typing import Final
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.criteria import quote
-from bot.blocks.reply import Reply, text_reply
+from bot.blocks.reply import SECTION_MAX, Reply, text_reply
+from bot.domain.args.errors import typed as echo
+from bot.domain.mrkdwn import channel_mention, clip, plain, user_mention
 from bot.domain.program_rules import ProgramField
 from bot.slack_names import COMMAND
 
@@ -54,8 +56,8 @@ def deviation_text(
     *, program_name: str, field: ProgramField, reason: str, requested_by: str
 ) -> str:
     return (
-        f"Deviation from {program_name}'s public pre-commitment: {field.phrase} will change. "
-        f"Reason: {reason} — requested by <@{requested_by}>"
+        f"Deviation from {plain(program_name)}'s public pre-commitment: {field.phrase} will "
+        f"change. Reason: {plain(reason)} — requested by {user_mention(requested_by)}"
     )
 
 
@@ -63,16 +65,20 @@ def build_deviation_post(
     *, program_name: str, field: ProgramField, reason: str, requested_by: str
 ) -> Reply:
     """The channel post that must exist before the locked field may change."""
-    body = (
-        f"*Deviation from {program_name}'s public pre-commitment:* {field.phrase} will "
-        f"change.\n*Reason:*\n{quote(reason)}\n— requested by <@{requested_by}>"
+    head = (
+        f"*Deviation from {plain(program_name)}'s public pre-commitment:* {field.phrase} will "
+        "change.\n*Reason:*\n"
     )
+    tail = f"\n— requested by {user_mention(requested_by)}"
+    # Escaping can make a reason of the accepted length longer than a section holds; the
+    # reason gives way, not who asked for it.
+    reason_shown = clip(quote(reason), SECTION_MAX - len(head) - len(tail))
     note = (
         "The pre-commitment locked this part of the program. It changes only after this "
         "public notice, once; results are still published on the promised dates."
     )
     blocks = [
-        SectionBlock(text=MarkdownTextObject(text=body)),
+        SectionBlock(text=MarkdownTextObject(text=f"{head}{reason_shown}{tail}")),
         ContextBlock(elements=[MarkdownTextObject(text=note)]),
     ]
     text = deviation_text(
@@ -83,53 +89,56 @@ def build_deviation_post(
 
 def build_deviation_recorded(*, program_name: str, field: ProgramField, channel_id: str) -> Reply:
     return text_reply(
-        f"Posted the deviation in <#{channel_id}>. You can now make one change to "
-        f"{field.phrase} of *{program_name}* with `{CHANGE_COMMANDS[field]}`. A further change "
-        f"will need another `{COMMAND} deviation`."
+        f"Posted the deviation in {channel_mention(channel_id)}. You can now make one change to "
+        f"{field.phrase} of *{plain(program_name)}* with `{CHANGE_COMMANDS[field]}`. A further "
+        f"change will need another `{COMMAND} deviation`."
     )
 
 
 def build_deviation_already(*, program_name: str, field: ProgramField, channel_id: str) -> Reply:
     """The same deviation was asked for a moment ago: it is posted (or on its way) once."""
     return text_reply(
-        f"That deviation of *{program_name}* is already posted in <#{channel_id}> (or on its "
-        f"way there), so I didn't post it again. It allows one change to {field.phrase}: make "
-        f"it with `{CHANGE_COMMANDS[field]}`."
+        f"That deviation of *{plain(program_name)}* is already posted in "
+        f"{channel_mention(channel_id)} (or on its way there), so I didn't post it again. "
+        f"It allows one change to {field.phrase}: make it with `{CHANGE_COMMANDS[field]}`."
     )
 
 
 def build_deviation_posting(*, program_name: str, field: ProgramField, channel_id: str) -> Reply:
     """Recorded, with Slack's answer about the post not confirmed yet."""
     return text_reply(
-        f"The deviation of *{program_name}* is recorded and on its way to <#{channel_id}>: "
-        "Slack hasn't confirmed the post yet. I check the channel and post it if it isn't "
-        f"there — never twice. Once it shows in <#{channel_id}>, make your change to "
-        f"{field.phrase} with `{CHANGE_COMMANDS[field]}`."
+        f"The deviation of *{plain(program_name)}* is recorded and on its way to "
+        f"{channel_mention(channel_id)}: Slack hasn't confirmed the post yet. I check the "
+        "channel and post it if it isn't there — never twice. Once it shows there, make "
+        f"your change to {field.phrase} with `{CHANGE_COMMANDS[field]}`."
     )
 
 
 def build_deviation_not_posted(*, channel_id: str, error: str, retry: str) -> Reply:
-    """Slack refused the post: nothing was recorded, and this says how to fix the channel."""
+    """Slack refused the post: nothing may change, and this says how to fix the channel."""
     if error == "is_archived":
-        fix = f"<#{channel_id}> is archived: unarchive it"
+        fix = f"{channel_mention(channel_id)} is archived: unarchive it"
     else:
-        fix = f"I'm not a member of <#{channel_id}>: open it and type `/invite @emcoach`"
+        fix = (
+            f"I'm not a member of {channel_mention(channel_id)}: open it and type "
+            "`/invite @emcoach`"
+        )
     return text_reply(
-        f"I couldn't post the deviation in <#{channel_id}>, so nothing may change yet. {fix}, "
-        f"then run `{retry}` again."
+        f"I couldn't post the deviation in {channel_mention(channel_id)}, so nothing may "
+        f"change yet. {fix}, then run `{plain(retry)}` again."
     )
 
 
 def build_nothing_locked(*, program_name: str, field: ProgramField) -> Reply:
     return text_reply(
-        f"Nothing is locked yet: *{program_name}* isn't committed, so there's no deviation to "
-        f"post. Just change {field.phrase} with `{CHANGE_COMMANDS[field]}`."
+        f"Nothing is locked yet: *{plain(program_name)}* isn't committed, so there's no "
+        f"deviation to post. Just change {field.phrase} with `{CHANGE_COMMANDS[field]}`."
     )
 
 
 def build_deviation_usage(*, typed: str) -> Reply:
     words = ", ".join(f"`{words[0]}`" for words in FIELD_WORDS.values())
-    opening = f"I don't know “{typed}” as a locked part. " if typed else ""
+    opening = f"I don't know {echo(typed)} as a locked part. " if typed else ""
     return text_reply(
         f"{opening}Type `{COMMAND} deviation <what> <reason>`, where <what> is one of "
         f"{words}. The reason is posted in the program's channel before anything changes. "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.reply import Reply
+from bot.domain.args.errors import typed
 from bot.slack_names import COMMAND
 
 INTRO = (
@@ -52,5 +53,5 @@ def build_unknown_subcommand(
     word: str, *, suggestion: str | None, entries: Sequence[HelpEntry]
 ) -> Reply:
     hint = f" Did you mean `{COMMAND} {suggestion}`?" if suggestion else ""
-    opening = f"I don't know “{word}”.{hint} Here is what you can do:"
+    opening = f"I don't know {typed(word)}.{hint} Here is what you can do:"
     return build_help(entries, intro=opening)

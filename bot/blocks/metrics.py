@@ -21,10 +21,10 @@ from bot.blocks.baseline import (
     leader_block,
 )
 from bot.blocks.prompts.checkpoint import METRICS_COMMAND
-from bot.blocks.prompts.common import context, header, mention, section
+from bot.blocks.prompts.common import context, header, section
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import mention, plain, user_mention
 
 METRICS_LEADER: Final = "metrics_leader"  # button; value: leader id
 METRICS_LEADER_VIEW: Final = "metrics_leader_modal"
@@ -70,7 +70,7 @@ def when_published(checkpoint: OpenCheckpoint) -> str:
 
 
 def survey_note(names: Sequence[str], *, threshold: int) -> str:
-    criteria = " and ".join(f"*{escape_mrkdwn(name)}*" for name in names)
+    criteria = " and ".join(f"*{plain(name)}*" for name in names)
     return (
         f"{criteria} isn't entered here: it comes from the anonymous survey of each leader's "
         "direct reports, sent a week before the checkpoint. Fewer than "
@@ -117,10 +117,10 @@ def build_checkpoint_values(
     else:
         footer = f"Every month-{checkpoint.month} value is in. To correct one, press its button."
     if len(pods) > MAX_PODS_SHOWN:
-        hidden = ", ".join(pod.name for pod in pods[MAX_PODS_SHOWN:])
+        hidden = ", ".join(plain(pod.name) for pod in pods[MAX_PODS_SHOWN:])
         footer += f" Not shown: {hidden} — type `{METRICS_COMMAND} <pod>` to see one."
     blocks.append(context(footer))
-    text = f"Month-{checkpoint.month} values of {checkpoint.program_name}: {footer}"
+    text = f"Month-{checkpoint.month} values of {plain(checkpoint.program_name)}: {footer}"
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])
 
 
@@ -132,9 +132,9 @@ def build_leader_checkpoint_modal(
         callback_id=METRICS_LEADER_VIEW,
         title=f"Month-{month} values",
         intro=(
-            f"Month-{month} values for <@{leader.user_id}> (pod {pod_name}), measured as each "
-            f"definition says for the window ending on {day}. Fill in what you have; empty "
-            "fields stay as they are."
+            f"Month-{month} values for {user_mention(leader.user_id)} (pod {plain(pod_name)}), "
+            f"measured as each definition says for the window ending on {day}. Fill in what you "
+            "have; empty fields stay as they are."
         ),
         source_hint=(
             f"e.g. “GitHub and the deploy log, 30 days to {day}”. Kept with the value, so the "

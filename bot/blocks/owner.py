@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from bot.blocks.reply import Reply, text_reply
+from bot.domain.mrkdwn import plain, user_mention
 from bot.slack_names import COMMAND
 
 OWNER_USAGE: Final = "owner [program] add @name [@name…] | remove @name | list"
@@ -13,7 +14,7 @@ OWNER_USAGE: Final = "owner [program] add @name [@name…] | remove @name | list
 
 def mentions(user_ids: Sequence[str]) -> str:
     """``<@A>``, ``<@A> and <@B>``, ``<@A>, <@B> and <@C>``."""
-    linked = [f"<@{user_id}>" for user_id in user_ids]
+    linked = [user_mention(user_id) for user_id in user_ids]
     if len(linked) <= 1:
         return "".join(linked)
     return ", ".join(linked[:-1]) + " and " + linked[-1]
@@ -30,7 +31,7 @@ def build_owner_usage(problem: str) -> Reply:
 def build_not_owner(program_name: str, owners: Sequence[str], *, instead: str = "") -> Reply:
     """A polite refusal that says whom to ask; ``instead`` adds another way forward."""
     text = (
-        f"Only the owners of *{program_name}* can change it, and you aren't one of them. "
+        f"Only the owners of *{plain(program_name)}* can change it, and you aren't one of them. "
         f"Ask {mentions(owners)} to add you with `{COMMAND} owner add @you`."
     )
     return text_reply(f"{text} {instead}".strip())
@@ -40,12 +41,12 @@ def build_owner_list(
     program_name: str, *, owners: Sequence[str], budget_owner: str | None
 ) -> Reply:
     budget = (
-        f"Budget owner (signs off the criteria): <@{budget_owner}>."
+        f"Budget owner (signs off the criteria): {user_mention(budget_owner)}."
         if budget_owner
         else "No budget owner yet."
     )
     return text_reply(
-        f"Owners of *{program_name}*: {mentions(owners)}. {budget}\n"
+        f"Owners of *{plain(program_name)}*: {mentions(owners)}. {budget}\n"
         f"Add a co-owner with `{COMMAND} owner add @name`; remove one with "
         f"`{COMMAND} owner remove @name`."
     )
@@ -61,7 +62,7 @@ def build_owners_added(
 ) -> Reply:
     parts: list[str] = []
     if added:
-        parts.append(f"Added {mentions(added)} as co-owner(s) of *{program_name}*.")
+        parts.append(f"Added {mentions(added)} as co-owner(s) of *{plain(program_name)}*.")
         told = [user_id for user_id in added if user_id not in not_told]
         if told:
             parts.append(f"I've sent {mentions(told)} a direct message saying what they can do.")
@@ -78,10 +79,11 @@ def build_owners_added(
 def build_co_owner_welcome(program_name: str, *, added_by: str) -> Reply:
     """The DM to a new co-owner: who added them and what owners do."""
     return text_reply(
-        f"<@{added_by}> added you as a co-owner of the EM mentoring program *{program_name}*. "
+        f"{user_mention(added_by)} added you as a co-owner of the EM mentoring program "
+        f"*{plain(program_name)}*. "
         "Owners run the four-week setup sprint: the success criteria, the coach decision, the "
         "pods, the baselines and the public pre-commitment. See where it stands and what's "
-        f'next with `{COMMAND} status "{program_name}"`.'
+        f'next with `{COMMAND} status "{plain(program_name)}"`.'
     )
 
 
@@ -90,7 +92,7 @@ def build_owners_removed(
 ) -> Reply:
     parts: list[str] = []
     if removed:
-        parts.append(f"Removed {mentions(removed)} from the owners of *{program_name}*.")
+        parts.append(f"Removed {mentions(removed)} from the owners of *{plain(program_name)}*.")
     if not_owners:
         parts.append(f"{mentions(not_owners)} wasn't an owner, so nothing changed for them.")
     parts.append(f"Owners now: {mentions(owners)}.")
@@ -99,6 +101,6 @@ def build_owners_removed(
 
 def build_last_owner(program_name: str) -> Reply:
     return text_reply(
-        f"*{program_name}* needs at least one owner, so I didn't remove anyone. Add the "
+        f"*{plain(program_name)}* needs at least one owner, so I didn't remove anyone. Add the "
         f"person who takes over first with `{COMMAND} owner add @name`, then remove again."
     )

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.cadence import SessionKind
 from bot.domain.localtime import format_day, format_local
+from bot.domain.mrkdwn import plain, user_mention
 from bot.slack_names import COMMAND
 
 PAUSE_USAGE = "pause [program] @leader [from DATE] until DATE [reason…]"
@@ -50,7 +50,7 @@ def _reply(text: str, *, note: str | None = None) -> Reply:
 
 
 def _reason(reason: str | None) -> str:
-    return f" ({escape_mrkdwn(reason)})" if reason else ""
+    return f" ({plain(reason)})" if reason else ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,9 +66,9 @@ class Paused:
 
 
 def build_paused(paused: Paused) -> Reply:
-    who = f"<@{paused.leader_id}>"
+    who = user_mention(paused.leader_id)
     text = (
-        f"Paused {who} in *{escape_mrkdwn(paused.program_name)}* from "
+        f"Paused {who} in *{plain(paused.program_name)}* from "
         f"{day_text(paused.start)} to {day_text(paused.end)}{_reason(paused.reason)}."
     )
     if paused.running:
@@ -82,7 +82,7 @@ def build_paused(paused: Paused) -> Reply:
             " The program isn't running yet, so nothing is planned: the pause applies once it is "
             f"committed with `{COMMAND} commit` and starts{starts}."
         )
-    note = f"Back early? `{COMMAND} resume <@{paused.leader_id}>` ends the pause today."
+    note = f"Back early? `{COMMAND} resume {who}` ends the pause today."
     return _reply(text, note=note)
 
 
@@ -101,8 +101,8 @@ def _session_line(session: BackSession) -> str:
 def build_resumed(
     *, leader_id: str, program_name: str, running: bool, back: Sequence[BackSession]
 ) -> Reply:
-    who = f"<@{leader_id}>"
-    text = f"Resumed {who} in *{escape_mrkdwn(program_name)}*: the pause ends today."
+    who = user_mention(leader_id)
+    text = f"Resumed {who} in *{plain(program_name)}*: the pause ends today."
     if not running:
         text += " The program isn't running yet, so no session was affected."
         return _reply(text, note=f"Pause again any time with `{COMMAND} pause {who} until DATE`.")
@@ -130,17 +130,17 @@ class Left:
 
 
 def build_left(left: Left) -> Reply:
-    who = f"<@{left.leader_id}>"
+    who = user_mention(left.leader_id)
     text = (
-        f"{who} leaves *{escape_mrkdwn(left.program_name)}* after "
+        f"{who} leaves *{plain(left.program_name)}* after "
         f"{day_text(left.left_on)}{_reason(left.reason)}. "
         f"{plural(left.cancelled, 'upcoming prompt')} about them "
         f"{'is' if left.cancelled == 1 else 'are'} cancelled. Their history stays: past "
         "sessions, ratings and baselines remain in the checkpoint results."
     )
-    pod = f"Pod “{escape_mrkdwn(left.pod_name)}”"
+    pod = f"Pod “{plain(left.pod_name)}”"
     if left.leaders_staying:
-        coach = f" with <@{left.coach_id}>" if left.coach_id else ""
+        coach = f" with {user_mention(left.coach_id)}" if left.coach_id else ""
         note = (
             f"{pod} keeps running{coach} and {plural(left.leaders_staying, 'other leader')}. "
             f"See what comes next with `{COMMAND} schedule all`."

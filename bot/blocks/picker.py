@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
 from bot.blocks.reply import Reply
+from bot.domain.mrkdwn import plain
 from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
 
 # Slack: at most 25 elements in one actions block.
@@ -33,7 +34,7 @@ def build_program_picker(
     example = programs[0][1]
     text = (
         f"You're in {len(programs)} programs — which one is this for? "
-        f'Click one, or type it: `{COMMAND} {subcommand} "{example}"`.'
+        f'Click one, or type it: `{COMMAND} {subcommand} "{plain(example)}"`.'
     )
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)), ActionsBlock(elements=buttons)]
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])

@@ -27,9 +27,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.reply import Reply
+from bot.blocks.reply import SECTION_MAX, Reply
 from bot.domain.args import LAST, MonthlySlot, WeeklySlot
 from bot.domain.args.weekdays import DAY_NAMES
+from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.domain.program_rules import (
     MONTHLY_POD_SESSION_MINUTES,
     POD_MAX_LEADERS,
@@ -109,16 +110,19 @@ def describe_one_on_one(slot: WeeklySlot | None) -> str:
 
 
 def describe_leader(leader: LeaderLine) -> str:
-    manager = f"manager <@{leader.manager_id}>" if leader.manager_id else "no manager yet"
+    manager = (
+        f"manager {user_mention(leader.manager_id)}" if leader.manager_id else "no manager yet"
+    )
     count = len(leader.reports)
     reports = f"{count} direct report{'s' if count != 1 else ''}" if count else "no direct reports"
-    return f"<@{leader.user_id}> — {manager}, {reports}, {describe_one_on_one(leader.one_on_one)}"
+    slot = describe_one_on_one(leader.one_on_one)
+    return f"{user_mention(leader.user_id)} — {manager}, {reports}, {slot}"
 
 
 def _pod_blocks(pod: PodLine, *, timezone: str) -> list[Block]:
-    coach = f"coach <@{pod.coach_id}>" if pod.coach_id else "no coach yet"
+    coach = f"coach {user_mention(pod.coach_id)}" if pod.coach_id else "no coach yet"
     heading = (
-        f"*Pod {pod.name}* — {coach}, {len(pod.leaders)} of {POD_MAX_LEADERS} leaders\n"
+        f"*Pod {plain(pod.name)}* — {coach}, {len(pod.leaders)} of {POD_MAX_LEADERS} leaders\n"
         f"Monthly session: {describe_session(pod.session, timezone=timezone)}"
     )
     blocks: list[Block] = [
@@ -163,7 +167,7 @@ def build_cohort(
         )
     else:
         intro = (
-            f"*{program_name}* has no pods yet. Start with *New pod*: a pod is up to "
+            f"*{plain(program_name)}* has no pods yet. Start with *New pod*: a pod is up to "
             f"{POD_MAX_LEADERS} leaders with one coach, meeting monthly for "
             f"{MONTHLY_POD_SESSION_MINUTES} minutes. Then add each leader with *Add leader*."
         )
@@ -192,11 +196,11 @@ def build_cohort(
         f"`{COMMAND} pod Alpha leader @lena manager @max reports @a @b 1:1 tue 10:00`."
     )
     if len(pods) > MAX_PODS_SHOWN:
-        hidden = ", ".join(pod.name for pod in pods[MAX_PODS_SHOWN:])
+        hidden = ", ".join(plain(pod.name) for pod in pods[MAX_PODS_SHOWN:])
         hint = f"Not shown here: {hidden} — type `{COMMAND} pod <name>` to see one. " + hint
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint[:3000])]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(hint, SECTION_MAX))]))
     gaps = sum(len(pod.gaps) for pod in pods)
-    text = f"Cohort of {program_name}: {len(pods)} pod(s), " + (
+    text = f"Cohort of {plain(program_name)}: {len(pods)} pod(s), " + (
         f"{gaps} thing(s) missing." if gaps or not pods else "complete."
     )
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])

@@ -9,6 +9,8 @@ from typing import Any
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.domain.mrkdwn import clip
+
 # Slack: a section's text holds at most 3000 characters; a modal title at most 24.
 SECTION_MAX = 3000
 TITLE_MAX = 24
@@ -26,7 +28,12 @@ class Reply:
 
 def text_reply(text: str) -> Reply:
     """A one-section message whose notification text is the same sentence."""
-    return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+    return Reply(text=text, blocks=[section_block(text).to_dict()])
+
+
+def section_block(text: str) -> SectionBlock:
+    """A mrkdwn section, cut to Slack's limit: escaping can make a capped input longer."""
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))
 
 
 def build_notice_modal(*, title: str, text: str) -> dict[str, Any]:
@@ -35,7 +42,7 @@ def build_notice_modal(*, title: str, text: str) -> dict[str, Any]:
         type="modal",
         title=title[:TITLE_MAX],
         close="Close",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text[:SECTION_MAX]))],
+        blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))],
     )
     return view.to_dict()
 

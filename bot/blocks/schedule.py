@@ -17,9 +17,9 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.pause import day_text
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import format_local, local_date
+from bot.domain.mrkdwn import mention, plain, user_mention
 from bot.slack_names import COMMAND
 
 SCHEDULE_USAGE = "schedule [all [program]]"
@@ -46,12 +46,8 @@ class PromptLine:
     program_name: str | None = None  # set when the list spans several programs
 
 
-def _mention(recipient: str) -> str:
-    return f"<#{recipient}>" if recipient[:1] in ("C", "G") else f"<@{recipient}>"
-
-
 def _person(user_id: str | None, fallback: str) -> str:
-    return f"<@{user_id}>" if user_id else fallback
+    return user_mention(user_id) if user_id else fallback
 
 
 _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
@@ -65,11 +61,9 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
         f"1:1 with {_person(line.leader_id, 'a leader')} — log whether it was held"
     ),
     AgendaKind.POD_PRE: lambda line: (
-        f"Pod “{escape_mrkdwn(line.pod_name or '?')}” session prep — bring one real challenge"
+        f"Pod “{plain(line.pod_name or '?')}” session prep — bring one real challenge"
     ),
-    AgendaKind.POD_POST: lambda line: (
-        f"Pod “{escape_mrkdwn(line.pod_name or '?')}” session — rate it"
-    ),
+    AgendaKind.POD_POST: lambda line: f"Pod “{plain(line.pod_name or '?')}” session — rate it",
     AgendaKind.THREE_SIXTY: lambda line: (
         f"Quarterly 360 for {_person(line.leader_id, 'a leader')} — invitation"
     ),
@@ -82,15 +76,15 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
         f"Preview of the {day_text(line.occasion)} checkpoint results"
     ),
     AgendaKind.CHECKPOINT_PUBLISH: lambda line: (
-        f"Checkpoint results posted in {_mention(line.recipient)}"
+        f"Checkpoint results posted in {mention(line.recipient)}"
     ),
     AgendaKind.SETUP_NUDGE: lambda _line: "Setup sprint nudge",
     AgendaKind.OWNER_ALERT: lambda _line: "Alert: a prompt couldn't be delivered",
     AgendaKind.COMMITMENT_POST: lambda line: (
-        f"The pre-commitment, posted in {_mention(line.recipient)}"
+        f"The pre-commitment, posted in {mention(line.recipient)}"
     ),
     AgendaKind.COMMITMENT_COPY: lambda _line: "Your copy of the pre-commitment",
-    AgendaKind.DEVIATION_POST: lambda line: f"A deviation, posted in {_mention(line.recipient)}",
+    AgendaKind.DEVIATION_POST: lambda line: f"A deviation, posted in {mention(line.recipient)}",
 }
 
 
@@ -100,13 +94,13 @@ def describe(line: PromptLine) -> str:
     describer = _DESCRIPTIONS.get(line.kind)
     text = describer(line) if describer is not None else "Prompt"
     if line.program_name:
-        text = f"*{escape_mrkdwn(line.program_name)}*: {text}"
+        text = f"*{plain(line.program_name)}*: {text}"
     return text
 
 
 def _line_text(line: PromptLine, *, zone: str, show_recipient: bool) -> str:
     at = format_local(line.due, zone).partition(", ")[2]
-    who = f"{_mention(line.recipient)} · " if show_recipient else ""
+    who = f"{mention(line.recipient)} · " if show_recipient else ""
     return f"• {at} — {who}{describe(line)}"
 
 
@@ -139,7 +133,7 @@ def build_schedule(schedule: Schedule) -> Reply:
     blocks: list[Block] = [HeaderBlock(text=schedule.title[:150])]
     if schedule.lines:
         # The notification fallback; the blocks carry the list itself.
-        text = f"{schedule.title}: {schedule.total} upcoming"
+        text = f"{plain(schedule.title)}: {schedule.total} upcoming"
     else:
         text = "\n".join([schedule.empty, *schedule.outlook])
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))

@@ -30,6 +30,7 @@ from slack_sdk.models.views import View
 from bot.blocks.reply import Reply, text_reply
 from bot.blocks.status import day_text
 from bot.domain.cost import CostModel
+from bot.domain.mrkdwn import channel_mention, plain, user_mention
 from bot.domain.timeline import Timeline
 from bot.slack_names import COMMAND
 
@@ -153,11 +154,15 @@ def _model_label(model: str | None) -> str:
         return "not chosen"
 
 
+def _name(form: SetupForm) -> str:
+    return plain(form.name or "")
+
+
 def _facts_text(form: SetupForm) -> str:
     lines = [
-        f"*Results channel:* <#{form.channel_id}>" if form.channel_id else "",
-        f"*Time zone:* {form.timezone}" if form.timezone else "",
-        f"*Budget owner:* <@{form.budget_owner_id}>" if form.budget_owner_id else "",
+        f"*Results channel:* {channel_mention(form.channel_id)}" if form.channel_id else "",
+        f"*Time zone:* {plain(form.timezone)}" if form.timezone else "",
+        f"*Budget owner:* {user_mention(form.budget_owner_id)}" if form.budget_owner_id else "",
         f"*Coaching model:* {_model_label(form.model)}",
     ]
     if form.kickoff is not None and form.months is not None:
@@ -272,7 +277,7 @@ def build_setup_modal(
             "Create the program the setup sprint is for. You'll be its owner; add co-owners "
             f"later with `{COMMAND} owner add @name`."
             if program_id is None
-            else f"Change the setup of *{form.name}*."
+            else f"Change the setup of *{_name(form)}*."
         )
         blocks = [
             SectionBlock(text=MarkdownTextObject(text=intro)),
@@ -282,7 +287,7 @@ def build_setup_modal(
         ]
     else:
         locked = (
-            f"*{form.name}* was committed on {day_text(committed_on)}. Its name, channel, "
+            f"*{_name(form)}* was committed on {day_text(committed_on)}. Its name, channel, "
             "time zone, budget owner and model are fixed. The kickoff date and length change "
             f"only as a deviation: post it with `{COMMAND} deviation dates <reason>` first, "
             "then save the new dates here."
@@ -353,17 +358,17 @@ def build_setup_done(
     ``budget_owner_told``: a heads-up DM goes to the (new) budget owner after this answer.
     """
     if not created and not changed:
-        head = f"Nothing changed in *{form.name}*."
+        head = f"Nothing changed in *{_name(form)}*."
     else:
         head = (
-            f"Created *{form.name}*. You're its owner."
+            f"Created *{_name(form)}*. You're its owner."
             if created
-            else f"Saved the setup of *{form.name}*."
+            else f"Saved the setup of *{_name(form)}*."
         )
     if form.budget_owner_id == owner_id:
         signer = "You're also the budget owner, so you'll sign them off yourself."
     else:
-        signer = f"<@{form.budget_owner_id}> then signs them off."
+        signer = f"{user_mention(form.budget_owner_id or '')} then signs them off."
     next_step = f"*Next — week 1:* choose 2–3 success criteria with `{COMMAND} criteria`. {signer}"
     more = (
         f"Add co-owners with `{COMMAND} owner add @name` · see the four-week checklist with "
@@ -377,8 +382,8 @@ def build_setup_done(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=next_step)))
     if budget_owner_told:
         told = (
-            f"I'm sending <@{form.budget_owner_id}> a direct message saying they'll be asked "
-            "to sign off the success criteria."
+            f"I'm sending {user_mention(form.budget_owner_id or '')} a direct message saying "
+            "they'll be asked to sign off the success criteria."
         )
         blocks.append(SectionBlock(text=MarkdownTextObject(text=told)))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
@@ -395,10 +400,10 @@ def build_setup_done(
 def build_budget_owner_heads_up(*, program_name: str, owner_id: str) -> Reply:
     """The DM to the budget owner: what they were named for, and that nothing is due yet."""
     return text_reply(
-        f"<@{owner_id}> set up the EM mentoring program *{program_name}* and named you its "
-        "budget owner. In week 1 they'll pick 2–3 success criteria, and I'll ask you here to "
-        "sign them off (or send them back with a comment) — only your approval counts. "
-        "Nothing to do until then."
+        f"{user_mention(owner_id)} set up the EM mentoring program *{plain(program_name)}* and "
+        "named you its budget owner. In week 1 they'll pick 2–3 success criteria, and I'll ask "
+        "you here to sign them off (or send them back with a comment) — only your approval "
+        "counts. Nothing to do until then."
     )
 
 

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.picker import pick_value
 from bot.blocks.reply import Reply
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import plain
 from bot.domain.sprint import SPRINT_WEEKS, SprintStep, StepState, leader_time_per_month
 from bot.domain.timeline import Timeline
 from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
@@ -131,7 +132,7 @@ def _next_blocks(status: SprintStatus) -> list[Block]:
         SectionBlock(
             text=MarkdownTextObject(
                 text=f"*Next:* week {step.step.week}, {step.step.title.lower()} — click below "
-                f'or type `{COMMAND} {subcommand} "{status.program_name}"`.'
+                f'or type `{COMMAND} {subcommand} "{plain(status.program_name)}"`.'
             )
         ),
         ActionsBlock(
@@ -159,7 +160,9 @@ def status_text(status: SprintStatus) -> str:
     """The notification text: one line a person can act on without opening the message."""
     open_steps = [step for step in status.steps if step.state is not StepState.DONE]
     done = len(status.steps) - len(open_steps)
-    text = f"Setup sprint for {status.program_name}: {done} of {len(status.steps)} weeks done."
+    text = (
+        f"Setup sprint for {plain(status.program_name)}: {done} of {len(status.steps)} weeks done."
+    )
     if status.next_step is not None:
         text += (
             f" Next: week {status.next_step.step.week}, {status.next_step.step.title.lower()} "

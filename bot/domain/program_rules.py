@@ -15,6 +15,7 @@ from typing import Final, Protocol
 
 from bot.domain import timeline
 from bot.domain.errors import DomainError
+from bot.domain.mrkdwn import plain, user_mention
 
 # Seed, "Week 3 — Structure the cohort": "Pod size of 4 leaders maximum."
 POD_MAX_LEADERS: Final = 4
@@ -283,19 +284,21 @@ def cohort_gaps(pods: Sequence[PodSetup]) -> list[str]:
 
 
 def _pod_gaps(pod: PodSetup) -> list[str]:
+    # Gaps are mrkdwn with mentions; the names people typed go in escaped.
+    name = plain(pod.name)
     gaps: list[str] = []
     if pod.coach_id is None:
-        gaps.append(f"a coach for pod “{pod.name}”")
+        gaps.append(f"a coach for pod “{name}”")
     if not pod.has_session_slot:
-        gaps.append(f"a monthly session slot for pod “{pod.name}”")
+        gaps.append(f"a monthly session slot for pod “{name}”")
     if not pod.leaders:
-        gaps.append(f"at least one leader in pod “{pod.name}”")
+        gaps.append(f"at least one leader in pod “{name}”")
     if len(pod.leaders) > POD_MAX_LEADERS:
         gaps.append(
-            f"at most {POD_MAX_LEADERS} leaders in pod “{pod.name}” (it has {len(pod.leaders)})"
+            f"at most {POD_MAX_LEADERS} leaders in pod “{name}” (it has {len(pod.leaders)})"
         )
     for leader in pod.leaders:
-        who = f"<@{leader.user_id}>"
+        who = user_mention(leader.user_id)
         if leader.manager_id is None:
             gaps.append(f"the manager of {who}")
         if leader.direct_report_count < 1:
@@ -315,10 +318,10 @@ def _baseline_gaps(
     for criterion in criteria:
         if criterion.anonymous_survey:
             if (pod.name, criterion.id) not in pod_baselines:
-                gaps.append(f"{criterion.short_name} baseline for pod “{pod.name}”")
+                gaps.append(f"{criterion.short_name} baseline for pod “{plain(pod.name)}”")
             continue
         gaps.extend(
-            f"{criterion.short_name} baseline for <@{leader.user_id}>"
+            f"{criterion.short_name} baseline for {user_mention(leader.user_id)}"
             for leader in pod.leaders
             if (leader.user_id, criterion.id) not in leader_baselines
         )

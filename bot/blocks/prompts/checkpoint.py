@@ -20,16 +20,15 @@ from bot.blocks.prompts.common import (
     context,
     fit_lines,
     header,
-    mention,
     plural,
     reply,
     section,
 )
 from bot.blocks.prompts.data import CheckpointData, CriterionResult, PromptContext
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.localtime import format_day
 from bot.domain.metrics import ChangeKind, Verdict
+from bot.domain.mrkdwn import mention, plain
 from bot.slack_names import COMMAND
 
 METRICS_COMMAND: Final = f"{COMMAND} metrics"
@@ -85,7 +84,7 @@ def change_text(result: CriterionResult) -> str:
 
 def criterion_block_text(result: CriterionResult, *, number: int, threshold: int) -> str:
     lines = [
-        f"*{number}. {escape_mrkdwn(result.name)}* — {escape_mrkdwn(result.unit)}, "
+        f"*{number}. {plain(result.name)}* — {plain(result.unit)}, "
         f"{direction_words(result.direction)}"
     ]
     baseline = _value(result.baseline, result.baseline_band)
@@ -100,7 +99,7 @@ def criterion_block_text(result: CriterionResult, *, number: int, threshold: int
         lines.append(f"Baseline: {baseline} · Now: {now} · Change: {change_text(result)}")
         points = plural(result.data_points, "response" if result.anonymous else "data point")
     lines.append(
-        f"Expected (the framework's 6-month average): {result.expected or 'none published'}"
+        f"Expected (the framework's 6-month average): {plain(result.expected or 'none published')}"
     )
     lines.append(f"Verdict: *{shown_verdict(result, threshold).label}* · {points}")
     return "\n".join(lines)
@@ -125,7 +124,7 @@ def late_sentence(prompt: PromptContext) -> str | None:
 
 
 def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) -> Reply:
-    name = escape_mrkdwn(prompt.program_name)
+    name = plain(prompt.program_name)
     heading = title(checkpoint, prompt.program_name)
     late = late_sentence(prompt)
     blocks: list[Block] = [header(heading)]
@@ -148,15 +147,15 @@ def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) 
         )
     )
     verdicts = "; ".join(
-        f"{result.name}: {shown_verdict(result, checkpoint.anonymity_threshold).label}"
+        f"{plain(result.name)}: {shown_verdict(result, checkpoint.anonymity_threshold).label}"
         for result in checkpoint.criteria
     )
-    text = f"{escape_mrkdwn(heading)}. {verdicts}." + (f" {late}" if late else "")
+    text = f"{plain(heading)}. {verdicts}." + (f" {late}" if late else "")
     return reply(text, blocks)
 
 
 def _missing_line(result: CriterionResult, threshold: int) -> str | None:
-    name = escape_mrkdwn(result.name)
+    name = plain(result.name)
     if is_hidden(result, threshold):
         return (
             f"• {name}: fewer than {threshold} survey responses so far; it will read “fewer "
@@ -215,7 +214,7 @@ def build_checkpoint_preview(prompt: PromptContext, checkpoint: CheckpointData) 
             )
         )
     text = (
-        f"Preview — {escape_mrkdwn(heading)}, to be posted in {mention(checkpoint.channel_id)} "
+        f"Preview — {plain(heading)}, to be posted in {mention(checkpoint.channel_id)} "
         f"on {day}. {next_step}"
     )
     return reply(text, blocks)

@@ -1,4 +1,4 @@
-"""Small pieces every prompt is made of: mentions, clipped sections, row buttons, the late note.
+"""Small pieces every prompt is made of: clipped sections, row buttons, the late note.
 
 Kept apart so each limit from SLACK.md (3000 characters a section, 150 a header) is enforced in
 one place, whatever a builder puts in.
@@ -21,19 +21,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.reply import Reply
+from bot.domain.mrkdwn import clip
 
 SECTION_MAX: Final = 3000
 HEADER_MAX: Final = 150
 _ELLIPSIS: Final = "…"
-
-
-def mention(slack_id: str) -> str:
-    """A user or channel id as Slack shows it: channels (C…, G…) as ``<#…>``, people ``<@…>``."""
-    return f"<#{slack_id}>" if slack_id[:1] in ("C", "G") else f"<@{slack_id}>"
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + _ELLIPSIS
 
 
 def section(text: str) -> SectionBlock:

@@ -3,11 +3,11 @@ survey non-responder."""
 
 from __future__ import annotations
 
-from bot.blocks.prompts.common import context, fit_lines, header, mention, plural, reply, section
+from bot.blocks.prompts.common import context, fit_lines, header, plural, reply, section
 from bot.blocks.prompts.data import DigestData, LeaderWeek, PromptContext
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import mention, plain
 from bot.slack_names import COMMAND
 
 
@@ -45,7 +45,7 @@ def build_coach_digest(prompt: PromptContext, digest: DigestData) -> Reply:
     held = sum(week.held for week in digest.leaders)
     not_logged = sum(week.not_logged for week in digest.leaders)
     text = (
-        f"Your week in {escape_mrkdwn(prompt.program_name)} (to {format_day(prompt.occasion)}): "
+        f"Your week in {plain(prompt.program_name)} (to {format_day(prompt.occasion)}): "
         f"1:1s held: {held}, not logged yet: {not_logged}."
     )
     # What needs the coach first, so a long list loses only the quiet weeks.

@@ -10,12 +10,12 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock
 
 from bot.blocks.prompts.actions import PROMPT_ANSWER_360, PROMPT_ANSWER_SURVEY
-from bot.blocks.prompts.common import buttons, context, mention, reply, row_button, section
+from bot.blocks.prompts.common import buttons, context, reply, row_button, section
 from bot.blocks.prompts.data import PromptContext, SurveyData
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.localtime import format_day
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
+from bot.domain.mrkdwn import mention, plain
 
 SURVEY_BUTTON = "Answer (1 question)"
 LAST_REMINDER = 2
@@ -29,7 +29,7 @@ def build_three_sixty(prompt: PromptContext) -> Reply:
     coach, or otherwise the leader's manager.
     """
     leader = mention(prompt.about_id)
-    program = escape_mrkdwn(prompt.program_name)
+    program = plain(prompt.program_name)
     quarter_end = format_day(prompt.occasion)
     if prompt.recipient_id == prompt.about_id:
         text = (

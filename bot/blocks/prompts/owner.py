@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from bot.blocks.prompts.common import context, mention, reply, section
+from bot.blocks.prompts.common import context, reply, section
 from bot.blocks.prompts.data import OwnerAlert, PromptContext, SetupNudge
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import mention, plain
 from bot.domain.sprint import SPRINT_WEEKS, WEEKS
 from bot.slack_names import COMMAND
 
@@ -51,7 +51,7 @@ def build_setup_nudge(prompt: PromptContext, nudge: SetupNudge) -> Reply:
     step = WEEKS[nudge.week - 1]
     when = f"was due on {format_day(nudge.due)}" if nudge.due < prompt.occasion else "is due today"
     text = (
-        f"Setup week {step.week} of *{escape_mrkdwn(prompt.program_name)}*, “{step.title}”, "
+        f"Setup week {step.week} of *{plain(prompt.program_name)}*, “{step.title}”, "
         f"{when}. {step.what_to_do}"
     )
     next_step = f"Next: `{COMMAND} {step.subcommand}`. The whole checklist: `{COMMAND} status`."
@@ -113,7 +113,7 @@ def alert_reason(alert: OwnerAlert) -> tuple[str, str]:
     if explain is not None:
         return explain(alert, who)
     return (
-        f"Slack refused it for {who} with `{escape_mrkdwn(alert.error)}`",
+        f"Slack refused it for {who} with `{plain(alert.error)}`",
         f"check {who} is still in the workspace and in the program (`{COMMAND} pod`)",
     )
 
@@ -122,7 +122,7 @@ def build_owner_alert(prompt: PromptContext, alert: OwnerAlert) -> Reply:
     happened, fix = alert_reason(alert)
     what = PROMPT_NAMES[alert.kind]
     text = (
-        f"I couldn't deliver {what} in *{escape_mrkdwn(prompt.program_name)}*: {happened}. "
+        f"I couldn't deliver {what} in *{plain(prompt.program_name)}*: {happened}. "
         f"To fix it, {fix}."
     )
     if alert.kind is AgendaKind.CHECKPOINT_PUBLISH:

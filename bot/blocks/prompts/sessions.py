@@ -12,11 +12,11 @@ from bot.blocks.prompts.actions import (
     PROMPT_RATE_ONE_ON_ONE,
     PROMPT_RATE_POD,
 )
-from bot.blocks.prompts.common import buttons, context, mention, reply, row_button, section
+from bot.blocks.prompts.common import buttons, context, reply, row_button, section
 from bot.blocks.prompts.data import PromptContext
 from bot.blocks.reply import Reply
-from bot.domain.args import escape_mrkdwn
 from bot.domain.localtime import format_day
+from bot.domain.mrkdwn import mention, plain
 from bot.domain.program_rules import MONTHLY_POD_SESSION_MINUTES, WEEKLY_ONE_ON_ONE_MINUTES
 
 # The post-session questions, shared by the prompt and (later) the rating modal's labels.
@@ -35,7 +35,7 @@ def _when(prompt: PromptContext) -> str:
 
 
 def _pod(prompt: PromptContext) -> str:
-    return f"“{escape_mrkdwn(prompt.about_id)}”"
+    return f"“{plain(prompt.about_id)}”"
 
 
 def build_one_on_one_pre(prompt: PromptContext) -> Reply:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.mrkdwn import plain
+
+# Typed text reaches the parsers unescaped (``<!channel>`` included); echoed back without
+# escaping it would ping a whole channel. The old name stays for the parsers and handlers.
+escape_mrkdwn = plain
+
 # Long pastes are cut when echoed back: the reply is about the mistake, not a copy of the input.
 _ECHO_LIMIT = 40
 
@@ -19,15 +25,6 @@ class ArgumentError(ValueError):
         super().__init__(message)
         self.message = message
         self.example = example
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Slack's three control characters as entities, so echoed input can't become a mention.
-
-    Typed text reaches the parsers unescaped (``<!channel>`` included); without this, showing it
-    back in a reply would ping a whole channel.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def typed(text: str) -> str:
