@@ -125,10 +125,20 @@ def test_unanswered_surveys_are_a_count(engine: Engine) -> None:
             _row(program_id, AgendaKind.SURVEY, leader, AgendaState.SENT, IN_WEEK)
             for leader in ("U0LEAD1", "U0LEAD1", "U0LEAD2", "U0LEAD3")
         ]
+        for number, survey in enumerate(surveys):
+            survey.recipient = f"U0REP{number}"
         session.add_all(surveys)
         session.flush()
         assert surveys[0].id is not None
-        session.add(SurveyResponse(agenda_id=surveys[0].id, responded_on=IN_WEEK))
+        session.add(
+            SurveyResponse(
+                agenda_id=surveys[0].id,
+                responded_on=IN_WEEK,
+                program_id=program_id,
+                occasion=IN_WEEK,
+                respondent="U0REP0",
+            )
+        )
     with session_scope(engine) as session:
         data = digest_data(session, program_id=program_id, coach_id="U0COACH", week_end=WEEK_END)
     assert data.survey_non_responders == 2, "U0LEAD3's survey belongs to another coach"
