@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Final
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.localtime import local_date, to_instant
+from bot.domain.survey_rounds import round_closes_at as scheduled_close
 from storage.models import AgendaRow, Program, Rating, SessionLog, SurveyAnswer, SurveyResponse
 from storage.pods import find_leader, get_pod
 from storage.survey_rounds import RoundClosedError, closed_at, lock_round, round_response
@@ -98,13 +99,15 @@ def round_closes_at(session: Session, *, survey: AgendaRow, program: Program) ->
     when the program starts at 00:00 program time: later answers would not measure "before".
     A round already closed (see ``storage.survey_rounds``) closed then."""
     taken = session.exec(
-        select(func.min(AgendaRow.due_at)).where(
+        select(AgendaRow.due_at).where(
             AgendaRow.program_id == survey.program_id,
             col(AgendaRow.kind).in_(_RESULTS_TAKEN),
             AgendaRow.occasion == survey.occasion,
         )
-    ).one()
-    scheduled = taken or to_instant(survey.occasion, _MIDNIGHT, program.timezone)
+    ).all()
+    scheduled = scheduled_close(
+        results_taken=taken, start=to_instant(survey.occasion, _MIDNIGHT, program.timezone)
+    )
     closed = closed_at(session, program_id=survey.program_id, occasion=survey.occasion)
     return scheduled if closed is None else min(scheduled, closed)
 

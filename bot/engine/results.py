@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.blocks.prompts import CheckpointData, CriterionResult, criterion_result
 from bot.domain.metrics import MetricDefinition
+from bot.domain.survey_rounds import RoundFigure, round_figure
 from bot.domain.timeline import Timeline
 from storage.models import Baseline, CheckpointValue, Leader, Program
 from storage.setup_state import metrics_of
@@ -105,21 +106,8 @@ def _survey_result(
 ) -> CriterionResult:
     assert program.kickoff_date is not None
     assert program.id is not None
-    # People, not answers: each person answers a round once, so the scores are one a person
-    # and ``respondents`` (counted at the close) is how many people they come from.
-    current = close_round(session, program_id=program.id, occasion=occasion, now=now)
-    answers = [
-        Decimal(score) for score in scores(session, program_id=program.id, occasion=occasion)
-    ]
-    baseline_round = close_round(
-        session, program_id=program.id, occasion=program.kickoff_date, now=now
-    )
-    baseline_answers = [
-        Decimal(score)
-        for score in scores(session, program_id=program.id, occasion=program.kickoff_date)
-    ]
-    people = current.respondents or 0
-    baseline_people = baseline_round.respondents or 0
+    threshold = program.anonymity_threshold
+    current = _closed_figure(session, program.id, occasion, now=now, threshold=threshold)
     entered = [
         row.value
         for row in session.exec(
@@ -130,16 +118,28 @@ def _survey_result(
     ]
     # The locked baseline is what was entered before commit; the baseline survey's answers
     # stand in only when none was entered and they reach the anonymity threshold.
-    threshold = program.anonymity_threshold
     if entered:
         baseline = mean(entered)
-    elif baseline_people >= threshold:
-        baseline = mean(baseline_answers)
     else:
-        baseline = None
+        baseline = _closed_figure(
+            session, program.id, program.kickoff_date, now=now, threshold=threshold
+        ).mean
     return criterion_result(
         metric,
         baseline=baseline,
-        now=mean(answers) if people >= threshold else None,
-        data_points=people,
+        now=current.mean,
+        data_points=current.people,
+    )
+
+
+def _closed_figure(
+    session: Session, program_id: int, occasion: date, *, now: datetime, threshold: int
+) -> RoundFigure:
+    """The round's pooled figure, from the round closed now (or when it closed before). People,
+    not answers: each person answers a round once, and ``respondents`` is counted at the close."""
+    closed = close_round(session, program_id=program_id, occasion=occasion, now=now)
+    return round_figure(
+        scores(session, program_id=program_id, occasion=occasion),
+        people=closed.respondents or 0,
+        threshold=threshold,
     )
