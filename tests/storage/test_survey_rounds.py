@@ -4,13 +4,15 @@ links an answer to a person."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.reminders import plan_survey_reminders
@@ -213,3 +215,60 @@ def test_upgrading_keeps_a_second_answer_from_before_and_counts_its_person_once(
         assert [(r.program_id, r.occasion) for r in kept] == [(program_id, ROUND)] * 2
         assert [r.respondent for r in kept] == ["U0REP1", None]
         assert respondents(session, program_id=program_id, occasion=ROUND) == 1
+
+
+def _in_thread(work: Callable[[], None]) -> tuple[threading.Thread, list[BaseException]]:
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # handed to the test thread
+            errors.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, errors
+
+
+def test_a_close_waits_for_an_answer_being_recorded_and_counts_it(engine: Engine) -> None:
+    program_id = _program(engine)
+    survey_id = _survey(engine, program_id, "U0REP1", "U0LEAD1")
+    closed: list[int | None] = []
+
+    def close() -> None:
+        with session_scope(engine) as session:
+            survey_round = close_round(session, program_id=program_id, occasion=ROUND, now=PREVIEW)
+            closed.append(survey_round.respondents)
+
+    answering = Session(engine, expire_on_commit=False)
+    try:
+        survey = answering.get(AgendaRow, survey_id)
+        assert survey is not None
+        record_survey_answer(answering, survey=survey, score=4, responded_on=SENT.date())
+        thread, errors = _in_thread(close)
+        thread.join(timeout=0.5)
+        assert thread.is_alive(), "the close waits for the answer's unit of work"
+        answering.commit()
+    finally:
+        answering.close()
+    thread.join(timeout=10)
+    assert not errors
+    assert closed == [1], "the answer is in the closed round, so in every figure from it"
+
+
+def test_an_answer_waits_for_a_close_under_way_and_is_refused(engine: Engine) -> None:
+    program_id = _program(engine)
+    survey_id = _survey(engine, program_id, "U0REP1", "U0LEAD1")
+    closing = Session(engine, expire_on_commit=False)
+    try:
+        close_round(closing, program_id=program_id, occasion=ROUND, now=PREVIEW)
+        thread, errors = _in_thread(lambda: _answer(engine, survey_id, 1))
+        thread.join(timeout=0.5)
+        assert thread.is_alive(), "the answer waits for the close's unit of work"
+        closing.commit()
+    finally:
+        closing.close()
+    thread.join(timeout=10)
+    assert [type(error) for error in errors] == [RoundClosedError]
+    assert _count(engine, SurveyAnswer) == _count(engine, SurveyResponse) == 0
