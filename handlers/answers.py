@@ -133,17 +133,28 @@ def find_target(
     if answered is None:
         return gone_text()
     if answered.kind == AgendaKind.SURVEY.value:
-        closes = round_closes_at(session, survey=answered, program=program)
-        if now >= closes:
-            return _round_closed(program, answered, closes)
-        response = survey_response_of(session, survey=answered)
-        if response is not None and response.agenda_id != answered.id:
-            return already_answered_round_text(answered=response.responded_on)
+        refusal = _survey_refusal(session, answered, program, now=now)
+        if refusal is not None:
+            return refusal
     if once:
         day = answered_on(session, row=answered, timezone=program.timezone)
         if day is not None:
             return already_answered_text(answered=day)
     return Target(row=row, answered=answered, program=program)
+
+
+def _survey_refusal(
+    session: Session, survey: AgendaRow, program: Program, *, now: datetime
+) -> str | None:
+    """Why the person cannot answer ``survey`` now: they answered this round already (this
+    survey, or theirs about another leader: once a person a round), or the round closed."""
+    response = survey_response_of(session, survey=survey)
+    if response is not None and response.agenda_id == survey.id:
+        return already_answered_text(answered=response.responded_on)
+    if response is not None:
+        return already_answered_round_text(answered=response.responded_on)
+    closes = round_closes_at(session, survey=survey, program=program)
+    return _round_closed(program, survey, closes) if now >= closes else None
 
 
 def _round_closed(program: Program, survey: AgendaRow, closes: datetime) -> str:

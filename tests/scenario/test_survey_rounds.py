@@ -232,6 +232,10 @@ def test_an_answer_between_preview_and_post_is_not_counted_and_its_sender_is_tol
     assert "This survey round closed on" in refusal
     assert "your answer was not recorded" in refusal
     assert "The next round" in refusal
+    _click(live, surveys[(REPORTS[0], LEADERS[0])])  # one who answered in time, a stale button
+    answered = _refusal(live, 2)
+    assert "You already answered this on" in answered
+    assert "not recorded" not in answered
 
     _deliver(live, post_row.due_at)
     (post,) = live.slack.messages(CHANNEL)
