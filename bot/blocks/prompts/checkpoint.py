@@ -116,10 +116,15 @@ def _criteria_blocks(checkpoint: CheckpointData) -> list[Block]:
     ]
 
 
-def survey_round_note(checkpoint: CheckpointData) -> str | None:
+def survey_round_note(checkpoint: CheckpointData, *, preview: bool) -> str | None:
     """Why the survey figures cannot move between the preview and the post."""
     if not any(result.anonymous for result in checkpoint.criteria):
         return None
+    if preview:
+        return (
+            "The survey round closed for this preview: answers sent after it are not counted, "
+            "so the post shows these same survey figures. Each response is a different person."
+        )
     return (
         "Survey figures come from a closed round: it closed when the owners' preview was made, "
         "so the preview and this post show the same figures, and each response is a different "
@@ -151,7 +156,7 @@ def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) 
         )
     )
     blocks += _criteria_blocks(checkpoint)
-    if note := survey_round_note(checkpoint):
+    if note := survey_round_note(checkpoint, preview=False):
         blocks.append(context(note))
     blocks.append(
         context(
@@ -213,14 +218,8 @@ def build_checkpoint_preview(prompt: PromptContext, checkpoint: CheckpointData) 
         section(gaps),
         section(next_step),
     ]
-    if any(result.anonymous for result in checkpoint.criteria):
-        blocks.append(
-            context(
-                "The survey round closed for this preview: answers sent after it are not "
-                "counted, so the post shows these same survey figures. Each response is a "
-                "different person."
-            )
-        )
+    if note := survey_round_note(checkpoint, preview=True):
+        blocks.append(context(note))
     if checkpoint.final:
         blocks.append(
             context(
