@@ -3,7 +3,9 @@ anonymous survey.
 
 A button's value is only the agenda row id; the row says whose it is, so only its recipient
 may answer, once. A change of mind on the coach's held / not-held log is allowed (the updated
-message keeps one button to correct a misclick); ratings and survey answers count once.
+message keeps one button to correct a misclick); ratings and survey answers count once — a
+survey once a person a round, even for a report of two leaders, and only while the round is
+open (it closes when its results are first taken, for the owners' preview).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bot.blocks.answers import (
     ANSWERS_VIEW,
     Answer,
     AnswerForm,
+    already_answered_round_text,
     already_answered_text,
     already_logged_text,
     build_answer_modal,
@@ -67,11 +70,14 @@ from storage.answers import (
     record_survey_answer,
     reminders_of,
     round_closes_at,
+    round_surveys,
     session_log,
+    survey_response_of,
 )
 from storage.db import session_scope
 from storage.models import AgendaRow, Pod, Program
 from storage.programs import get_program
+from storage.survey_rounds import RoundClosedError
 
 logger = logging.getLogger("emcoach.answers")
 
@@ -127,14 +133,35 @@ def find_target(
     if answered is None:
         return gone_text()
     if answered.kind == AgendaKind.SURVEY.value:
-        closes = round_closes_at(session, survey=answered, program=program)
-        if now >= closes:
-            return round_closed_text(closed_on=local_date(closes, program.timezone))
+        refusal = _survey_refusal(session, answered, program, now=now)
+        if refusal is not None:
+            return refusal
     if once:
         day = answered_on(session, row=answered, timezone=program.timezone)
         if day is not None:
             return already_answered_text(answered=day)
     return Target(row=row, answered=answered, program=program)
+
+
+def _survey_refusal(
+    session: Session, survey: AgendaRow, program: Program, *, now: datetime
+) -> str | None:
+    """Why the person cannot answer ``survey`` now: they answered this round already (this
+    survey, or theirs about another leader: once a person a round), or the round closed."""
+    response = survey_response_of(session, survey=survey)
+    if response is not None and response.agenda_id == survey.id:
+        return already_answered_text(answered=response.responded_on)
+    if response is not None:
+        return already_answered_round_text(answered=response.responded_on)
+    closes = round_closes_at(session, survey=survey, program=program)
+    return _round_closed(program, survey, closes) if now >= closes else None
+
+
+def _round_closed(program: Program, survey: AgendaRow, closes: datetime) -> str:
+    return round_closed_text(
+        closed_on=local_date(closes, program.timezone),
+        results_on=None if survey.occasion == program.kickoff_date else survey.occasion,
+    )
 
 
 def _row_id(action: dict[str, Any]) -> int | None:
@@ -279,7 +306,12 @@ def _save(
     if kind is AgendaKind.SURVEY:
         # Named nowhere: the answer row gets the leader and the round, never the person.
         record_survey_answer(session, survey=row, score=answer.score, responded_on=today)
-        prompts = [row, *reminders_of(session, row)]
+        # The person's other surveys this round (a second leader) close with this answer.
+        prompts = [
+            prompt
+            for asked in round_surveys(session, row)
+            for prompt in (asked, *reminders_of(session, asked))
+        ]
     else:
         record_rating(
             session,
@@ -332,6 +364,12 @@ def on_submit(
                 return
             zone = target.program.timezone
             saved = _save(session, target, answer, user_id=user_id, now=now)
+    except RoundClosedError as closed:
+        # The round closed between the click and the submit (its results were taken).
+        assert not isinstance(target, str)
+        text = _round_closed(target.program, target.answered, closed.closed_at)
+        ack(response_action="update", view=not_saved_modal(text))
+        return
     except IntegrityError:
         # The same prompt answered twice at once (two open modals): the first answer counts.
         already = already_answered_text(answered=local_date(now, zone))

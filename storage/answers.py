@@ -4,6 +4,9 @@ reports' anonymous survey answers kept apart from who responded (PRODUCT "Privac
 Each agenda row is answered at most once: ``session_log``, ``rating`` and ``survey_response``
 are unique per row, so of two racing submissions the database keeps one and the other raises
 ``IntegrityError`` at ``flush`` — the caller rolls back and says it was already answered.
+A survey round takes one answer a person, too: a report of two leaders gets a survey about
+each, and the first one answered is their answer for the round (``survey_response`` is unique
+per round and respondent), so every count of answers is a count of people.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Final
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.localtime import local_date, to_instant
+from bot.domain.survey_rounds import round_closes_at as scheduled_close
 from storage.models import AgendaRow, Program, Rating, SessionLog, SurveyAnswer, SurveyResponse
 from storage.pods import find_leader, get_pod
+from storage.survey_rounds import RoundClosedError, closed_at, lock_round, round_response
 
 # Postgres stores SurveyAnswer.id as a signed 32-bit INTEGER.
 _ANSWER_ID_SPACE: Final = 2**31 - 1
@@ -82,18 +88,44 @@ def answered_row(session: Session, row: AgendaRow) -> AgendaRow | None:
     return survey
 
 
+_RESULTS_TAKEN: Final = (AgendaKind.CHECKPOINT_PREVIEW.value, AgendaKind.CHECKPOINT_PUBLISH.value)
+
+
 def round_closes_at(session: Session, *, survey: AgendaRow, program: Program) -> datetime:
-    """When a survey round stops taking answers: when its checkpoint is published (the results
-    go out as they stand), or for the baseline round, when the program starts at 00:00 program
-    time — later answers would no longer measure "before"."""
-    published = session.exec(
+    """When a survey round stops taking answers: when its results are first taken — the
+    owners' preview two business days before the checkpoint (the earliest, with owners in
+    several zones), or the post when there is no preview — so the preview and the post show
+    the same figures and neither can be subtracted from the other. The baseline round closes
+    when the program starts at 00:00 program time: later answers would not measure "before".
+    A round already closed (see ``storage.survey_rounds``) closed then."""
+    taken = session.exec(
         select(AgendaRow.due_at).where(
             AgendaRow.program_id == survey.program_id,
-            AgendaRow.kind == AgendaKind.CHECKPOINT_PUBLISH.value,
+            col(AgendaRow.kind).in_(_RESULTS_TAKEN),
             AgendaRow.occasion == survey.occasion,
         )
-    ).first()
-    return published or to_instant(survey.occasion, _MIDNIGHT, program.timezone)
+    ).all()
+    scheduled = scheduled_close(
+        results_taken=taken, start=to_instant(survey.occasion, _MIDNIGHT, program.timezone)
+    )
+    closed = closed_at(session, program_id=survey.program_id, occasion=survey.occasion)
+    return scheduled if closed is None else min(scheduled, closed)
+
+
+def round_surveys(session: Session, survey: AgendaRow) -> list[AgendaRow]:
+    """This person's surveys in ``survey``'s round: one a leader they report to."""
+    return list(
+        session.exec(
+            select(AgendaRow)
+            .where(
+                AgendaRow.program_id == survey.program_id,
+                AgendaRow.kind == AgendaKind.SURVEY.value,
+                AgendaRow.occasion == survey.occasion,
+                AgendaRow.recipient == survey.recipient,
+            )
+            .order_by(col(AgendaRow.id))
+        )
+    )
 
 
 # --- what was answered --------------------------------------------------------------------------
@@ -110,12 +142,21 @@ def answered_on(session: Session, *, row: AgendaRow, timezone: str) -> date | No
         log = session_log(session, agenda_id=row.id)
         return None if log is None else local_date(log.logged_at, timezone)
     if row.kind == AgendaKind.SURVEY.value:
-        response = session.exec(
-            select(SurveyResponse).where(SurveyResponse.agenda_id == row.id)
-        ).first()
+        response = survey_response_of(session, survey=row)
         return None if response is None else response.responded_on
     rated_at = session.exec(select(Rating.rated_at).where(Rating.agenda_id == row.id)).first()
     return None if rated_at is None else local_date(rated_at, timezone)
+
+
+def survey_response_of(session: Session, *, survey: AgendaRow) -> SurveyResponse | None:
+    """The person's response to ``survey``'s round — to this survey or to their survey about
+    another leader in the same round (they answer once a round)."""
+    return round_response(
+        session,
+        program_id=survey.program_id,
+        occasion=survey.occasion,
+        respondent=survey.recipient,
+    )
 
 
 def coach_of(session: Session, *, program_id: int, leader_user_id: str) -> str | None:
@@ -174,15 +215,29 @@ def record_rating(
 def record_survey_answer(
     session: Session, *, survey: AgendaRow, score: int, responded_on: date
 ) -> None:
-    """Store who responded and what was answered as two unrelated rows, and stop the reminders.
+    """Store who responded and what was answered as two unrelated rows, and stop the reminders
+    of the person's surveys in this round.
 
-    The response goes first: a second response to the same survey raises IntegrityError before
-    any answer is stored, so an answer is never counted twice. The answer's id is random, not
-    the next in sequence: otherwise the order of answers would mirror the order of responses
-    and pair each score with a person.
+    The round's lock comes first: a closed round raises RoundClosedError and stores nothing.
+    Then the response: a second response to the same survey, or by the same person to the same
+    round (a report of two leaders), raises IntegrityError before any answer is stored, so an
+    answer is never counted twice and the answers of a round are one a person. The answer's id
+    is random, not the next in sequence: otherwise the order of answers would mirror the order
+    of responses and pair each score with a person.
     """
     assert survey.id is not None
-    session.add(SurveyResponse(agenda_id=survey.id, responded_on=responded_on))
+    survey_round = lock_round(session, program_id=survey.program_id, occasion=survey.occasion)
+    if survey_round.closed_at is not None:
+        raise RoundClosedError(survey_round.closed_at)
+    session.add(
+        SurveyResponse(
+            agenda_id=survey.id,
+            responded_on=responded_on,
+            program_id=survey.program_id,
+            occasion=survey.occasion,
+            respondent=survey.recipient,
+        )
+    )
     session.flush()
     session.add(
         SurveyAnswer(
@@ -193,10 +248,11 @@ def record_survey_answer(
             score=score,
         )
     )
-    for reminder in reminders_of(session, survey):
-        if reminder.state is AgendaState.PENDING:
-            reminder.state = AgendaState.SKIPPED
-            session.add(reminder)
+    for asked in round_surveys(session, survey):
+        for reminder in reminders_of(session, asked):
+            if reminder.state is AgendaState.PENDING:
+                reminder.state = AgendaState.SKIPPED
+                session.add(reminder)
     session.flush()
 
 
@@ -210,14 +266,22 @@ def _unlinkable_answer_id(session: Session) -> int:
 def unanswered_sent_surveys(
     session: Session, *, sent_from: datetime, sent_until: datetime, due_from: datetime
 ) -> list[AgendaRow]:
-    """SURVEY rows sent in ``[sent_from, sent_until]`` that nobody has responded to.
+    """SURVEY rows sent in ``[sent_from, sent_until]`` whose recipient has not responded to
+    the round (through this survey or their survey about another leader).
 
     ``due_from`` bounds ``due_at`` too, so the (state, due_at) index serves the query and its
     cost follows recent surveys, not every survey ever sent.
     """
     statement = (
         select(AgendaRow)
-        .outerjoin(SurveyResponse, col(SurveyResponse.agenda_id) == col(AgendaRow.id))
+        .outerjoin(
+            SurveyResponse,
+            and_(
+                col(SurveyResponse.program_id) == col(AgendaRow.program_id),
+                col(SurveyResponse.occasion) == col(AgendaRow.occasion),
+                col(SurveyResponse.respondent) == col(AgendaRow.recipient),
+            ),
+        )
         .where(
             AgendaRow.state == AgendaState.SENT,
             col(AgendaRow.due_at) >= due_from,

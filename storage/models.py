@@ -306,14 +306,38 @@ class SurveyAnswer(SQLModel, table=True):
 
 
 class SurveyResponse(SQLModel, table=True):
-    """Who has answered a survey round, kept apart from what they answered: needed only so
-    reminders go to non-responders."""
+    """Who has answered a survey round, kept apart from what they answered: needed so
+    reminders go to non-responders, and so a person answers once per round — a report of two
+    leaders included — which makes the count of answers the count of people."""
 
     __tablename__ = "survey_response"
+    __table_args__ = (
+        UniqueConstraint("program_id", "occasion", "respondent", name="uq_survey_response_person"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     agenda_id: int = Field(foreign_key="agenda_item.id", unique=True, ondelete="CASCADE")
     responded_on: date
+    program_id: int = Field(foreign_key="program.id", ondelete="CASCADE")
+    occasion: date  # the round
+    # None only for a second response to one round recorded before 0009 enforced one a person.
+    respondent: str | None = Field(default=None, max_length=32)
+
+
+class SurveyRound(SQLModel, table=True):
+    """One survey round of a program. Closed (``closed_at``) when its results are first taken
+    — the owners' preview, or the post if no preview went out — and never reopened: an answer
+    takes this row's lock and is refused once it is closed, so every figure shown from the
+    round is the same figure. ``respondents`` is the number of people counted at the close."""
+
+    __tablename__ = "survey_round"
+    __table_args__ = (UniqueConstraint("program_id", "occasion", name="uq_survey_round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    occasion: date
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    respondents: int | None = None
 
 
 class CheckpointValue(SQLModel, table=True):

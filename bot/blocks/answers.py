@@ -145,7 +145,9 @@ def anonymity_text(threshold: int) -> str:
         "emcoach keeps, separately, only that you responded — so you get no more reminders. "
         f"Results are shown only for groups of {threshold} or more people; a smaller group "
         "counts only toward the pod's figure. Nobody, owners and coaches included, can see "
-        "what you answered."
+        "what you answered. Each person answers once a round — if you report to two coached "
+        "leaders, your first answer is your answer this round — and the round closes when its "
+        "results are taken for the owners' preview, so every figure counts people, not answers."
     )
 
 
@@ -340,11 +342,27 @@ def already_logged_text(*, held: bool, logged: date) -> str:
     )
 
 
-def round_closed_text(*, closed_on: date) -> str:
+def already_answered_round_text(*, answered: date) -> str:
     return (
-        f"This survey round closed on {format_day(closed_on)}: answers count only until its "
-        "results are taken (at the checkpoint, or for the baseline when the program starts), "
-        "so a new answer can't count any more. Nothing to do — thank you all the same."
+        f"You already answered this round's survey on {format_day(answered)}, about another "
+        "leader you report to. Each person answers once a round, so every figure counts "
+        "people, not answers: nothing was recorded, and there's nothing else to do."
+    )
+
+
+def round_closed_text(*, closed_on: date, results_on: date | None = None) -> str:
+    """For a late answer: the round closed when its results were taken (for the owners'
+    preview, or for the baseline when the program started), so the answer is not recorded."""
+    posted = (
+        f" Its results are posted on {format_day(results_on)}, without it."
+        if results_on is not None
+        else ""
+    )
+    return (
+        f"This survey round closed on {format_day(closed_on)}; your answer was not recorded. "
+        "A round closes when its results are taken, so every figure shown from it is the "
+        f"same.{posted} The next round, if there is one, comes to you in a direct message. "
+        "Nothing to do — thank you all the same."
     )
 
 

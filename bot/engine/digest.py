@@ -97,16 +97,24 @@ def _leader_week(
 
 
 def _non_responders(session: Session, rows: Sequence[AgendaRow], leaders: set[str]) -> int | None:
-    """How many surveys sent this week about these leaders are unanswered; None if none
-    was sent. A count only: who has not answered is nobody else's business."""
-    surveys = [
-        row.id
+    """How many people sent a survey this week about these leaders have not answered its
+    round; None if none was sent. People, not surveys: a report of two leaders answers once a
+    round. A count only: who has not answered is nobody else's business."""
+    asked = {
+        (row.program_id, row.occasion, row.recipient)
         for row in rows
         if row.kind == AgendaKind.SURVEY and row.state is AgendaState.SENT and row.about in leaders
-    ]
-    if not surveys:
+    }
+    if not asked:
         return None
     answered = session.exec(
-        select(SurveyResponse.agenda_id).where(col(SurveyResponse.agenda_id).in_(surveys))
+        select(
+            col(SurveyResponse.program_id),
+            col(SurveyResponse.occasion),
+            col(SurveyResponse.respondent),
+        ).where(
+            col(SurveyResponse.program_id).in_({program for program, _, _ in asked}),
+            col(SurveyResponse.respondent).in_({person for _, _, person in asked}),
+        )
     ).all()
-    return len(surveys) - len(answered)
+    return len(asked - {tuple(row) for row in answered})

@@ -90,12 +90,12 @@ def render(session: Session, row: AgendaRow, batch: AgendaBatch, now: datetime) 
             starts_local=format_local(start, zone),
         )
     else:
-        context = replace(context, data=_data(session, row, program, kind))
+        context = replace(context, data=_data(session, row, program, kind, now))
     return build_prompt(context)
 
 
 def _data(
-    session: Session, row: AgendaRow, program: Program, kind: AgendaKind
+    session: Session, row: AgendaRow, program: Program, kind: AgendaKind, now: datetime
 ) -> PromptData | None:
     assert program.id is not None
     if kind is AgendaKind.COACH_DIGEST:
@@ -103,7 +103,7 @@ def _data(
             session, program_id=program.id, coach_id=row.recipient, week_end=row.occasion
         )
     if kind in (AgendaKind.CHECKPOINT_PREVIEW, AgendaKind.CHECKPOINT_PUBLISH):
-        return checkpoint_data(session, program, occasion=row.occasion)
+        return checkpoint_data(session, program, occasion=row.occasion, now=now)
     if kind is AgendaKind.SETUP_NUDGE:
         week = int(row.about)
         setup_date = local_date(program.created_at, program.timezone)

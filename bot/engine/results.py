@@ -1,20 +1,26 @@
 """A checkpoint's results as they stand: each criterion pooled over the cohort, compared with
 its locked baseline. Missing data stays missing; anonymous aggregates stay hidden below the
-threshold (the builders enforce the wording)."""
+threshold in people (the builders enforce the wording).
+
+Taking a checkpoint's results closes its survey round (and the baseline round): the owners'
+preview is built from the closed round, so the post, built from the same round, shows the
+same survey figures — an answer arriving in between is refused, not added."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
 from bot.blocks.prompts import CheckpointData, CriterionResult, criterion_result
 from bot.domain.metrics import MetricDefinition
+from bot.domain.survey_rounds import RoundFigure, round_figure
 from bot.domain.timeline import Timeline
-from storage.models import Baseline, CheckpointValue, Leader, Program, SurveyAnswer
+from storage.models import Baseline, CheckpointValue, Leader, Program
 from storage.setup_state import metrics_of
+from storage.survey_rounds import close_round, scores
 
 _PLACES = Decimal("0.01")
 
@@ -32,14 +38,16 @@ def checkpoint_month(program: Program, occasion: date) -> int:
     return 3 if occasion == timeline.midpoint else program.months
 
 
-def checkpoint_data(session: Session, program: Program, *, occasion: date) -> CheckpointData:
+def checkpoint_data(
+    session: Session, program: Program, *, occasion: date, now: datetime
+) -> CheckpointData:
     assert program.id is not None
     month = checkpoint_month(program, occasion)
     leaders = list(
         session.exec(select(Leader).where(Leader.program_id == program.id).order_by(col(Leader.id)))
     )
     results = tuple(
-        _survey_result(session, program, metric, occasion)
+        _survey_result(session, program, metric, occasion, now)
         if metric.anonymous_survey
         else _leader_result(session, program, metric, leaders, month)
         for metric in metrics_of(session, program_id=program.id)
@@ -94,26 +102,12 @@ def _leader_result(
 
 
 def _survey_result(
-    session: Session, program: Program, metric: MetricDefinition, occasion: date
+    session: Session, program: Program, metric: MetricDefinition, occasion: date, now: datetime
 ) -> CriterionResult:
     assert program.kickoff_date is not None
-    answers = [
-        Decimal(answer.score)
-        for answer in session.exec(
-            select(SurveyAnswer).where(
-                SurveyAnswer.program_id == program.id, SurveyAnswer.occasion == occasion
-            )
-        )
-    ]
-    baseline_answers = [
-        Decimal(answer.score)
-        for answer in session.exec(
-            select(SurveyAnswer).where(
-                SurveyAnswer.program_id == program.id,
-                SurveyAnswer.occasion == program.kickoff_date,
-            )
-        )
-    ]
+    assert program.id is not None
+    threshold = program.anonymity_threshold
+    current = _closed_figure(session, program.id, occasion, now=now, threshold=threshold)
     entered = [
         row.value
         for row in session.exec(
@@ -124,16 +118,28 @@ def _survey_result(
     ]
     # The locked baseline is what was entered before commit; the baseline survey's answers
     # stand in only when none was entered and they reach the anonymity threshold.
-    threshold = program.anonymity_threshold
     if entered:
         baseline = mean(entered)
-    elif len(baseline_answers) >= threshold:
-        baseline = mean(baseline_answers)
     else:
-        baseline = None
+        baseline = _closed_figure(
+            session, program.id, program.kickoff_date, now=now, threshold=threshold
+        ).mean
     return criterion_result(
         metric,
         baseline=baseline,
-        now=mean(answers) if len(answers) >= threshold else None,
-        data_points=len(answers),
+        now=current.mean,
+        data_points=current.people,
+    )
+
+
+def _closed_figure(
+    session: Session, program_id: int, occasion: date, *, now: datetime, threshold: int
+) -> RoundFigure:
+    """The round's pooled figure, from the round closed now (or when it closed before). People,
+    not answers: each person answers a round once, and ``respondents`` is counted at the close."""
+    closed = close_round(session, program_id=program_id, occasion=occasion, now=now)
+    return round_figure(
+        scores(session, program_id=program_id, occasion=occasion),
+        people=closed.respondents or 0,
+        threshold=threshold,
     )

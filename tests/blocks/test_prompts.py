@@ -613,7 +613,8 @@ def test_a_complete_preview_has_nothing_to_ask() -> None:
 def test_a_preview_warns_about_a_survey_below_the_threshold() -> None:
     data = _checkpoint(criteria=(_anonymous(Decimal(4), 2),))
     missing = _sections(_build(AgendaKind.CHECKPOINT_PREVIEW, data=data))[2]
-    assert "1:1 Quality: fewer than 3 survey responses so far" in missing
+    assert "1:1 Quality: fewer than 3 people answered the survey before its round closed" in missing
+    assert "unless more people answer" not in missing, "the round is closed: none can"
 
 
 def test_a_preview_with_hundreds_of_missing_leaders_stays_inside_slack_limits() -> None:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.blocks.prompts import LeaderWeek
 from bot.domain.cadence import AgendaKind, AgendaState, SessionKind
 from bot.engine.digest import digest_data
+from storage.answers import record_survey_answer
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, LeaderPause, SessionLog, SurveyResponse
 from tests.support.programs import LeaderSpec, PodSpec, make_program
@@ -125,10 +126,20 @@ def test_unanswered_surveys_are_a_count(engine: Engine) -> None:
             _row(program_id, AgendaKind.SURVEY, leader, AgendaState.SENT, IN_WEEK)
             for leader in ("U0LEAD1", "U0LEAD1", "U0LEAD2", "U0LEAD3")
         ]
+        for number, survey in enumerate(surveys):
+            survey.recipient = f"U0REP{number}"
         session.add_all(surveys)
         session.flush()
         assert surveys[0].id is not None
-        session.add(SurveyResponse(agenda_id=surveys[0].id, responded_on=IN_WEEK))
+        session.add(
+            SurveyResponse(
+                agenda_id=surveys[0].id,
+                responded_on=IN_WEEK,
+                program_id=program_id,
+                occasion=IN_WEEK,
+                respondent="U0REP0",
+            )
+        )
     with session_scope(engine) as session:
         data = digest_data(session, program_id=program_id, coach_id="U0COACH", week_end=WEEK_END)
     assert data.survey_non_responders == 2, "U0LEAD3's survey belongs to another coach"
@@ -136,3 +147,21 @@ def test_unanswered_surveys_are_a_count(engine: Engine) -> None:
     with session_scope(engine) as session:
         next_week = digest_data(session, program_id=program_id, coach_id="U0COACH", week_end=later)
     assert next_week.survey_non_responders is None
+
+
+def test_a_report_of_two_leaders_who_answered_is_not_a_non_responder(engine: Engine) -> None:
+    program_id = _program(engine)
+    with session_scope(engine) as session:
+        surveys = [
+            _row(program_id, AgendaKind.SURVEY, leader, AgendaState.SENT, IN_WEEK)
+            for leader in ("U0LEAD1", "U0LEAD2")
+        ]
+        for survey in surveys:
+            survey.recipient = "U0REP9"
+        session.add_all(surveys)
+        session.flush()
+        # They answer once a round: about the first leader, which is their answer.
+        record_survey_answer(session, survey=surveys[0], score=4, responded_on=IN_WEEK)
+    with session_scope(engine) as session:
+        data = digest_data(session, program_id=program_id, coach_id="U0COACH", week_end=WEEK_END)
+    assert data.survey_non_responders == 0, "people, not surveys"

@@ -210,7 +210,7 @@ def test_values_are_stored_for_month_3_shown_with_band_and_read_by_the_results(
     with session_scope(app.services.engine) as session:
         program = session.get(Program, program_id)
         assert program is not None
-        data = checkpoint_data(session, program, occasion=MIDPOINT)
+        data = checkpoint_data(session, program, occasion=MIDPOINT, now=app.clock.now())
     lead_time = next(result for result in data.criteria if result.name.startswith("Lead Time"))
     assert (lead_time.now, lead_time.baseline, lead_time.data_points) == (
         Decimal(20),

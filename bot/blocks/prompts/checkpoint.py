@@ -4,7 +4,8 @@ PRODUCT "What gets published": per criterion the baseline, now, change, the seed
 range, the verdict and the number of data points; missing data said as missing; the locked
 definitions' hash; late posts say they are late. An anonymous survey aggregate from fewer
 people than the locked threshold never shows a number — not the figure, not the change, not a
-verdict computed from it.
+verdict computed from it. A survey's "n responses" are n people (each answers once a round), and
+its round closes before the preview, so the preview and the post show the same survey figures.
 """
 
 from __future__ import annotations
@@ -114,6 +115,22 @@ def _criteria_blocks(checkpoint: CheckpointData) -> list[Block]:
     ]
 
 
+def survey_round_note(checkpoint: CheckpointData, *, preview: bool) -> str | None:
+    """Why the survey figures cannot move between the preview and the post."""
+    if not any(result.anonymous for result in checkpoint.criteria):
+        return None
+    if preview:
+        return (
+            "The survey round closed for this preview: answers sent after it are not counted, "
+            "so the post shows these same survey figures. Each response is a different person."
+        )
+    return (
+        "Survey figures come from a closed round: it closed when the owners' preview was made, "
+        "so the preview and this post show the same figures, and each response is a different "
+        "person."
+    )
+
+
 def late_sentence(prompt: PromptContext) -> str | None:
     if prompt.late_by is None:
         return None
@@ -138,6 +155,8 @@ def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) 
         )
     )
     blocks += _criteria_blocks(checkpoint)
+    if note := survey_round_note(checkpoint, preview=False):
+        blocks.append(context(note))
     blocks.append(
         context(
             f"Locked definitions SHA-256: `{checkpoint.definitions_hash}`. Missing data is "
@@ -158,8 +177,8 @@ def _missing_line(result: CriterionResult, threshold: int) -> str | None:
     name = plain(result.name)
     if is_hidden(result, threshold):
         return (
-            f"• {name}: fewer than {threshold} survey responses so far; it will read “fewer "
-            f"than {threshold} responses” unless more people answer"
+            f"• {name}: fewer than {threshold} people answered the survey before its round "
+            f"closed for this preview; it will read “fewer than {threshold} responses”"
         )
     if result.missing_for:
         people = ", ".join(mention(user_id) for user_id in result.missing_for)
@@ -198,6 +217,8 @@ def build_checkpoint_preview(prompt: PromptContext, checkpoint: CheckpointData) 
         section(gaps),
         section(next_step),
     ]
+    if note := survey_round_note(checkpoint, preview=True):
+        blocks.append(context(note))
     if checkpoint.final:
         blocks.append(
             context(

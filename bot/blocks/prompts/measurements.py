@@ -62,7 +62,8 @@ def _survey(prompt: PromptContext) -> SurveyData:
 def _anonymity(survey: SurveyData) -> str:
     return (
         "Anonymous: your answer is stored without your name, and results are shown only for "
-        f"groups of {survey.anonymity_threshold} or more people. Nobody sees who answered what."
+        f"groups of {survey.anonymity_threshold} or more people. Nobody sees who answered what. "
+        "One answer a person a round, until the round closes for the owners' preview."
     )
 
 
