@@ -24,12 +24,12 @@ from bot.blocks.answers import ANSWERS_SCORE, ANSWERS_VIEW
 from bot.blocks.prompts.actions import PROMPT_ANSWER_SURVEY
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.dispatch import Dispatcher
-from bot.engine.planning import replan
+from bot.engine.planning import replan_program
 from bot.engine.render import render
 from bot.standin import SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
-from storage.models import AgendaRow, Program, SurveyAnswer
+from storage.models import AgendaRow, SurveyAnswer
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
@@ -72,10 +72,9 @@ def _running(live: LiveApp, *leaders: LeaderSpec) -> int:
         committed=True,
         pods=(PodSpec(leaders=list(leaders)),),
     )
-    with session_scope(live.services.engine) as session:
-        program = session.get(Program, program_id)
-        assert program is not None
-        replan(session, program, live.services.client, now=live.clock.now())
+    replan_program(
+        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
+    )
     return program_id
 
 

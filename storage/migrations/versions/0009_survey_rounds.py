@@ -1,7 +1,7 @@
 """survey rounds: one answer a person a round, and rounds that close
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05 11:00:00.000000
 
 ``survey_response`` learns the round (program, occasion) and who responded, unique together,
@@ -20,7 +20,7 @@ from alembic import op
 import storage.types
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
