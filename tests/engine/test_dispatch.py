@@ -378,3 +378,28 @@ def test_send_now_sends_only_the_rows_asked_for_and_reports_how_they_stand(
     dispatcher.tick(max_batches=0)
     assert sum(delivered_counts(slack).values()) == 2  # the third row is not due yet
     assert _rows(engine, program_id)[2].state is AgendaState.PENDING
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_slack_incident_and_a_deploy_deliver_each_prompt_once(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock, seed: int
+) -> None:
+    """Issue #8 item 8 as reported: 20% of sends answer 5xx after the message really posted,
+    the history checks fail for a while, and clocks restart minutes apart (a deploy: each
+    restart is a new worker). Every prompt arrives exactly once."""
+    program_id = _schedule(engine, clock, 128)
+    slack.inject_random(
+        rate=0.2, seed=seed, faults=[ServerError(500, applied=True)], methods={"chat.postMessage"}
+    )
+    slack.inject("conversations.history", ServerError(503), times=80)
+    for restart in range(8):
+        dispatcher = _dispatcher(engine, slack, clock, worker=f"clock-{restart}")
+        dispatcher.tick()
+        clock.advance(timedelta(minutes=3 + restart % 4))
+    _run_until_quiet(_dispatcher(engine, slack, clock, worker="clock-last"), clock)
+    rows = _rows(engine, program_id)
+    assert {row.state for row in rows} == {AgendaState.SENT}
+    delivered = delivered_counts(slack)
+    assert len(delivered) == 128
+    assert set(delivered.values()) == {1}, "no prompt twice"
+    assert len([call for call in slack.calls if call.fault is not None]) >= 20
