@@ -12,7 +12,7 @@
 4. Peak RSS (``ru_maxrss``) after planning, the idle ticks up to 10,000 programs and the
    throughput run; and after every phase.
 
-The dispatcher is the one ``emcoach clock`` runs (``bot.engine.dispatch.build_dispatcher``): real
+The dispatcher is the one ``emcoach clock`` runs (``bot.scheduler.build_dispatcher``): real
 client, renderer and batch size, with a fixed clock. The stand-in runs in a process of its
 own, so its CPU and the messages it keeps are not charged to emcoach, as Slack's would not be.
 Each phase gets a fresh database: a temporary SQLite file by default, or a schema of its own on
@@ -57,7 +57,8 @@ from benchmarks.seed_agenda import (
 from bot.clock import FixedClock
 from bot.config import Settings, normalise_database_url
 from bot.domain.cadence import plan
-from bot.engine.dispatch import BATCH_SIZE, PROMPT_EVENT, Dispatcher, TickReport, build_dispatcher
+from bot.engine.dispatch import BATCH_SIZE, PROMPT_EVENT, Dispatcher, TickReport
+from bot.scheduler import build_dispatcher
 from bot.services import Services, build_web_client
 from bot.standin import SlackStandIn
 from storage.db import make_engine

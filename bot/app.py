@@ -7,6 +7,7 @@ import logging
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
+from bot.scheduler import build_dispatcher
 from bot.services import Services
 from handlers import register_all
 from handlers.router import Router
@@ -38,5 +39,5 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Ro
         process_before_response=False,
         logger=_bolt_logger,
     )
-    router = register_all(app, services)
+    router = register_all(app, services, publish=build_dispatcher(services).send_now)
     return app, router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.engine.dispatch import build_dispatcher
+from bot.flows.commit import Publish
 from bot.services import Services
 from handlers import (
     adjust,
@@ -61,14 +61,14 @@ def build_router() -> Router:
     return router
 
 
-def register_all(app: App, services: Services) -> Router:
+def register_all(app: App, services: Services, *, publish: Publish) -> Router:
+    """Every listener; ``publish`` sends posts a person waits for (the pre-commitment, a
+    deviation) through the cadence engine's dispatcher, recorded before they are sent and
+    reconciled when Slack's answer is lost."""
     router = build_router()
     idempotency.register(app, services)
     commands.register(app, services, router)
     events.register(app, services, router)
-    # Posts with a lasting public meaning go out through the cadence engine's own dispatcher,
-    # recorded before they are sent and reconciled when Slack's answer is lost.
-    publish = build_dispatcher(services).send_now
     for flow in FLOWS:
         if flow in PUBLISHING:
             flow.register(app, services, router, publish=publish)

@@ -27,9 +27,7 @@ from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
-from bot.engine.render import render
 from bot.keepalive import KeepAliveWebClient
-from bot.services import Services
 from storage.agenda import (
     Posted,
     Wanted,
@@ -490,16 +488,3 @@ def _message_of(messages: list[dict[str, Any]], *, row_id: int | None) -> str | 
         if metadata.get("event_type") == PROMPT_EVENT and payload.get("agenda_id") == row_id:
             return str(message["ts"])
     return None
-
-
-def build_dispatcher(services: Services) -> Dispatcher:
-    """The clock's dispatcher, and the web process's for posts a person is waiting for."""
-    settings = services.settings
-    return Dispatcher(
-        engine=services.engine,
-        client=build_dispatch_client(settings, senders=settings.DISPATCH_SENDERS),
-        clock=services.clock,
-        render=render,
-        stale_after=timedelta(seconds=settings.DISPATCH_STALE_SECONDS),
-        senders=settings.DISPATCH_SENDERS,
-    )

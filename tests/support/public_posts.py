@@ -29,8 +29,8 @@ from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.domain.cadence import AgendaKind
 from bot.domain.program_rules import ProgramField, ProgramState
 from bot.engine import dispatch
-from bot.engine.dispatch import build_dispatcher
 from bot.flows import commit as commit_flow
+from bot.scheduler import build_dispatcher
 from bot.standin import Fault, ServerError, SlackError, SlackStandIn, StandInUser, Timeout
 from handlers import jobs
 from storage.agenda import rows_of
