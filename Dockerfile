@@ -21,7 +21,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 # Installed into site-packages (migrations included as package data); the sources go.
-RUN pip install -c constraints.txt . && cd / && rm -rf /src
+RUN pip install --root-user-action=ignore -c constraints.txt . && cd / && rm -rf /src
 
 # The working directory holds the default SQLite file (emcoach.db) and an optional .env; with
 # DATABASE_URL pointing at Postgres (as in compose.yaml) nothing is written here.

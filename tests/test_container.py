@@ -281,6 +281,8 @@ class Compose:
         self.directory = directory
         self.project = f"emcoach-test-{uuid.uuid4().hex[:8]}"
         self.port = _free_port()
+        # Its own tag, so the test never replaces an emcoach image someone built here.
+        self.image = f"{self.project}:test"
         files = ["-f", "compose.yaml", "-f", "compose.test.yaml"]
         self.command = ["docker", "compose", "-p", self.project, *files]
 
@@ -310,14 +312,21 @@ def compose_project(tmp_path: Path) -> Iterator[Compose]:
     (tmp_path / ".env").write_text(
         "SLACK_BOT_TOKEN=xoxb-container-test\nSLACK_SIGNING_SECRET=container-test\n"
     )
-    wrapped = {"entrypoint": ["python", "-c", WITH_STANDIN]}
-    override = {"services": {"web": wrapped, "clock": wrapped}}
-    (tmp_path / "compose.test.yaml").write_text(yaml.safe_dump(override))
     project = Compose(tmp_path)
+    wrapped = {"image": project.image, "entrypoint": ["python", "-c", WITH_STANDIN]}
+    services = {"migrate": {"image": project.image}, "web": wrapped, "clock": dict(wrapped)}
+    override = {"services": services}
+    (tmp_path / "compose.test.yaml").write_text(yaml.safe_dump(override))
     try:
         yield project
     finally:
-        project("down", "--volumes", "--remove-orphans", "--rmi", "local", timeout=300)
+        project("down", "--volumes", "--remove-orphans", timeout=300)
+        subprocess.run(
+            ["docker", "image", "rm", "--force", project.image],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
 
 
 def _get(url: str) -> int:
