@@ -339,10 +339,12 @@ class Dispatcher:
                 initial_comment=reply.text,
             )
         except SlackApiError as error:
-            if error.response.status_code >= 500:
-                self._upload_again(row, f"http_{error.response.status_code}", report)
+            code = str(error.response.get("error") or f"http_{error.response.status_code}")
+            if code in PERMANENT_ERRORS:
+                self._refused(row, error, report)  # the owners are told; the row fails
             else:
-                self._refused(row, error, report)
+                # Three calls, any of which may hiccup (internal_error, a 5xx): bounded retries.
+                self._upload_again(row, code, report)
             return None
         except (SlackClientError, OSError) as error:
             self._upload_again(row, type(error).__name__, report)
