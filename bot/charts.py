@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 DPI: Final = 100
 PANEL_WIDTH: Final = 3.8  # inches per criterion
 HEIGHT: Final = 4.2
-ALT_TEXT_MAX: Final = 1000  # what Slack keeps of a file's alt text (second-hand figure)
+ALT_TEXT_MAX: Final = 1000  # Slack refuses longer alt text (alt_txt_too_large)
 _STEP: Final = Decimal("0.01")
 _HUNDRED: Final = Decimal(100)
 _POOLED: Final = "#1f4e79"
@@ -167,19 +167,22 @@ def chart_data(
     leaders: Mapping[tuple[str, int], Sequence[Decimal]] | None = None,
 ) -> ChartData:
     """The chart of the latest of ``checkpoints`` (earlier ones supply their month's figure).
-    ``metrics`` are the locked criteria in the results' order; ``leaders`` maps (metric id,
-    month) to each leader's values, month 0 being the baseline."""
+    ``metrics`` are the locked criteria, each matched to its results by name; ``leaders`` maps
+    (metric id, month) to each leader's values, month 0 being the baseline."""
     if not checkpoints:
         raise ValueError("a chart needs at least one checkpoint")
     latest = checkpoints[-1]
     values = leaders or {}
     criteria = []
-    for index, metric in enumerate(metrics):
+    for metric in metrics:
         own = [
-            (checkpoint.month, checkpoint.criteria[index])
+            (checkpoint.month, result)
             for checkpoint in checkpoints
-            if index < len(checkpoint.criteria)
+            for result in checkpoint.criteria
+            if result.name == metric.short_name
         ]
+        if not own or own[-1][0] != latest.month:
+            raise ValueError(f"{metric.id}: not among the latest checkpoint's results")
         mine = {month: list(found) for (key, month), found in values.items() if key == metric.id}
         criteria.append(
             criterion_chart(
