@@ -16,7 +16,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.timeline import Timeline
-from bot.engine.dispatch import MAX_ATTEMPTS, Dispatcher, build_dispatch_client
+from bot.engine.dispatch import MAX_ATTEMPTS, STALE_AFTER, Dispatcher, build_dispatch_client
 from bot.engine.render import render
 from bot.standin import ServerError, SlackError, SlackStandIn
 from storage.agenda import Wanted, add_once, rows_of
@@ -189,3 +189,26 @@ def test_an_upload_whose_answer_is_lost_is_sent_again_a_duplicate_accepted(
     assert [shared.thread_ts for shared in slack.files()] == [_post(slack)["ts"]] * 2
     (chart_row,) = _rows(engine, program_id, AgendaKind.CHECKPOINT_CHART)
     assert chart_row.state is AgendaState.SENT
+
+
+def test_a_results_post_found_by_reconciliation_still_gets_its_chart(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    """The post landed but Slack's answer was lost: the history check that confirms it also
+    queues the chart (and moves the lifecycle on), exactly once."""
+    program_id = _program_at_month_3(engine, clock)
+    slack.inject("chat.postMessage", ServerError(500, applied=True))
+    dispatcher = _dispatcher(engine, slack, clock)
+    dispatcher.tick()
+    assert _rows(engine, program_id, AgendaKind.CHECKPOINT_CHART) == []
+    for _ in range(3):
+        clock.advance(STALE_AFTER + timedelta(minutes=1))
+        dispatcher.tick()
+    post = _post(slack)
+    (shared,) = slack.files()
+    assert shared.thread_ts == post["ts"]
+    (chart_row,) = _rows(engine, program_id, AgendaKind.CHECKPOINT_CHART)
+    assert chart_row.state is AgendaState.SENT
+    with session_scope(engine) as session:
+        program = session.get(Program, program_id)
+        assert program is not None and program.status == "midpoint_done"
