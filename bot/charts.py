@@ -342,6 +342,7 @@ def _draw_panel(ax: Axes, criterion: CriterionChart, data: ChartData) -> None:
                 fontsize=8,
                 color=_POOLED,
                 zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
             )
     if numbers:
         low, high = min(numbers), max(numbers)
