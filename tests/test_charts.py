@@ -130,9 +130,10 @@ def test_the_expected_band_follows_each_metric_s_direction_and_scale() -> None:
 def test_three_criteria_draw_in_well_under_a_second_once_matplotlib_is_loaded() -> None:
     data = _data(_checkpoint(3, quality_people=5), _checkpoint(6, quality_people=9))
     draw_chart(data)  # the first draw pays for importing matplotlib and its font cache
-    started = time.monotonic()
+    # CPU time, not wall time: a busy test machine must not make this flaky.
+    started = time.process_time()
     draw_chart(data)
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_a_program_name_with_dollar_signs_is_drawn_as_text() -> None:
