@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
         "API. Needs no Slack account, no tokens and no network.",
     )
     demo.add_argument("--database", type=Path, help="keep the demo's SQLite database here")
+    demo.add_argument(
+        "--out",
+        type=Path,
+        metavar="FOLDER",
+        dest="out_dir",
+        help="write the results posts and their chart images (PNG) into this folder",
+    )
     sub.add_parser(
         "migrate",
         help="upgrade the database to the newest schema (run/serve/clock also do this at start)",
@@ -170,7 +177,7 @@ def _build_app(services: Services, *, socket_mode: bool) -> App:
 def _demo(_settings: Settings, args: argparse.Namespace) -> None:
     from bot.demo.run import run_demo
 
-    run_demo(database=args.database)
+    run_demo(database=args.database, out_dir=args.out_dir)
 
 
 def _run(settings: Settings, _args: argparse.Namespace) -> None:

@@ -98,7 +98,16 @@ def test_dot_env_in_working_directory_is_used(tmp_path: Path) -> None:
 
 
 def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
-    result = emcoach("demo", "--database", str(tmp_path / "demo.db"), cwd=tmp_path, timeout=180)
+    out_dir = tmp_path / "posts"
+    result = emcoach(
+        "demo",
+        "--database",
+        str(tmp_path / "demo.db"),
+        "--out",
+        str(out_dir),
+        cwd=tmp_path,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
     assert "Posted in #engineering:" in out
@@ -117,3 +126,9 @@ def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
     assert "short of the expected range" in month_6
     assert "Traceback" not in result.stderr
     assert (tmp_path / "demo.db").exists()
+    # Each results post has its chart in its thread; --out holds the posts and the images.
+    assert out.count("In its thread: the chart") == 2
+    charts = sorted(out_dir.glob("emcoach-month-*.png"))
+    assert [path.name[:16] for path in charts] == ["emcoach-month-3-", "emcoach-month-6-"]
+    assert all(path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for path in charts)
+    assert len(sorted(out_dir.glob("results-*.txt"))) == 2

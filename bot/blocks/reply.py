@@ -16,10 +16,23 @@ SECTION_MAX = 3000
 TITLE_MAX = 24
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileUpload:
+    """A file sent in place of a message (``files_upload_v2``): the reply's text becomes its
+    comment, and its blocks are not sent (a file share carries none)."""
+
+    content: bytes
+    filename: str
+    title: str
+    alt_text: str
+    thread_ts: str | None = None  # the message whose thread it goes into
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
+    upload: FileUpload | None = None
 
     def as_ephemeral(self) -> dict[str, Any]:
         """Keyword arguments for ack()/respond(): visible only to the person who asked."""

@@ -35,8 +35,13 @@ EXAMPLES = (
 )
 
 
-def run_demo(out: TextIO = sys.stdout, *, database: Path | None = None) -> int:
+def run_demo(
+    out: TextIO = sys.stdout, *, database: Path | None = None, out_dir: Path | None = None
+) -> int:
+    """``out_dir``: where the results posts (text) and their charts (PNG) are written."""
     started = time.monotonic()
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
 
     def say(text: str = "") -> None:
         print(text, file=out, flush=True)
@@ -67,7 +72,7 @@ def run_demo(out: TextIO = sys.stdout, *, database: Path | None = None) -> int:
                 say("\nSIX MONTHS OF CADENCE")
                 people = People(live, company, program_id=program_id)
                 simulation = run_program(live, program_id, people=people)
-                _report(say, simulation, slack, names, company)
+                _report(say, simulation, slack, names, company, out_dir=out_dir)
         engine.dispose()
     say(
         f"\nDone in {time.monotonic() - started:.0f} s: {simulation.total} prompts sent, "
@@ -90,6 +95,8 @@ def _report(
     slack: SlackStandIn,
     names: dict[str, str],
     company: Company,
+    *,
+    out_dir: Path | None = None,
 ) -> None:
     for month in simulation.months:
         parts = ", ".join(
@@ -111,9 +118,22 @@ def _report(
         say(render_message(message, names))
     for row in simulation.published:
         message = by_ts.get((row.channel_id, row.ts))
-        if message is not None:
-            say(f"\nPublished in #{company.publish_channel_name} on {row.occasion}:")
-            say(render_message(message, names))
+        if message is None:
+            continue
+        say(f"\nPublished in #{company.publish_channel_name} on {row.occasion}:")
+        post = render_message(message, names)
+        say(post)
+        if out_dir is not None:
+            (out_dir / f"results-{row.occasion.isoformat()}.txt").write_text(post + "\n", "utf-8")
+        for shared in slack.files():
+            if shared.channel == row.channel_id and shared.thread_ts == row.ts:
+                where = ""
+                if out_dir is not None:
+                    path = out_dir / shared.filename
+                    path.write_bytes(shared.content)
+                    where = f", saved as {path}"
+                size = f"{len(shared.content):,} bytes"
+                say(f"  In its thread: the chart “{shared.title}” ({size}{where})")
 
 
 def _as_posted(slack: SlackStandIn) -> dict[tuple[str | None, str | None], dict[str, Any]]:

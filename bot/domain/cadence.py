@@ -100,6 +100,9 @@ class AgendaKind(StrEnum):
     COMMITMENT_POST = "commitment_post"
     COMMITMENT_COPY = "commitment_copy"  # the same commitment in the budget owner's DM
     DEVIATION_POST = "deviation_post"
+    # The results post's chart, uploaded into its thread once the post is sent (its ``about``
+    # is the CHECKPOINT_PUBLISH row's id, which holds the channel and the thread's ts).
+    CHECKPOINT_CHART = "checkpoint_chart"
 
 
 class AgendaState(StrEnum):
@@ -142,6 +145,7 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.COMMITMENT_POST: None,
     AgendaKind.COMMITMENT_COPY: None,
     AgendaKind.DEVIATION_POST: None,
+    AgendaKind.CHECKPOINT_CHART: None,  # part of the results post: late, never dropped
 }
 
 

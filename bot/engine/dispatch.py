@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.blocks.reply import Reply
+from bot.blocks.reply import FileUpload, Reply
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState, is_late
@@ -264,7 +264,7 @@ class Dispatcher:
         report.sent += len(posted)
         for row, item in zip(rows, sent, strict=True):
             if item is not None and row.kind == AgendaKind.CHECKPOINT_PUBLISH:
-                self._checkpoint_published(row)
+                self._checkpoint_published(row, item)
 
     # --- sending ----------------------------------------------------------------------------
 
@@ -291,6 +291,8 @@ class Dispatcher:
             logger.exception("agenda row %s (%s) could not be rendered", row.id, row.kind)
             self._fail(row, "render_error", report)
             return None
+        if reply.upload is not None:
+            return self._upload(row, reply, reply.upload, report)
         try:
             posted = self._client.chat_postMessage(
                 channel=row.recipient,
@@ -312,11 +314,74 @@ class Dispatcher:
             return None
         return Posted(row_id=row.id, channel_id=str(posted["channel"]), ts=str(posted["ts"]))
 
-    def _checkpoint_published(self, row: AgendaRow) -> None:
-        """The lifecycle moves on: month-3 checkpoint done, or the program evaluated."""
+    def _upload(
+        self, row: AgendaRow, reply: Reply, upload: FileUpload, report: TickReport
+    ) -> Posted | None:
+        """A file into a thread (the results chart), through files_upload_v2.
+
+        A file share carries no message metadata, so an upload whose answer was lost (5xx,
+        timeout, dropped connection) cannot be looked up the way a message is. It is simply
+        tried again later, up to MAX_ATTEMPTS: the thread may then show the image twice,
+        which is better than a results post without its chart. A clock that dies mid-upload
+        leaves the row ``sending``; reconciliation finds no message carrying it and sends it
+        again, with the same trade-off. The text post was recorded before this row existed,
+        so nothing here ever holds it up.
+        """
+        assert row.id is not None
+        try:
+            answer = self._client.files_upload_v2(
+                channel=row.recipient,
+                thread_ts=upload.thread_ts,
+                file=upload.content,
+                filename=upload.filename,
+                title=upload.title,
+                alt_txt=upload.alt_text,
+                initial_comment=reply.text,
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error") or f"http_{error.response.status_code}")
+            if code in PERMANENT_ERRORS:
+                self._refused(row, error, report)  # the owners are told; the row fails
+            else:
+                # Three calls, any of which may hiccup (internal_error, a 5xx): bounded retries.
+                self._upload_again(row, code, report)
+            return None
+        except (SlackClientError, OSError) as error:
+            self._upload_again(row, type(error).__name__, report)
+            return None
+        shared: dict[str, Any] = answer.get("file") or {}
+        # The agenda's ``ts`` holds the file's id here: the upload's answer has no message ts.
+        return Posted(row_id=row.id, channel_id=row.recipient, ts=str(shared.get("id") or ""))
+
+    def _upload_again(self, row: AgendaRow, code: str, report: TickReport) -> None:
+        report.count_error(code)
+        if row.attempts < MAX_ATTEMPTS:
+            self._retry(row, code, report)
+        else:
+            self._fail(row, code, report)
+
+    def _checkpoint_published(self, row: AgendaRow, posted: Posted) -> None:
+        """The lifecycle moves on (month-3 checkpoint done, or the program evaluated), and the
+        results chart is due in the post's thread: its own row, sent (or refused, or retried)
+        on its own, so the text post never waits for an image. Its key makes this idempotent."""
         with session_scope(self._engine) as session:
             program = session.get(Program, row.program_id)
-            if program is None or program.kickoff_date is None:
+            if program is None:
+                return
+            add_once(
+                session,
+                program_id=row.program_id,
+                row=Wanted(
+                    key=f"{AgendaKind.CHECKPOINT_CHART.value}:{row.id}",
+                    kind=AgendaKind.CHECKPOINT_CHART.value,
+                    recipient=posted.channel_id,
+                    about=str(row.id),
+                    occasion=row.occasion,
+                    due_at=self._clock.now(),
+                    state=AgendaState.PENDING,
+                ),
+            )
+            if program.kickoff_date is None:
                 return
             final = (
                 row.occasion
@@ -433,13 +498,11 @@ class Dispatcher:
                 continue
             if found is not None:
                 channel_id, ts = found
-                mark_sent(
-                    self._engine,
-                    posted=[Posted(row_id=row.id, channel_id=channel_id, ts=ts)],
-                    worker=self._worker,
-                    now=now,
-                )
+                posted = Posted(row_id=row.id, channel_id=channel_id, ts=ts)
+                mark_sent(self._engine, posted=[posted], worker=self._worker, now=now)
                 report.reconciled += 1
+                if row.kind == AgendaKind.CHECKPOINT_PUBLISH:
+                    self._checkpoint_published(row, posted)
             elif row.attempts >= MAX_ATTEMPTS and row.kind not in KEEP_TRYING:
                 self._fail(row, row.last_error or "no answer from Slack", report)
             else:

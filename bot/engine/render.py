@@ -16,7 +16,7 @@ from bot.blocks.prompts import (
     SurveyData,
     build_prompt,
 )
-from bot.blocks.reply import Reply
+from bot.blocks.reply import FileUpload, Reply
 from bot.domain.cadence import (
     ONE_ON_ONE_LENGTH,
     ONE_ON_ONE_PRE_LEAD,
@@ -26,6 +26,7 @@ from bot.domain.cadence import (
 from bot.domain.localtime import format_local, local_date, to_instant
 from bot.domain.program_rules import ProgramField
 from bot.domain.sprint import due_date
+from bot.engine.chart import results_chart
 from bot.engine.commitment import commitment_of
 from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
@@ -89,9 +90,31 @@ def render(session: Session, row: AgendaRow, batch: AgendaBatch, now: datetime) 
             coach_id=pod.coach_id if pod else None,
             starts_local=format_local(start, zone),
         )
+    elif kind is AgendaKind.CHECKPOINT_CHART:
+        return _with_chart(session, row, program, build_prompt(context), now)
     else:
         context = replace(context, data=_data(session, row, program, kind, now))
     return build_prompt(context)
+
+
+def _with_chart(
+    session: Session, row: AgendaRow, program: Program, words: Reply, now: datetime
+) -> Reply:
+    """The chart of the results post ``row.about`` names, into that post's thread."""
+    publish = session.get(AgendaRow, int(row.about))
+    if publish is None or publish.ts is None:
+        raise LookupError(f"agenda row {row.id}: results post {row.about} has no message")
+    chart = results_chart(session, program, publish=publish, now=now)
+    return replace(
+        words,
+        upload=FileUpload(
+            content=chart.png,
+            filename=chart.filename,
+            title=chart.title,
+            alt_text=chart.alt_text,
+            thread_ts=publish.ts,
+        ),
+    )
 
 
 def _data(

@@ -71,6 +71,7 @@ _ROUTES: dict[AgendaKind, tuple[str, str]] = {
     AgendaKind.COMMITMENT_POST: (CHANNEL, "program"),
     AgendaKind.COMMITMENT_COPY: ("U0CFO", "program"),
     AgendaKind.DEVIATION_POST: (CHANNEL, "program"),
+    AgendaKind.CHECKPOINT_CHART: (CHANNEL, "41"),
 }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -14,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot.blocks.reply import Reply
+from bot.blocks.reply import FileUpload, Reply
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
@@ -40,9 +42,22 @@ from tests.support.programs import make_program
 _NAMES = itertools.count(1)
 
 
-def plain_render(_session: Session, row: AgendaRow, batch: AgendaBatch, _now: object) -> Reply:
+def plain_render(session: Session, row: AgendaRow, batch: AgendaBatch, _now: object) -> Reply:
     """Dispatch is what these tests are about; the real renderer has its own tests."""
-    return Reply(text=f"{batch.programs[row.program_id].name}: {row.kind} for {row.recipient}")
+    text = f"{batch.programs[row.program_id].name}: {row.kind} for {row.recipient}"
+    if row.kind == AgendaKind.CHECKPOINT_CHART:
+        publish = session.get(AgendaRow, int(row.about))
+        assert publish is not None
+        chart = FileUpload(
+            content=b"\x89PNG chart", filename="chart.png", title="chart", alt_text="chart"
+        )
+        return Reply(text=text, upload=replace(chart, thread_ts=publish.ts))
+    return Reply(text=text)
+
+
+def _posts(slack: SlackStandIn, channel: str) -> list[dict[str, Any]]:
+    """The channel's messages, without the charts uploaded into results posts' threads."""
+    return [message for message in slack.messages(channel) if "files" not in message]
 
 
 def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
@@ -283,9 +298,9 @@ def test_after_three_days_down_only_what_is_still_useful_goes_out(
     report = _dispatcher(engine, slack, clock).tick()
     assert report.missed == 2
     assert [row.state for row in _rows(engine, pre)] == [AgendaState.MISSED] * 2
-    assert [row.state for row in _rows(engine, publish)] == [AgendaState.SENT]
+    assert [row.state for row in _rows(engine, publish)] == [AgendaState.SENT] * 2, "and its chart"
     assert [row.state for row in _rows(engine, survey)] == [AgendaState.SENT]
-    assert len(slack.messages("C0ENG")) == 1, "a checkpoint is published late, never dropped"
+    assert len(_posts(slack, "C0ENG")) == 1, "a checkpoint is published late, never dropped"
     with session_scope(engine) as session:
         program = session.get(Program, publish)
         assert program is not None
@@ -335,7 +350,7 @@ def test_a_checkpoint_the_channel_refuses_is_retried_until_published(
     dispatcher.tick()
     publish = [row for row in _rows(engine, program_id) if row.kind == "checkpoint_publish"]
     assert [row.state for row in publish] == [AgendaState.SENT]
-    assert len(slack.messages("C0ENG")) == 1
+    assert len(_posts(slack, "C0ENG")) == 1
 
 
 def test_a_send_that_landed_is_found_however_long_the_history_check_failed(

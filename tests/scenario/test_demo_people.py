@@ -106,10 +106,15 @@ def test_the_company_answers_and_month_6_is_published_with_numbers(live: LiveApp
     assert set(rounds) == {timeline.kickoff, timeline.midpoint, timeline.evaluation}
     assert all(count < len(reports) for count in rounds.values())  # a few never answer
 
-    # Every prompt went out exactly once, reminders included.
+    # Every prompt went out exactly once, reminders included; each results post's chart is
+    # uploaded once, into its thread.
     posted = _posted_prompts(live)
     assert len(posted) == len(set(posted))
-    assert Counter(posted) == Counter(row.id for row in sent)
+    charts = [row for row in sent if row.kind == AgendaKind.CHECKPOINT_CHART]
+    assert Counter(posted) == Counter(row.id for row in sent if row not in charts)
+    published = {row.ts for row in sent if row.kind == AgendaKind.CHECKPOINT_PUBLISH}
+    assert len(charts) == len(published) == 2
+    assert sorted(shared.thread_ts or "" for shared in live.slack.files()) == sorted(published)
     assert any(row.kind == AgendaKind.SURVEY_REMINDER for row in sent)
 
     assert [row.decision for row in adjustments] == ["continue"]

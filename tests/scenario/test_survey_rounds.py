@@ -190,8 +190,13 @@ def _preview_and_post(live: LiveApp, program_id: int) -> tuple[dict[str, Any], d
     _deliver(live, preview.due_at)
     (sent_preview,) = [m for m in live.slack.messages(OWNER) if m["text"].startswith("Preview")]
     _deliver(live, post.due_at)
-    (sent_post,) = live.slack.messages(CHANNEL)
+    (sent_post,) = _posts(live)
     return sent_preview, sent_post
+
+
+def _posts(live: LiveApp) -> list[dict[str, Any]]:
+    """The channel's posts, without the chart uploaded into a results post's thread."""
+    return [message for message in live.slack.messages(CHANNEL) if "files" not in message]
 
 
 def _answers(live: LiveApp) -> list[int]:
@@ -237,7 +242,7 @@ def test_an_answer_between_preview_and_post_is_not_counted_and_its_sender_is_tol
     assert "not recorded" not in answered
 
     _deliver(live, post_row.due_at)
-    (post,) = live.slack.messages(CHANNEL)
+    (post,) = _posts(live)
     assert _survey_figure(post) == shown, "the post shows the preview's figures"
     assert _answers(live) == [4, 5, 5]
     assert "closed round" in json.dumps(post["blocks"], ensure_ascii=False)
@@ -272,5 +277,12 @@ def test_a_report_of_two_leaders_counts_once_and_two_people_show_no_number(
         everything = json.dumps(message, ensure_ascii=False)
         assert not _MEAN.search(everything), "no mean of the round, in no form"
         assert "4.5" not in everything
+    # Nor in the chart under the post: its alt text says why there is no figure.
+    (upload,) = live.slack.calls_to("files.getUploadURLExternal")
+    (shared,) = live.slack.files()
+    assert shared.thread_ts == post["ts"]
+    alt = str(upload.args["alt_txt"])
+    assert "Month 3: fewer than 3 responses, no figure shown" in alt
+    assert not _MEAN.search(alt) and "4.5" not in alt and "(2 responses)" not in alt
     # The form said so before they answered.
     assert "Each person answers once a round" in json.dumps(_opened(live, 1), ensure_ascii=False)

@@ -20,6 +20,7 @@ from bot.blocks.prompts.actions import (
     PROMPT_RATE_ONE_ON_ONE,
     PROMPT_RATE_POD,
 )
+from bot.blocks.prompts.chart import build_checkpoint_chart
 from bot.blocks.prompts.checkpoint import build_checkpoint_preview, build_checkpoint_publish
 from bot.blocks.prompts.common import context as late
 from bot.blocks.prompts.common import late_note
@@ -115,6 +116,8 @@ _BUILDERS: Final[dict[AgendaKind, Callable[[PromptContext], Reply]]] = {
     AgendaKind.COMMITMENT_POST: _with(Commitment, build_commitment_post),
     AgendaKind.COMMITMENT_COPY: _with(Commitment, build_commitment_copy),
     AgendaKind.DEVIATION_POST: _with(DeviationPostData, build_deviation),
+    # The words only: the engine attaches the chart itself (bot/engine/render.py).
+    AgendaKind.CHECKPOINT_CHART: build_checkpoint_chart,
 }
 # The public post words its own lateness (with the date it was due); every other kind gets
 # the one shared note. The public record (pre-commitment, deviations) goes out when the owner
