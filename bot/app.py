@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.services import Services
+from bot.verification import StrictRequestVerification
 from handlers import register_all
 from handlers.router import Router
 
@@ -30,11 +31,16 @@ _bolt_logger.addFilter(_TokenNotice())
 
 def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Router]:
     settings = services.settings
+    # Socket Mode requests are not signed; HTTP mode must have the real secret.
+    signing_secret = settings.signing_secret if not socket_mode else ""
     app = App(
         client=services.client,
-        # Socket Mode requests are not signed; HTTP mode must have the real secret.
-        signing_secret=settings.signing_secret if not socket_mode else "",
-        request_verification_enabled=not socket_mode,
+        signing_secret=signing_secret,
+        # Bolt's own verifier raises on a malformed timestamp (and its error handler then ran
+        # on the forged body); the strict one, in the same place in the chain (right after
+        # SslCheck, before authorization), answers 401 and skips Socket Mode as Bolt's does.
+        request_verification_enabled=False,
+        before_authorize=StrictRequestVerification(signing_secret, base_logger=_bolt_logger),
         process_before_response=False,
         logger=_bolt_logger,
     )

@@ -19,6 +19,7 @@ from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
+from bot.verification import SIGNATURE_HEADER, TIMESTAMP_HEADER, is_signed
 from storage.db import database_answers
 
 EVENTS_PATH = "/slack/events"
@@ -68,10 +69,16 @@ def build_wsgi(app: App, *, engine: Engine, signing_secret: str) -> Flask:
     @web.post(EVENTS_PATH)
     def slack_events() -> Response:
         body = request.get_data(as_text=True)
+        # A forgery is refused before Bolt parses it (whatever it looks like), so nothing
+        # downstream — the error handler included — can act on it; 401 without saying more.
+        if not is_signed(
+            verifier,
+            body=body,
+            timestamp=request.headers.get(TIMESTAMP_HEADER),
+            signature=request.headers.get(SIGNATURE_HEADER),
+        ):
+            return Response("invalid request signature", status=401)
         if not is_slack_payload(body):
-            # Unsigned garbage is a forgery first: answer 401 without saying more.
-            if not verifier.is_valid_request(body, dict(request.headers)):
-                return Response("invalid request signature", status=401)
             return Response("the request body is not a Slack payload", status=400)
         return to_flask_response(app.dispatch(slack_request(body, to_bolt_request(request))))
 

@@ -1,5 +1,8 @@
 """One place for unexpected errors: the person gets an apology with a reference id (never a trace)
-and the log gets the traceback under the same id."""
+and the log gets the traceback under the same id.
+
+Only a verified request gets an apology: an error can be raised before verification has run
+(or by it), and then the body's response_url, channel and user are a forger's choice."""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ import logging
 import uuid
 from typing import Any
 
-from slack_bolt import BoltResponse, Respond
+from slack_bolt import BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.errors import build_apology, build_apology_modal
+from bot.verification import is_verified
 
 logger = logging.getLogger("emcoach.errors")
 
@@ -24,10 +28,12 @@ def on_error(
     error: Exception,
     body: dict[str, Any],
     response: BoltResponse | None,
-    respond: Respond | None,
-    client: WebClient | None,
+    context: BoltContext,
 ) -> BoltResponse | None:
     reference = new_reference()
+    if not is_verified(context):
+        logger.error("unhandled error [ref %s] before verification", reference, exc_info=error)
+        return None if response is None else BoltResponse(status=401, body="")
     logger.error(
         "unhandled error [ref %s] in %s", reference, body.get("type") or "request", exc_info=error
     )
@@ -42,7 +48,7 @@ def on_error(
         # The acknowledgement itself carries the apology: one message, no extra round trip.
         return BoltResponse(status=200, body=build_apology(reference).as_ephemeral())
     try:
-        _tell(reference, body=body, respond=respond, client=client)
+        _tell(reference, body=body, respond=context.respond, client=context.client)
     except (SlackApiError, SlackClientError):
         logger.exception("could not deliver the apology for [ref %s]", reference)
     return BoltResponse(status=200, body="") if not_acknowledged else None
