@@ -10,6 +10,8 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from bot.services import Services
 from bot.verification import StrictRequestVerification
 from handlers import register_all
+from handlers.errors import keep_first_answer
+from handlers.guard import PayloadGuard
 from handlers.router import Router
 
 BOLT_LOGGER = "emcoach.bolt"
@@ -44,5 +46,8 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Ro
         process_before_response=False,
         logger=_bolt_logger,
     )
+    # The guard first: a malformed body must not reach a function middleware (see its notes).
+    app.use(PayloadGuard())
+    app.use(keep_first_answer)
     router = register_all(app, services)
     return app, router

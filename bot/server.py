@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from bot.verification import SIGNATURE_HEADER, TIMESTAMP_HEADER, is_signed
+from handlers.payload_shape import is_well_formed
 from storage.db import database_answers
 
 EVENTS_PATH = "/slack/events"
@@ -27,7 +28,8 @@ HEALTH_PATH = "/healthz"
 
 
 def is_slack_payload(body: str) -> bool:
-    """True when Bolt will be able to parse ``body`` into a JSON object.
+    """True when Bolt will be able to parse ``body`` into a JSON object of the shape Slack
+    sends for its kind (``handlers.payload_shape``).
 
     Only the JSON parts can fail; a plain form body (slash commands) always parses, so it is
     not parsed twice on the hot path.
@@ -36,14 +38,18 @@ def is_slack_payload(body: str) -> bool:
         return False
     try:
         if body.startswith("{"):
-            return isinstance(json.loads(body), dict)
+            return _well_formed_object(json.loads(body))
         if "payload" in body:  # Bolt's own test: then it reads the payload field as JSON
             payload = dict(parse_qsl(body, keep_blank_values=True)).get("payload")
             if payload is not None:
-                return isinstance(json.loads(payload), dict)
-    except ValueError:
+                return _well_formed_object(json.loads(payload))
+    except (ValueError, RecursionError):
         return False
     return "=" in body
+
+
+def _well_formed_object(parsed: object) -> bool:
+    return isinstance(parsed, dict) and is_well_formed(parsed)
 
 
 def slack_request(body: str, incoming: BoltRequest) -> BoltRequest:
@@ -80,7 +86,13 @@ def build_wsgi(app: App, *, engine: Engine, signing_secret: str) -> Flask:
             return Response("invalid request signature", status=401)
         if not is_slack_payload(body):
             return Response("the request body is not a Slack payload", status=400)
-        return to_flask_response(app.dispatch(slack_request(body, to_bolt_request(request))))
+        try:
+            incoming = slack_request(body, to_bolt_request(request))
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            # Bolt's parser assumes the shapes Slack sends in places we don't check (say an
+            # "enterprise" that is a string): a signed body that breaks it is malformed.
+            return Response("the request body is not a Slack payload", status=400)
+        return to_flask_response(app.dispatch(incoming))
 
     @web.get(HEALTH_PATH)
     def healthz() -> Response:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -83,3 +84,32 @@ def _channel_id(body: dict[str, Any]) -> str | None:
         return channel.get("id")
     event = body.get("event") or {}
     return body.get("channel_id") or event.get("channel")
+
+
+class FirstAnswerAck(Ack):
+    """An ``ack`` whose first answer stands.
+
+    With ``process_before_response=False`` Bolt polls for ``ack()`` every 10 ms; when a
+    listener raises after acknowledging, Bolt's runner resets the answer to None, and if that
+    happens before the poll saw it, Slack gets a 404 after 3 s on top of the apology. Once Slack
+    has been answered, that answer is the response.
+    """
+
+    def __init__(self) -> None:
+        self._answer: BoltResponse | None = None
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._answer
+
+    @response.setter
+    def response(self, answer: BoltResponse | None) -> None:
+        if answer is not None or self._answer is None:
+            self._answer = answer
+
+
+def keep_first_answer(context: BoltContext, next: Callable[[], None]) -> None:
+    """Global middleware: every listener acknowledges through a ``FirstAnswerAck``."""
+    context["ack"] = FirstAnswerAck()
+    next()
