@@ -50,7 +50,9 @@ def on_error(
         return BoltResponse(status=200, body=build_apology(reference).as_ephemeral())
     try:
         _tell(reference, body=body, respond=context.respond, client=context.client)
-    except (SlackApiError, SlackClientError):
+    except (SlackApiError, SlackClientError, OSError, ValueError):
+        # Not even the apology got through (Slack down, a response_url gone bad): the log
+        # has it, and the error handler itself must not fail on top.
         logger.exception("could not deliver the apology for [ref %s]", reference)
     return BoltResponse(status=200, body="") if not_acknowledged else None
 

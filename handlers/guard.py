@@ -8,17 +8,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
+from bot.blocks.baseline import BASELINE_LEADER
+from bot.blocks.commit import COMMIT_CONFIRM
+from bot.blocks.metrics import METRICS_LEADER
+from bot.blocks.pod import POD_ADD_LEADER, POD_EDIT, POD_EDIT_LEADER, POD_NEW
+from bot.blocks.prompts.actions import ACTION_IDS as PROMPT_ACTIONS
 from bot.blocks.validation import build_out_of_date_button, build_out_of_date_form
 from bot.domain.args import INPUT_TEXT_MAX, ArgumentError, check_text
 from handlers.payload_shape import carries_impossible_id, input_limits, is_well_formed
 
 logger = logging.getLogger("emcoach.guard")
 
+# Buttons whose value is one row's id (the handlers int() it).
+ID_VALUED_ACTIONS: Final = frozenset(
+    {
+        BASELINE_LEADER,
+        COMMIT_CONFIRM,
+        METRICS_LEADER,
+        POD_ADD_LEADER,
+        POD_EDIT,
+        POD_EDIT_LEADER,
+        POD_NEW,
+        *PROMPT_ACTIONS,
+    }
+)
 MALFORMED = "the request body is not a Slack payload emcoach can use"
 
 
@@ -33,7 +51,7 @@ class PayloadGuard(Middleware):
         if not is_well_formed(body):
             logger.info("refused a malformed %s payload", body.get("type"))
             return BoltResponse(status=400, body=MALFORMED)
-        if carries_impossible_id(body):
+        if carries_impossible_id(body, id_valued=ID_VALUED_ACTIONS):
             return _out_of_date(body, req.context)
         if body.get("type") == "view_submission":
             errors = input_errors(body["view"])

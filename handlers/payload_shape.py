@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any, Final
 
 # Every row id is a Postgres INTEGER; anything outside it names no row (and a larger Python
@@ -36,6 +36,11 @@ def _has_user(body: dict[str, Any]) -> bool:
     return isinstance(user, dict) and _is_str(user.get("id"))
 
 
+def _optional_url(value: object) -> bool:
+    """Slack's response_url is an https URL; ours in tests are http on loopback."""
+    return value is None or (isinstance(value, str) and value.startswith(("https://", "http://")))
+
+
 def _optional_object_with_id(value: object) -> bool:
     return value is None or (isinstance(value, dict) and _optional_str(value.get("id")))
 
@@ -45,7 +50,7 @@ def _common(body: dict[str, Any]) -> bool:
         _has_user(body)
         and _optional_object_with_id(body.get("team"))
         and _optional_object_with_id(body.get("channel"))
-        and _optional_str(body.get("response_url"))
+        and _optional_url(body.get("response_url"))
         and _optional_str(body.get("trigger_id"))
         and (body.get("message") is None or isinstance(body.get("message"), dict))
         and (body.get("view") is None or _view_ok(body.get("view")))
@@ -110,11 +115,14 @@ def _view_ok(view: object) -> bool:
 
 def _block_actions_ok(body: dict[str, Any]) -> bool:
     actions = body.get("actions")
+    on_a_message = _dict(body.get("container")).get("type") == "message"
     return (
         _common(body)
         and isinstance(actions, list)
         and bool(actions)
         and all(map(_action_ok, actions))
+        # A click on a message always comes with the URL to answer it by.
+        and (not on_a_message or _is_str(body.get("response_url")))
     )
 
 
@@ -125,6 +133,7 @@ def _view_submission_ok(body: dict[str, Any]) -> bool:
         and isinstance(view, dict)
         and _is_str(view.get("callback_id"))
         and _is_str(view.get("type"))  # Bolt's matchers read it
+        and isinstance(_dict(view.get("state")).get("values"), dict)
     )
 
 
@@ -184,12 +193,27 @@ def _in_range(number: int | float) -> bool:
     return math.isfinite(number) and abs(number) <= ID_MAX
 
 
-def carries_impossible_id(body: dict[str, Any]) -> bool:
+def _is_row_id(text: object) -> bool:
+    return (
+        isinstance(text, str)
+        and text.isascii()
+        and text.isdigit()
+        and len(text) <= 10
+        and 0 < int(text) <= ID_MAX
+    )
+
+
+def carries_impossible_id(body: dict[str, Any], *, id_valued: Collection[str]) -> bool:
     """True when a button value or a modal's private_metadata holds a number no row can have
-    (10**30, 1e400): such a button or form can only be out of date (or forged)."""
-    texts = [
-        action.get("value") for action in body.get("actions") or () if isinstance(action, dict)
-    ]
+    (10**30, 1e400), or a button of ``id_valued`` (whose value is a row id) holds anything but
+    a row id: such a button or form can only be out of date (or forged)."""
+    actions = [action for action in body.get("actions") or () if isinstance(action, dict)]
+    if any(
+        action.get("action_id") in id_valued and not _is_row_id(action.get("value"))
+        for action in actions
+    ):
+        return True
+    texts = [action.get("value") for action in actions]
     texts.append(_dict(body.get("view")).get("private_metadata"))
     return any(
         not _in_range(number)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from slack_bolt import Ack
 
+from bot.blocks.commit import COMMIT_CONFIRM
 from bot.blocks.pod import POD_EDIT
 from bot.blocks.setup import SETUP_NAME, SETUP_VIEW
 from bot.slack_names import ACTION_PICK_PROGRAM
@@ -75,20 +76,43 @@ MALFORMED: dict[str, dict[str, Any]] = {
     "state values a list": {
         "type": "view_submission",
         "user": USER,
-        "view": {"callback_id": SETUP_VIEW, "state": {"values": []}},
+        "view": {"type": "modal", "callback_id": SETUP_VIEW, "state": {"values": []}},
     },
     "selected option a string": {
         "type": "view_submission",
         "user": USER,
         "view": {
+            "type": "modal",
             "callback_id": SETUP_VIEW,
             "state": {"values": {"b": {"a": {"selected_option": "x"}}}},
         },
     },
+    "view without state": {
+        "type": "view_submission",
+        "user": USER,
+        "view": {"type": "modal", "callback_id": SETUP_VIEW},
+    },
+    "message click without response_url": {
+        "type": "block_actions",
+        "user": USER,
+        "container": {"type": "message"},
+        "actions": [{"action_id": POD_EDIT, "value": "1"}],
+    },
+    "response_url not a URL": {
+        "type": "block_actions",
+        "user": USER,
+        "response_url": "Pilot",
+        "actions": [{"action_id": POD_EDIT, "value": "1"}],
+    },
     "private metadata a dict": {
         "type": "view_submission",
         "user": USER,
-        "view": {"callback_id": SETUP_VIEW, "private_metadata": {"program_id": 1}},
+        "view": {
+            "type": "modal",
+            "callback_id": SETUP_VIEW,
+            "private_metadata": {"program_id": 1},
+            "state": {"values": {}},
+        },
     },
 }
 
@@ -116,6 +140,9 @@ def test_malformed_event_is_400(live: LiveApp, event: object) -> None:
     [
         (POD_EDIT, str(10**30)),
         (POD_EDIT, "9" * 5000),
+        (POD_EDIT, "list"),
+        (POD_EDIT, "-1"),
+        (COMMIT_CONFIRM, "1e400"),
         (f"{ACTION_PICK_PROGRAM}:1", json.dumps({"sub": "status", "args": "", "program": 10**30})),
         (f"{ACTION_PICK_PROGRAM}:1", '{"sub": "status", "args": "", "program": 1e400}'),
     ],
