@@ -20,6 +20,7 @@ from bot.domain.args import (
 from bot.domain.roles import Audience, Role, allows
 from bot.services import Services
 from bot.slack_names import COMMAND
+from handlers.conflicts import once_more_on_conflict
 from storage.programs import roles_of
 
 
@@ -111,7 +112,7 @@ class Router:
             ack(**_refusal(subcommand).as_ephemeral())
             return
         if subcommand.quick(invocation.args):
-            immediate = subcommand.run(invocation)
+            immediate = once_more_on_conflict(subcommand.run)(invocation)
             ack(**(immediate or Reply(text="Done.")).as_ephemeral())
             return
         ack()
@@ -134,7 +135,7 @@ class Router:
     def _run_and_respond(
         subcommand: Subcommand, invocation: Invocation, *, replace_original: bool = False
     ) -> None:
-        reply = subcommand.run(invocation)
+        reply = once_more_on_conflict(subcommand.run)(invocation)
         if reply is not None:
             invocation.respond(**reply.as_ephemeral(), replace_original=replace_original)
 
