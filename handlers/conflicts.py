@@ -22,21 +22,27 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 
+# A unit of work that writes under several unique constraints can lose once per constraint
+# to different winners; each rerun sees every row they committed. More than this is a bug.
+_ATTEMPTS = 3
+
+
 def once_more_on_conflict(work: Callable[_P, _T]) -> Callable[_P, _T]:
-    """``work`` run again, once, when it lost a unique-constraint race.
+    """``work`` run again when it lost a unique-constraint race (up to ``_ATTEMPTS`` runs).
 
     ``work`` must do its database writes in one unit of work that rolls back on error and its
-    Slack calls only after that commits (the handlers' rule), so the first run left nothing
-    behind. A second IntegrityError is a real error and propagates. For a Bolt listener,
-    wrap the ``partial`` (Bolt finds the argument names by unwrapping to it).
+    Slack calls only after that commits (the handlers' rule), so a lost run left nothing
+    behind. For a Bolt listener, wrap the ``partial`` (Bolt finds the argument names by
+    unwrapping to it).
     """
 
     @functools.wraps(work)
     def retried(*args: _P.args, **kwargs: _P.kwargs) -> _T:
-        try:
-            return work(*args, **kwargs)
-        except IntegrityError as conflict:
-            logger.info("lost a race to an identical request; answering again: %s", conflict)
-            return work(*args, **kwargs)
+        for _ in range(_ATTEMPTS - 1):
+            try:
+                return work(*args, **kwargs)
+            except IntegrityError as conflict:
+                logger.info("lost a race to an identical request; answering again: %s", conflict)
+        return work(*args, **kwargs)
 
     return retried
