@@ -11,18 +11,25 @@ import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
+from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_PICK, CRITERIA_VIEW
 from bot.standin import SlackStandIn
+from storage.db import session_scope
 from storage.migrate import upgrade_to_head
+from storage.models import Program
 from tests.scenario.conftest import PEOPLE
 from tests.support.databases import BACKENDS, backend_engine
 from tests.support.live import TEAM_ID, LiveApp, live_app
 from tests.support.programs import make_program
 
 OWNER = "U0OWNER"
+CFO = "U0CFO"
+CRITERIA = ("lead_time", "report_retention")
 COACH = "U0COACH"
 AT_ONCE = 20
 APOLOGY = "something went wrong"
@@ -84,3 +91,48 @@ def test_adding_the_same_leader_twenty_times_at_once(racing: LiveApp) -> None:
     racing.slack.reset()
     answers = _all_at_once(racing, "pod Alpha leader <@U0LEAD2> manager <@U0LEAD1>")
     assert not [answer for answer in answers if APOLOGY in answer]
+
+
+def test_approving_the_criteria_twenty_times_at_once(racing: LiveApp) -> None:
+    """Double clicks on "Approve": one sign-off, and every other click hears "already approved"
+    (it used to hear that the criteria "were changed")."""
+    with session_scope(racing.services.engine) as session:
+        program = session.exec(select(Program)).one()
+        program_id = program.id
+    picked = {"type": "checkboxes", "selected_options": [{"value": m} for m in CRITERIA]}
+    racing.sender.view_submission(
+        user_id=OWNER,
+        callback_id=CRITERIA_VIEW,
+        values={CRITERIA_PICK: {CRITERIA_PICK: picked}},
+        private_metadata=json.dumps({"program": program_id}),
+    )
+    racing.slack.wait_for(lambda: bool(_approve_buttons(racing)))
+    message, value = _approve_buttons(racing)[0]
+
+    def click(_: int) -> int:
+        return racing.sender.block_action(
+            user_id=CFO,
+            action_id=CRITERIA_APPROVE,
+            value=value,
+            container={"type": "message", "message_ts": message["ts"]},
+            channel={"id": message["channel"]},
+            message={"ts": message["ts"], "text": message["text"]},
+        ).status
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        assert list(pool.map(click, range(AT_ONCE))) == [200] * AT_ONCE
+    racing.slack.wait_for(lambda: len(racing.slack.responses()) >= AT_ONCE - 1, timeout=60)
+    refusals = [body["text"] for body in racing.slack.responses()]
+    assert len(refusals) == AT_ONCE - 1, refusals
+    assert all("You already approved these criteria" in text for text in refusals), refusals
+    assert len(racing.slack.calls_to("chat.update")) == 1
+
+
+def _approve_buttons(live: LiveApp) -> list[tuple[dict[str, Any], str]]:
+    return [
+        (message, element["value"])
+        for message in live.slack.messages(CFO)
+        for block in message.get("blocks", [])
+        for element in block.get("elements", [])
+        if element.get("action_id") == CRITERIA_APPROVE
+    ]
