@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from bot.verification import SIGNATURE_HEADER, TIMESTAMP_HEADER, is_signed
-from handlers.payload_shape import is_well_formed
+from handlers.payload_shape import MALFORMED, is_well_formed
 from storage.db import database_answers
 
 EVENTS_PATH = "/slack/events"
@@ -85,13 +85,13 @@ def build_wsgi(app: App, *, engine: Engine, signing_secret: str) -> Flask:
         ):
             return Response("invalid request signature", status=401)
         if not is_slack_payload(body):
-            return Response("the request body is not a Slack payload", status=400)
+            return Response(MALFORMED, status=400)
         try:
             incoming = slack_request(body, to_bolt_request(request))
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             # Bolt's parser assumes the shapes Slack sends in places we don't check (say an
             # "enterprise" that is a string): a signed body that breaks it is malformed.
-            return Response("the request body is not a Slack payload", status=400)
+            return Response(MALFORMED, status=400)
         return to_flask_response(app.dispatch(incoming))
 
     @web.get(HEALTH_PATH)

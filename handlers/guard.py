@@ -20,7 +20,12 @@ from bot.blocks.pod import POD_ADD_LEADER, POD_EDIT, POD_EDIT_LEADER, POD_NEW
 from bot.blocks.prompts.actions import ACTION_IDS as PROMPT_ACTIONS
 from bot.blocks.validation import build_out_of_date_button, build_out_of_date_form
 from bot.domain.args import INPUT_TEXT_MAX, ArgumentError, check_text
-from handlers.payload_shape import carries_impossible_id, input_limits, is_well_formed
+from handlers.payload_shape import (
+    MALFORMED,
+    carries_impossible_id,
+    input_limits,
+    is_well_formed,
+)
 
 logger = logging.getLogger("emcoach.guard")
 
@@ -37,7 +42,6 @@ ID_VALUED_ACTIONS: Final = frozenset(
         *PROMPT_ACTIONS,
     }
 )
-MALFORMED = "the request body is not a Slack payload emcoach can use"
 
 
 class PayloadGuard(Middleware):

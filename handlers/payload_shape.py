@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, Final
 
+# The one answer to a malformed body, from the HTTP front and from the Bolt app alike.
+MALFORMED = "the request body is not a Slack payload emcoach can use"
 # Every row id is a Postgres INTEGER; anything outside it names no row (and a larger Python
 # int makes SQLite raise OverflowError when bound).
 ID_MAX: Final = 2**31 - 1
