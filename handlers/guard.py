@@ -13,8 +13,9 @@ from typing import Any, Final
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from bot.blocks.baseline import BASELINE_LEADER
+from bot.blocks.baseline import BASELINE_LEADER, BASELINE_SURVEY
 from bot.blocks.commit import COMMIT_CONFIRM
+from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_REQUEST_CHANGES
 from bot.blocks.metrics import METRICS_LEADER
 from bot.blocks.pod import POD_ADD_LEADER, POD_EDIT, POD_EDIT_LEADER, POD_NEW
 from bot.blocks.prompts.actions import ACTION_IDS as PROMPT_ACTIONS
@@ -43,6 +44,11 @@ ID_VALUED_ACTIONS: Final = frozenset(
     }
 )
 
+# Buttons whose value is a JSON object of ids and words (the handlers json.loads it).
+JSON_VALUED_ACTIONS: Final = frozenset(
+    {BASELINE_SURVEY, CRITERIA_APPROVE, CRITERIA_REQUEST_CHANGES}
+)
+
 
 class PayloadGuard(Middleware):
     """A class, not a function middleware: Bolt builds a function middleware's arguments with
@@ -55,7 +61,9 @@ class PayloadGuard(Middleware):
         if not is_well_formed(body):
             logger.info("refused a malformed %s payload", body.get("type"))
             return BoltResponse(status=400, body=MALFORMED)
-        if carries_impossible_id(body, id_valued=ID_VALUED_ACTIONS):
+        if carries_impossible_id(
+            body, id_valued=ID_VALUED_ACTIONS, json_valued=JSON_VALUED_ACTIONS
+        ):
             return _out_of_date(body, req.context)
         if body.get("type") == "view_submission":
             errors = input_errors(body["view"])

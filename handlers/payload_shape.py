@@ -205,15 +205,38 @@ def _is_row_id(text: object) -> bool:
     )
 
 
-def carries_impossible_id(body: dict[str, Any], *, id_valued: Collection[str]) -> bool:
-    """True when a button value or a modal's private_metadata holds a number no row can have
-    (10**30, 1e400), or a button of ``id_valued`` (whose value is a row id) holds anything but
-    a row id: such a button or form can only be out of date (or forged)."""
+def _is_flat_object(text: object) -> bool:
+    """A JSON object of ids and words: what every emcoach button value or modal metadata in
+    JSON is (``{"program": 3, "leader": null}``)."""
+    if not isinstance(text, str):
+        return False
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(parsed, dict) and all(
+        value is None or (isinstance(value, int | str) and not isinstance(value, bool))
+        for value in parsed.values()
+    )
+
+
+def carries_impossible_id(
+    body: dict[str, Any], *, id_valued: Collection[str], json_valued: Collection[str]
+) -> bool:
+    """True when a button or form can only be out of date (or forged): a number no row can
+    have (10**30, 1e400) in a button value or a modal's private_metadata; anything but a row id
+    in a button of ``id_valued``; anything but a flat JSON object in a button of
+    ``json_valued`` or in a modal's metadata (emcoach's modals all carry one, or nothing)."""
     actions = [action for action in body.get("actions") or () if isinstance(action, dict)]
     if any(
-        action.get("action_id") in id_valued and not _is_row_id(action.get("value"))
+        (action.get("action_id") in id_valued and not _is_row_id(action.get("value")))
+        or (action.get("action_id") in json_valued and not _is_flat_object(action.get("value")))
         for action in actions
     ):
+        return True
+    view = _dict(body.get("view"))
+    metadata = view.get("private_metadata")
+    if body.get("type") == "view_submission" and metadata and not _is_flat_object(metadata):
         return True
     texts = [action.get("value") for action in actions]
     texts.append(_dict(body.get("view")).get("private_metadata"))

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from slack_bolt import Ack
 
+from bot.blocks.baseline import BASELINE_SURVEY
 from bot.blocks.commit import COMMIT_CONFIRM
 from bot.blocks.pod import POD_EDIT
 from bot.blocks.setup import SETUP_NAME, SETUP_VIEW
@@ -143,6 +144,8 @@ def test_malformed_event_is_400(live: LiveApp, event: object) -> None:
         (POD_EDIT, "list"),
         (POD_EDIT, "-1"),
         (COMMIT_CONFIRM, "1e400"),
+        (BASELINE_SURVEY, "7"),
+        (BASELINE_SURVEY, '{"pod": [1], "metric": "lead_time"}'),
         (f"{ACTION_PICK_PROGRAM}:1", json.dumps({"sub": "status", "args": "", "program": 10**30})),
         (f"{ACTION_PICK_PROGRAM}:1", '{"sub": "status", "args": "", "program": 1e400}'),
     ],
@@ -157,12 +160,13 @@ def test_button_with_an_impossible_id_is_out_of_date(
     assert "That button is out of date" in answer["text"]
 
 
-def test_form_with_an_impossible_id_is_out_of_date(live: LiveApp) -> None:
+@pytest.mark.parametrize(
+    "metadata",
+    [json.dumps({"program_id": 10**30}), "Pilot", json.dumps({"program": None, "leader": [1]})],
+)
+def test_form_with_impossible_metadata_is_out_of_date(live: LiveApp, metadata: str) -> None:
     result = live.sender.view_submission(
-        user_id=OWNER,
-        callback_id=SETUP_VIEW,
-        values={},
-        private_metadata=json.dumps({"program_id": 10**30}),
+        user_id=OWNER, callback_id=SETUP_VIEW, values={}, private_metadata=metadata
     )
     assert result.status == 200
     answer = result.json()
