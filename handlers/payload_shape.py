@@ -147,6 +147,8 @@ def _event_callback_ok(body: dict[str, Any]) -> bool:
         and _optional_str(body.get("team_id"))
         and _optional_str(body.get("event_id"))
         and all(_optional_str(event.get(key)) for key in ("user", "channel", "tab"))
+        # App Home opens always say whose Home it is.
+        and (event.get("type") != "app_home_opened" or _is_str(event.get("user")))
     )
 
 

@@ -128,7 +128,13 @@ def test_malformed_signed_payload_is_400(live: LiveApp, case: str) -> None:
 
 @pytest.mark.parametrize(
     "event",
-    [{"type": 7}, {"type": "app_home_opened", "user": ["U1"]}, "junk", None],
+    [
+        {"type": 7},
+        {"type": "app_home_opened", "user": ["U1"]},
+        {"type": "app_home_opened", "tab": "home"},
+        "junk",
+        None,
+    ],
 )
 def test_malformed_event_is_400(live: LiveApp, event: object) -> None:
     body = json.dumps({"type": "event_callback", "team_id": "T0001", "event": event})
