@@ -9,7 +9,10 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 
 from bot.scheduler import build_dispatcher
 from bot.services import Services
+from bot.verification import StrictRequestVerification
 from handlers import register_all
+from handlers.errors import keep_first_answer
+from handlers.guard import PayloadGuard
 from handlers.router import Router
 
 BOLT_LOGGER = "emcoach.bolt"
@@ -31,13 +34,21 @@ _bolt_logger.addFilter(_TokenNotice())
 
 def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Router]:
     settings = services.settings
+    # Socket Mode requests are not signed; HTTP mode must have the real secret.
+    signing_secret = settings.signing_secret if not socket_mode else ""
     app = App(
         client=services.client,
-        # Socket Mode requests are not signed; HTTP mode must have the real secret.
-        signing_secret=settings.signing_secret if not socket_mode else "",
-        request_verification_enabled=not socket_mode,
+        signing_secret=signing_secret,
+        # Bolt's own verifier raises on a malformed timestamp (and its error handler then ran
+        # on the forged body); the strict one, in the same place in the chain (right after
+        # SslCheck, before authorization), answers 401 and skips Socket Mode as Bolt's does.
+        request_verification_enabled=False,
+        before_authorize=StrictRequestVerification(signing_secret, base_logger=_bolt_logger),
         process_before_response=False,
         logger=_bolt_logger,
     )
+    # The guard first: a malformed body must not reach a function middleware (see its notes).
+    app.use(PayloadGuard())
+    app.use(keep_first_answer)
     router = register_all(app, services, publish=build_dispatcher(services).send_now)
     return app, router

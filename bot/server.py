@@ -19,6 +19,8 @@ from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
+from bot.verification import SIGNATURE_HEADER, TIMESTAMP_HEADER, is_signed
+from handlers.payload_shape import MALFORMED, is_well_formed
 from storage.health import Probe
 
 EVENTS_PATH = "/slack/events"
@@ -27,7 +29,8 @@ READY_PATH = "/readyz"
 
 
 def is_slack_payload(body: str) -> bool:
-    """True when Bolt will be able to parse ``body`` into a JSON object.
+    """True when Bolt will be able to parse ``body`` into a JSON object of the shape Slack
+    sends for its kind (``handlers.payload_shape``).
 
     Only the JSON parts can fail; a plain form body (slash commands) always parses, so it is
     not parsed twice on the hot path.
@@ -36,14 +39,18 @@ def is_slack_payload(body: str) -> bool:
         return False
     try:
         if body.startswith("{"):
-            return isinstance(json.loads(body), dict)
+            return _well_formed_object(json.loads(body))
         if "payload" in body:  # Bolt's own test: then it reads the payload field as JSON
             payload = dict(parse_qsl(body, keep_blank_values=True)).get("payload")
             if payload is not None:
-                return isinstance(json.loads(payload), dict)
-    except ValueError:
+                return _well_formed_object(json.loads(payload))
+    except (ValueError, RecursionError):
         return False
     return "=" in body
+
+
+def _well_formed_object(parsed: object) -> bool:
+    return isinstance(parsed, dict) and is_well_formed(parsed)
 
 
 def slack_request(body: str, incoming: BoltRequest) -> BoltRequest:
@@ -69,12 +76,24 @@ def build_wsgi(app: App, *, engine: Engine, signing_secret: str) -> Flask:
     @web.post(EVENTS_PATH)
     def slack_events() -> Response:
         body = request.get_data(as_text=True)
+        # A forgery is refused before Bolt parses it (whatever it looks like), so nothing
+        # downstream — the error handler included — can act on it; 401 without saying more.
+        if not is_signed(
+            verifier,
+            body=body,
+            timestamp=request.headers.get(TIMESTAMP_HEADER),
+            signature=request.headers.get(SIGNATURE_HEADER),
+        ):
+            return Response("invalid request signature", status=401)
         if not is_slack_payload(body):
-            # Unsigned garbage is a forgery first: answer 401 without saying more.
-            if not verifier.is_valid_request(body, dict(request.headers)):
-                return Response("invalid request signature", status=401)
-            return Response("the request body is not a Slack payload", status=400)
-        return to_flask_response(app.dispatch(slack_request(body, to_bolt_request(request))))
+            return Response(MALFORMED, status=400)
+        try:
+            incoming = slack_request(body, to_bolt_request(request))
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            # Bolt's parser assumes the shapes Slack sends in places we don't check (say an
+            # "enterprise" that is a string): a signed body that breaks it is malformed.
+            return Response(MALFORMED, status=400)
+        return to_flask_response(app.dispatch(incoming))
 
     probe = Probe(engine)
 

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.validation import build_out_of_date_button
 from bot.services import Services
 from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
 from handlers.router import Invocation, Router, lookup_roles
@@ -67,7 +68,7 @@ def on_pick_program(
             int(choice["program"]),
         )
     except (ValueError, KeyError, TypeError):
-        respond(text=f"That button is out of date. Type `{COMMAND} help` to start again.")
+        respond(**build_out_of_date_button().as_ephemeral(), replace_original=False)
         return
     user = body.get("user") or {}
     team_id = (body.get("team") or {}).get("id") or user.get("team_id", "")

@@ -266,8 +266,10 @@ def on_approve(
             user_id=user_id,
             now=now,
         ):
-            # Lost a race with a change or a second click: say what holds now.
-            _refuse(respond, superseded_text())
+            # Lost a race with a change or a second click: answer as the checks above would
+            # have, had the winner been a moment quicker ("already approved", "changed").
+            session.refresh(program)
+            _refuse(respond, _click_refusal(program, user_id=user_id, ref=ref) or superseded_text())
             return
         request = _signoff_request(session, program, requested_by=ref.requested_by)
         owners = members(session, program_id=program.id, role=Role.OWNER)

@@ -1,17 +1,22 @@
 """One place for unexpected errors: the person gets an apology with a reference id (never a trace)
-and the log gets the traceback under the same id."""
+and the log gets the traceback under the same id.
+
+Only a verified request gets an apology: an error can be raised before verification has run
+(or by it), and then the body's response_url, channel and user are a forger's choice."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltResponse, Respond
+from slack_bolt import Ack, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.errors import build_apology, build_apology_modal
+from bot.verification import is_verified
 
 logger = logging.getLogger("emcoach.errors")
 
@@ -24,10 +29,12 @@ def on_error(
     error: Exception,
     body: dict[str, Any],
     response: BoltResponse | None,
-    respond: Respond | None,
-    client: WebClient | None,
+    context: BoltContext,
 ) -> BoltResponse | None:
     reference = new_reference()
+    if not is_verified(context):
+        logger.error("unhandled error [ref %s] before verification", reference, exc_info=error)
+        return None if response is None else BoltResponse(status=401, body="")
     logger.error(
         "unhandled error [ref %s] in %s", reference, body.get("type") or "request", exc_info=error
     )
@@ -42,8 +49,10 @@ def on_error(
         # The acknowledgement itself carries the apology: one message, no extra round trip.
         return BoltResponse(status=200, body=build_apology(reference).as_ephemeral())
     try:
-        _tell(reference, body=body, respond=respond, client=client)
-    except (SlackApiError, SlackClientError):
+        _tell(reference, body=body, respond=context.respond, client=context.client)
+    except (SlackApiError, SlackClientError, OSError, ValueError):
+        # Not even the apology got through (Slack down, a response_url gone bad): the log
+        # has it, and the error handler itself must not fail on top.
         logger.exception("could not deliver the apology for [ref %s]", reference)
     return BoltResponse(status=200, body="") if not_acknowledged else None
 
@@ -77,3 +86,32 @@ def _channel_id(body: dict[str, Any]) -> str | None:
         return channel.get("id")
     event = body.get("event") or {}
     return body.get("channel_id") or event.get("channel")
+
+
+class FirstAnswerAck(Ack):
+    """An ``ack`` whose first answer stands.
+
+    With ``process_before_response=False`` Bolt polls for ``ack()`` every 10 ms; when a
+    listener raises after acknowledging, Bolt's runner resets the answer to None, and if that
+    happens before the poll saw it, Slack gets a 404 after 3 s on top of the apology. Once Slack
+    has been answered, that answer is the response.
+    """
+
+    def __init__(self) -> None:
+        self._answer: BoltResponse | None = None
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._answer
+
+    @response.setter
+    def response(self, answer: BoltResponse | None) -> None:
+        if answer is not None or self._answer is None:
+            self._answer = answer
+
+
+def keep_first_answer(context: BoltContext, next: Callable[[], None]) -> None:
+    """Global middleware: every listener acknowledges through a ``FirstAnswerAck``."""
+    context["ack"] = FirstAnswerAck()
+    next()

@@ -19,11 +19,12 @@ from bot.blocks.owner import (
     build_owners_added,
     build_owners_removed,
 )
+from bot.blocks.refusals import build_not_part_of
 from bot.blocks.reply import Reply
 from bot.domain.args import ArgumentError, Word, escape_mrkdwn, split_subcommand, tokenize, users
 from bot.domain.roles import Audience, Role
 from bot.services import Services
-from handlers.programs import Chosen, choose_program
+from handlers.programs import Chosen, choose_program, is_member
 from handlers.router import Invocation, Router, Subcommand
 from storage.db import session_scope
 from storage.programs import add_member, find_program, has_role, members, remove_member
@@ -78,6 +79,10 @@ def _someone_elses_program(invocation: Invocation) -> Reply | None:
             return None
         if has_role(session, program_id=program.id, user_id=invocation.user_id, role=Role.OWNER):
             return None
+        if not is_member(
+            session, team_id=invocation.team_id, program_id=program.id, user_id=invocation.user_id
+        ):
+            return build_not_part_of(program.name)
         owners = members(session, program_id=program.id, role=Role.OWNER)
     return build_not_owner(program.name, owners)
 

@@ -81,6 +81,7 @@ from bot.domain.roles import Audience
 from bot.domain.sprint import leader_time_per_month
 from bot.services import Services
 from bot.slack_names import COMMAND
+from handlers.conflicts import once_more_on_conflict
 from handlers.locks import change_refusal
 from handlers.programs import (
     Chosen,
@@ -879,5 +880,7 @@ def register(app: App, services: Services, router: Router) -> None:
     app.action(POD_EDIT)(partial(open_edit_pod, services=services))
     app.action(POD_ADD_LEADER)(partial(open_add_leader, services=services))
     app.action(POD_EDIT_LEADER)(partial(open_edit_leader, services=services))
-    app.view(POD_VIEW)(partial(pod_submitted, services=services))
-    app.view(POD_LEADER_VIEW)(partial(leader_submitted, services=services))
+    # Two saves of the same new pod or leader at once: the loser answers as a duplicate.
+    # (The partial inside: Bolt reads the argument names by unwrapping to it.)
+    app.view(POD_VIEW)(once_more_on_conflict(partial(pod_submitted, services=services)))
+    app.view(POD_LEADER_VIEW)(once_more_on_conflict(partial(leader_submitted, services=services)))

@@ -90,6 +90,12 @@ def _no_program_text(roles: Set[Role]) -> str:
     return f"You aren't {who} of any program here. Type `{COMMAND} help` to see what you can do."
 
 
+def is_member(session: Session, *, team_id: str, program_id: int, user_id: str) -> bool:
+    """True when ``user_id`` holds any role in the program: who may hear who runs it."""
+    programs = programs_where(session, team_id=team_id, user_id=user_id, roles=set(Role))
+    return any(program.id == program_id for program in programs)
+
+
 def team_of(body: dict[str, Any]) -> str:
     """The workspace of an interaction payload (block action or view submission)."""
     user = body.get("user") or {}

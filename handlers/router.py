@@ -10,10 +10,17 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import HelpEntry, build_help, build_unknown_subcommand
 from bot.blocks.reply import Reply
-from bot.domain.args import closest_subcommand, split_subcommand
+from bot.domain.args import (
+    COMMAND_TEXT_MAX,
+    ArgumentError,
+    check_text,
+    closest_subcommand,
+    split_subcommand,
+)
 from bot.domain.roles import Audience, Role, allows
 from bot.services import Services
 from bot.slack_names import COMMAND
+from handlers.conflicts import once_more_on_conflict
 from handlers.unavailable import ROLE_LOOKUP_SECONDS
 from storage.programs import roles_within
 
@@ -87,6 +94,10 @@ class Router:
         return reply
 
     def dispatch(self, *, ack: Ack, invocation: Invocation) -> None:
+        unusable = unusable_text(invocation.args)
+        if unusable is not None:
+            ack(**unusable.as_ephemeral())
+            return
         word, rest = split_subcommand(invocation.args)
         word = word or "help"
         subcommand = self._subcommands.get(word)
@@ -102,7 +113,7 @@ class Router:
             ack(**_refusal(subcommand).as_ephemeral())
             return
         if subcommand.quick(invocation.args):
-            immediate = subcommand.run(invocation)
+            immediate = once_more_on_conflict(subcommand.run)(invocation)
             ack(**(immediate or Reply(text="Done.")).as_ephemeral())
             return
         ack()
@@ -111,7 +122,10 @@ class Router:
     def run_acknowledged(self, *, name: str, invocation: Invocation) -> None:
         """Run a subcommand for a button click that was already acknowledged."""
         subcommand = self._subcommands.get(name)
-        if subcommand is None:
+        unusable = unusable_text(invocation.args)
+        if unusable is not None:
+            invocation.respond(**unusable.as_ephemeral())
+        elif subcommand is None:
             invocation.respond(**self.help_reply(invocation.roles).as_ephemeral())
         elif not allows(subcommand.audience, invocation.roles):
             invocation.respond(**_refusal(subcommand).as_ephemeral())
@@ -122,7 +136,7 @@ class Router:
     def _run_and_respond(
         subcommand: Subcommand, invocation: Invocation, *, replace_original: bool = False
     ) -> None:
-        reply = subcommand.run(invocation)
+        reply = once_more_on_conflict(subcommand.run)(invocation)
         if reply is not None:
             invocation.respond(**reply.as_ephemeral(), replace_original=replace_original)
 
@@ -149,6 +163,15 @@ def _refusal(subcommand: Subcommand) -> Reply:
             f"one yet. {instead} `{COMMAND} help` shows what you can do now."
         )
     )
+
+
+def unusable_text(args: str) -> Reply | None:
+    """What to do instead when no subcommand could take ``args`` (a NUL, a huge paste)."""
+    try:
+        check_text(args, limit=COMMAND_TEXT_MAX, what="Your command")
+    except ArgumentError as error:
+        return Reply(text=f"{error.message} `{COMMAND} help` shows what each command takes.")
+    return None
 
 
 def lookup_roles(services: Services, *, team_id: str, user_id: str) -> frozenset[Role]:

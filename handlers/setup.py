@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.blocks.owner import build_not_owner
+from bot.blocks.refusals import build_not_part_of
 from bot.blocks.reply import Reply, program_id_from_metadata
 from bot.blocks.setup import (
     SETUP_BUDGET_OWNER,
@@ -54,6 +55,7 @@ from bot.engine.people import zones_for
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.locks import change_refusal
+from handlers.programs import is_member
 from handlers.router import Invocation, Router, Subcommand
 from storage.db import session_scope
 from storage.models import Program
@@ -133,8 +135,9 @@ def open_setup(invocation: Invocation) -> Reply | None:
                 if not has_role(
                     session, program_id=program.id, user_id=invocation.user_id, role=Role.OWNER
                 ):
-                    owners = members(session, program_id=program.id, role=Role.OWNER)
-                    return _name_belongs_to_others(program.name, owners)
+                    return _name_belongs_to_others(
+                        session, program, team_id=invocation.team_id, user_id=invocation.user_id
+                    )
                 view = build_setup_modal(
                     form_of(program), program_id=program.id, committed_on=committed_on(program)
                 )
@@ -154,10 +157,16 @@ def open_setup(invocation: Invocation) -> Reply | None:
     return None
 
 
-def _name_belongs_to_others(name: str, owners: list[str]) -> Reply:
+def _name_belongs_to_others(
+    session: Session, program: Program, *, team_id: str, user_id: str
+) -> Reply:
+    """Who to ask, for someone with a role in the program; for anyone else, no names."""
+    assert program.id is not None
+    if not is_member(session, team_id=team_id, program_id=program.id, user_id=user_id):
+        return build_not_part_of(program.name)
     return build_not_owner(
-        name,
-        owners,
+        program.name,
+        members(session, program_id=program.id, role=Role.OWNER),
         instead=f"To start a program of your own, run `{COMMAND} setup` and give it another name.",
     )
 
@@ -311,8 +320,8 @@ def _save(
     if program is None:
         return Refused(f"That program no longer exists. Start a new one with `{COMMAND} setup`.")
     if not has_role(session, program_id=program_id, user_id=user_id, role=Role.OWNER):
-        owners = members(session, program_id=program_id, role=Role.OWNER)
-        return Refused(build_not_owner(program.name, owners).text)
+        refusal = _name_belongs_to_others(session, program, team_id=team_id, user_id=user_id)
+        return Refused(refusal.text)
     if committed_on(program) is not None:
         return _change_dates(session, program, form, now=now)
     return _change_draft(session, program, form, user_id=user_id, now=now)

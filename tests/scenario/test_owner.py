@@ -89,9 +89,19 @@ def test_someone_who_owns_no_program_is_refused_before_anything_runs(live: LiveA
     assert _owners(live, program_id) == [OWNER]
 
 
-def test_an_owner_of_another_program_is_told_whom_to_ask(live: LiveApp) -> None:
+def test_an_owner_of_another_program_is_not_told_who_runs_it(live: LiveApp) -> None:
     make_program(live.services.engine, name="Alpha", owner=STRANGER)
     beta = make_program(live.services.engine, name="Beta Team", owner=OWNER)
+    reply = _say(live, 'owner "Beta Team" add <@U0STRANGER|sam>', user_id=STRANGER)
+    # Not part of Beta Team: told what to do, not who runs it (issue #8).
+    assert "you aren't part of it" in reply
+    assert "<@" not in reply
+    assert _owners(live, beta) == [OWNER]
+
+
+def test_a_member_of_the_program_is_told_which_owners_to_ask(live: LiveApp) -> None:
+    make_program(live.services.engine, name="Alpha", owner=STRANGER)
+    beta = make_program(live.services.engine, name="Beta Team", owner=OWNER, budget_owner=STRANGER)
     reply = _say(live, 'owner "Beta Team" add <@U0STRANGER|sam>', user_id=STRANGER)
     assert "Only the owners of *Beta Team* can change it" in reply
     assert "Ask <@U0OWNER> to add you" in reply

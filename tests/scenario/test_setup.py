@@ -220,9 +220,18 @@ def test_an_owner_changes_a_draft_and_the_new_budget_owner_is_told(live: LiveApp
     assert not live.slack.messages(CFO)
 
 
-def test_someone_elses_program_name_gets_the_owners_to_ask(live: LiveApp) -> None:
+def test_someone_elses_program_name_names_nobody_to_an_outsider(live: LiveApp) -> None:
+    """Refusals reveal nothing about programs the person is not part of (issue #8)."""
     make_program(live.services.engine, name="Pilot")
     reply = _say(live, "setup Pilot", user_id=STRANGER)
+    assert "<@" not in reply
+    assert "with another name" in reply
+    assert not live.slack.calls_to("views.open")
+
+
+def test_someone_elses_program_name_gets_the_owners_to_ask_from_a_member(live: LiveApp) -> None:
+    make_program(live.services.engine, name="Pilot", budget_owner="U0CFO")
+    reply = _say(live, "setup Pilot", user_id="U0CFO")
     assert "<@U0OWNER>" in reply
     assert "/emcoach owner add @you" in reply
     assert not live.slack.calls_to("views.open")
@@ -236,7 +245,10 @@ def test_a_submission_after_losing_ownership_changes_nothing(live: LiveApp) -> N
     values = _values(**{SETUP_NAME: {"type": "plain_text_input", "value": "Renamed"}})
     answer = _submit(live, view, values)
     assert answer["response_action"] == "update"
-    assert "you aren't one of them" in json.dumps(answer["view"])
+    # The former owner holds no role in it any more: no names.
+    shown = json.dumps(answer["view"])
+    assert "you aren't part of it" in shown
+    assert "<@" not in shown
     assert _programs(live)[0].name == "Pilot"
 
 

@@ -8,6 +8,7 @@ from bot.domain.args.commands import closest_subcommand, split_subcommand
 from bot.domain.args.dates import DATE_EXAMPLE, parse_date
 from bot.domain.args.durations import format_minutes, parse_duration_minutes
 from bot.domain.args.errors import ArgumentError, escape_mrkdwn
+from bot.domain.args.limits import COMMAND_TEXT_MAX, INPUT_TEXT_MAX, check_text
 from bot.domain.args.numbers import MONEY_EXAMPLE, format_dollars, parse_int, parse_money
 from bot.domain.args.refs import channels, usergroups, users, words
 from bot.domain.args.slots import (
@@ -35,7 +36,9 @@ from bot.domain.args.weekdays import WEEKDAY_EXAMPLE, parse_weekday
 from bot.domain.localtime import LAST
 
 __all__ = [
+    "COMMAND_TEXT_MAX",
     "DATE_EXAMPLE",
+    "INPUT_TEXT_MAX",
     "LAST",
     "MONEY_EXAMPLE",
     "MONTHLY_SLOT_EXAMPLE",
@@ -54,6 +57,7 @@ __all__ = [
     "WeeklySlot",
     "Word",
     "channels",
+    "check_text",
     "closest_subcommand",
     "escape_mrkdwn",
     "format_dollars",
