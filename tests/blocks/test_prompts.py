@@ -450,7 +450,7 @@ def test_the_checkpoint_post_shows_each_criterion_in_full() -> None:
     lead_time = _sections(reply)[1]
     assert lead_time.splitlines() == [
         "*1. Lead Time* — hours (median), lower is better",
-        "Baseline: 36 (DORA band: High) · Now: 27 (DORA band: High) · Change: −25%",
+        "Baseline: 36 h (DORA band: High) · Now: 27 h (DORA band: High) · Change: −25%",
         "Expected (the framework's 6-month average): −25% to −40%",
         "Verdict: *within the expected range* · 4 data points",
     ]
@@ -575,7 +575,7 @@ def test_an_anonymous_aggregate_under_three_never_shows_a_number(
     reply = build_prompt(_context(kind, data=data))
     lines = _sections(reply)[1].splitlines()
     assert lines[1] == (
-        "Baseline: 2 · Now: fewer than 3 responses — not shown, to keep the answers anonymous"
+        "Baseline: 2/5 · Now: fewer than 3 responses — not shown, to keep the answers anonymous"
     )
     assert lines[3] == "Verdict: *no data* · fewer than 3 responses"
     if now != now.to_integral_value():

@@ -148,7 +148,7 @@ def test_the_confirmation_says_what_was_created_and_what_is_next() -> None:
     assert "`/emcoach criteria`" in shown
     assert "<@U0CFO> then signs them off" in shown
     assert "I'm sending <@U0CFO> a direct message" in shown
-    assert "*month 3:* Sat 1 May 2027" in shown
+    assert "*month 3:* Mon 3 May 2027" in shown
 
 
 def test_the_confirmation_of_an_edit() -> None:

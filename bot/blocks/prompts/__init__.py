@@ -26,6 +26,7 @@ from bot.blocks.prompts.common import late_note
 from bot.blocks.prompts.data import (
     CheckpointData,
     CriterionResult,
+    DeviationChangeData,
     DeviationPostData,
     DigestData,
     LeaderWeek,
@@ -43,6 +44,7 @@ from bot.blocks.prompts.records import (
     build_commitment_copy,
     build_commitment_post,
     build_deviation,
+    build_deviation_change,
 )
 from bot.blocks.prompts.sessions import (
     build_one_on_one_log,
@@ -64,6 +66,7 @@ __all__ = [
     "PROMPT_RATE_POD",
     "CheckpointData",
     "CriterionResult",
+    "DeviationChangeData",
     "DeviationPostData",
     "DigestData",
     "LeaderWeek",
@@ -78,7 +81,14 @@ __all__ = [
 ]
 
 _Data = TypeVar(
-    "_Data", DigestData, CheckpointData, SetupNudge, OwnerAlert, Commitment, DeviationPostData
+    "_Data",
+    DigestData,
+    CheckpointData,
+    SetupNudge,
+    OwnerAlert,
+    Commitment,
+    DeviationPostData,
+    DeviationChangeData,
 )
 
 
@@ -115,6 +125,7 @@ _BUILDERS: Final[dict[AgendaKind, Callable[[PromptContext], Reply]]] = {
     AgendaKind.COMMITMENT_POST: _with(Commitment, build_commitment_post),
     AgendaKind.COMMITMENT_COPY: _with(Commitment, build_commitment_copy),
     AgendaKind.DEVIATION_POST: _with(DeviationPostData, build_deviation),
+    AgendaKind.DEVIATION_CHANGE: _with(DeviationChangeData, build_deviation_change),
 }
 # The public post words its own lateness (with the date it was due); every other kind gets
 # the one shared note. The public record (pre-commitment, deviations) goes out when the owner
@@ -125,6 +136,7 @@ _OWN_LATE_WORDING: Final = frozenset(
         AgendaKind.COMMITMENT_POST,
         AgendaKind.COMMITMENT_COPY,
         AgendaKind.DEVIATION_POST,
+        AgendaKind.DEVIATION_CHANGE,
     }
 )
 
