@@ -18,10 +18,12 @@ from bot.blocks.setup import SETUP_KICKOFF, SETUP_MONTHS, SETUP_THRESHOLD
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.dispatch import Dispatcher
 from bot.engine.render import render
+from bot.standin import Timeout
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, Program
 from tests.support.live import LiveApp
 from tests.support.programs import LeaderSpec, PodSpec, make_program
+from tests.support.public_posts import clock_ticks, world
 
 OWNER = "U0OWNER"
 CHANNEL = "C0ENG"
@@ -199,3 +201,26 @@ def test_the_threshold_changed_under_a_deviation_is_the_one_the_program_uses(
     with session_scope(live.services.engine) as session:
         program = session.get(Program, program_id)
         assert program is not None and program.anonymity_threshold == 5
+
+
+def test_a_follow_up_whose_answer_is_lost_is_posted_once() -> None:
+    with world() as live:
+        make_program(
+            live.services.engine,
+            criteria=("lead_time", "report_retention"),
+            signed_off=True,
+            pods=(PodSpec(leaders=[LeaderSpec("U0LEAD1")]),),
+            baselines=True,
+            committed=True,
+        )
+        _answer(live, f"deviation threshold {REASON}")
+        view = _setup_view(live)
+        live.slack.inject("chat.postMessage", Timeout(seconds=2, applied=True), times=3)
+        _submit(live, view["callback_id"], view["private_metadata"], _setup_values(threshold="4"))
+        clock_ticks(live, ticks=8)
+        follow_ups = [
+            post
+            for post in live.slack.messages(CHANNEL)
+            if "Deviation made in Pilot" in json.dumps(post["blocks"])
+        ]
+        assert len(follow_ups) == 1
