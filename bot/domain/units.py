@@ -50,8 +50,7 @@ def rounded_text(value: Decimal, step: Decimal) -> str:
 
 
 def value_text(metric_id: MetricId | str, value: Decimal) -> str:
-    """A metric's value with its unit: ``52.33 h``, ``83.33%``, ``−``-free (values are never
-    negative: ``check_value`` holds each metric's minimum)."""
+    """A metric's value with its unit: ``52.33 h``, ``83.33%``, ``3.5 deploys/week``."""
     return VALUE_FORMATS[MetricId(metric_id)].format(rounded_text(value, VALUE_STEP))
 
 
