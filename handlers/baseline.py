@@ -51,7 +51,7 @@ from bot.domain.program_rules import ProgramField
 from bot.domain.roles import Audience
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.locks import change_refusal
+from handlers.locks import baseline_change_lines, change_permit, change_refusal, changed_under
 from handlers.programs import (
     Chosen,
     choose_program,
@@ -490,12 +490,21 @@ def leader_submitted(
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        refusal = change_refusal(session, program, ProgramField.BASELINES, now=now)
-        if refusal:
-            notice(ack, "Not saved", refusal)
+        permit = change_permit(session, program, ProgramField.BASELINES, now=now)
+        if permit.refusal:
+            notice(ack, "Not saved", permit.refusal)
             return
         source = state.text(BASELINE_SOURCE) or DEFAULT_SOURCE
+        assert program.id is not None
+        changes = baseline_change_lines(
+            session,
+            program_id=program.id,
+            who=f"<@{leader.user_id}>",
+            values=[(value.metric, value.value) for value in saved],
+            leader_id=leader.id,
+        )
         _store(session, program, saved, leader_id=leader.id, source=source, by=user_id, now=now)
+        changed_under(session, program, permit, changes, now=now)
         text = _saved_text(session, program, who=f"<@{leader.user_id}>", saved=saved, source=source)
     notice(ack, "Baselines saved", text)
 
@@ -542,12 +551,21 @@ def survey_submitted(
         if program is None or pod is None or pod.id is None:
             notice(ack, "Not saved", _NOT_OWNER)
             return
-        refusal = change_refusal(session, program, ProgramField.BASELINES, now=now)
-        if refusal:
-            notice(ack, "Not saved", refusal)
+        permit = change_permit(session, program, ProgramField.BASELINES, now=now)
+        if permit.refusal:
+            notice(ack, "Not saved", permit.refusal)
             return
         saved = [EnteredValue(metric, value)]
+        assert program.id is not None
+        changes = baseline_change_lines(
+            session,
+            program_id=program.id,
+            who=f"pod {escape_mrkdwn(pod.name)}",
+            values=[(metric, value)],
+            pod_id=pod.id,
+        )
         _store(session, program, saved, pod_id=pod.id, source=source, by=user_id, now=now)
+        changed_under(session, program, permit, changes, now=now)
         text = _saved_text(
             session, program, who=f"pod {escape_mrkdwn(pod.name)}", saved=saved, source=source
         )

@@ -51,18 +51,18 @@ from bot.blocks.criteria import (
 )
 from bot.blocks.reply import Reply, build_notice_modal
 from bot.domain.metrics import CATALOG, SelectionError, definitions_hash, validate_selection
-from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA, ProgramField
+from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA, ChangeLine, ProgramField
 from bot.domain.roles import Audience, Role
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.locks import change_refusal
+from handlers.locks import change_permit, change_refusal, changed_under
 from handlers.programs import Chosen, choose_program, team_of
 from handlers.router import Invocation, Router, Subcommand
 from storage.criteria import record_signoff, replace_criteria
 from storage.db import session_scope
 from storage.models import Program
 from storage.programs import get_program, has_role, members
-from storage.setup_state import criteria_of, frozen_definitions
+from storage.setup_state import criteria_of, frozen_definitions, metrics_of, self_approved
 
 logger = logging.getLogger("emcoach.criteria")
 
@@ -117,6 +117,7 @@ def _signoff_request(session: Session, program: Program, *, requested_by: str) -
         criteria=frozen_definitions(session, program_id=program.id),
         criteria_hash=program.criteria_hash,
         requested_by=requested_by,
+        self_approved=self_approved(session, program),
     )
 
 
@@ -153,11 +154,15 @@ def criteria_submitted(
         names = [metric.name for metric in metrics]
         changed = definitions_hash(metrics) != program.criteria_hash
         if changed:
-            refusal = change_refusal(session, program, ProgramField.CRITERIA, now=now)
-            if refusal is not None:
-                _notice(ack, "Not saved", refusal)
+            permit = change_permit(session, program, ProgramField.CRITERIA, now=now)
+            if permit.refusal is not None:
+                _notice(ack, "Not saved", permit.refusal)
                 return
+            old = [metric.short_name for metric in metrics_of(session, program_id=program_id)]
             replace_criteria(session, program=program, metrics=metrics)
+            new = [metric.short_name for metric in metrics]
+            changes = [ChangeLine("Success criteria", ", ".join(old), ", ".join(new))]
+            changed_under(session, program, permit, changes, now=now)
         elif program.signed_off_by is not None:
             text = unchanged_text(program_name=program.name, signed_off_by=program.signed_off_by)
             _notice(ack, "Nothing changed", text)

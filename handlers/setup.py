@@ -29,6 +29,7 @@ from bot.blocks.setup import (
     SETUP_MODEL,
     SETUP_MONTHS,
     SETUP_NAME,
+    SETUP_THRESHOLD,
     SETUP_TIMEZONE,
     SETUP_VIEW,
     SetupForm,
@@ -40,23 +41,27 @@ from bot.blocks.setup import (
 )
 from bot.domain.cost import CostModel
 from bot.domain.errors import DomainError
-from bot.domain.localtime import UnknownTimezoneError, get_zone, local_date
+from bot.domain.localtime import UnknownTimezoneError, format_day, get_zone, local_date
 from bot.domain.program_rules import (
     MIN_EXECUTION_MONTHS,
+    ChangeLine,
     ProgramField,
     ProgramState,
     check_kickoff,
     check_length,
+    check_threshold,
     has_reached,
 )
 from bot.domain.roles import Audience, Role
-from bot.domain.sprint import SPRINT_WEEKS, due_date
+from bot.domain.sprint import default_kickoff
+from bot.domain.timeline import Timeline
 from bot.engine.people import zones_for
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.locks import change_refusal
+from handlers.locks import change_permit, changed_under
 from handlers.programs import is_member
 from handlers.router import Invocation, Router, Subcommand
+from storage.agenda import mark_agenda_stale
 from storage.db import session_scope
 from storage.models import Program
 from storage.programs import find_program, get_program, has_role, members
@@ -85,6 +90,7 @@ def form_of(program: Program) -> SetupForm:
         timezone=program.timezone,
         budget_owner_id=program.budget_owner_id,
         model=program.coaching_model,
+        anonymity_threshold=program.anonymity_threshold,
     )
 
 
@@ -147,8 +153,8 @@ def open_setup(invocation: Invocation) -> Reply | None:
         form = SetupForm(
             name=name,
             channel_id=channel,
-            # A kickoff right after the four-week setup sprint, as the framework runs it.
-            kickoff=due_date(local_date(now, zone), SPRINT_WEEKS),
+            # A kickoff on the Monday after the four-week setup sprint, as the framework runs it.
+            kickoff=default_kickoff(local_date(now, zone)),
             months=MIN_EXECUTION_MONTHS,
             timezone=zone,
         )
@@ -283,26 +289,72 @@ def _change_draft(
     return Saved(form=after, created=False, changed=after != before, tell_budget_owner=told)
 
 
-def _change_dates(session: Session, program: Program, form: SetupForm, *, now: datetime) -> Outcome:
-    """After commit: only the dates, only when they differ, only through a deviation."""
+def _change_locked(
+    session: Session, program: Program, form: SetupForm, *, now: datetime
+) -> Outcome:
+    """After commit: only the dates and the anonymity threshold, only when they differ, each
+    only through its own deviation, whose follow-up post then says old → new."""
     before = form_of(program)
-    kickoff_changed = form.kickoff != program.kickoff_date
-    if not kickoff_changed and form.months == program.months:
+    dates_changed = (form.kickoff, form.months) != (program.kickoff_date, program.months)
+    threshold_changed = form.anonymity_threshold not in (None, program.anonymity_threshold)
+    if not dates_changed and not threshold_changed:
         return Saved(form=before, created=False, changed=False, tell_budget_owner=False)
-    errors = _date_errors(form.kickoff, form.months, zone=program.timezone, now=now)
-    if not kickoff_changed:
-        errors.pop(SETUP_KICKOFF, None)  # an unchanged kickoff may lie in the past by now
+    errors: dict[str, str] = {}
+    if dates_changed:
+        errors |= _date_errors(form.kickoff, form.months, zone=program.timezone, now=now)
+        if form.kickoff == program.kickoff_date:
+            errors.pop(SETUP_KICKOFF, None)  # an unchanged kickoff may lie in the past by now
+    if threshold_changed and form.anonymity_threshold is not None:
+        try:
+            check_threshold(form.anonymity_threshold)
+        except DomainError as refusal:
+            errors[SETUP_THRESHOLD] = str(refusal)
     if errors:
         return errors
-    refusal = change_refusal(session, program, ProgramField.DATES, now=now)
-    if refusal is not None:
-        return {SETUP_KICKOFF if kickoff_changed else SETUP_MONTHS: refusal}
-    if form.kickoff is None or form.months is None:
-        return {SETUP_KICKOFF: "Pick the kickoff date."}
-    program.kickoff_date, program.months = form.kickoff, form.months
-    session.add(program)
+    if dates_changed:
+        block = SETUP_KICKOFF if form.kickoff != program.kickoff_date else SETUP_MONTHS
+        if error := _change_dates(session, program, form, now=now):
+            return {block: error}
+    if threshold_changed and form.anonymity_threshold is not None:
+        permit = change_permit(session, program, ProgramField.ANONYMITY_THRESHOLD, now=now)
+        if permit.refusal is not None:
+            return {SETUP_THRESHOLD: permit.refusal}
+        old = program.anonymity_threshold
+        program.anonymity_threshold = form.anonymity_threshold
+        session.add(program)
+        line = ChangeLine(
+            "Anonymity threshold", f"{old} people", f"{form.anonymity_threshold} people"
+        )
+        changed_under(session, program, permit, [line], now=now)
     session.flush()
     return Saved(form=form_of(program), created=False, changed=True, tell_budget_owner=False)
+
+
+def _change_dates(
+    session: Session, program: Program, form: SetupForm, *, now: datetime
+) -> str | None:
+    """The new kickoff and length under a deviation (None), or why not."""
+    permit = change_permit(session, program, ProgramField.DATES, now=now)
+    if permit.refusal is not None:
+        return permit.refusal
+    if form.kickoff is None or form.months is None or program.kickoff_date is None:
+        return "Pick the kickoff date."
+    old = Timeline(kickoff=program.kickoff_date, months=program.months)
+    new = Timeline(kickoff=form.kickoff, months=form.months)
+    program.kickoff_date, program.months = form.kickoff, form.months
+    session.add(program)
+    mark_agenda_stale(session, program)  # the checkpoints and the cadence move with them
+    lines = [
+        ChangeLine(what, format_day(before), format_day(after))
+        for what, before, after in (
+            ("Kickoff", old.kickoff, new.kickoff),
+            ("Month-3 checkpoint", old.midpoint, new.midpoint),
+            (f"Month-{new.months} evaluation", old.evaluation, new.evaluation),
+        )
+        if before != after
+    ]
+    changed_under(session, program, permit, lines, now=now)
+    return None
 
 
 def _save(
@@ -323,7 +375,7 @@ def _save(
         refusal = _name_belongs_to_others(session, program, team_id=team_id, user_id=user_id)
         return Refused(refusal.text)
     if committed_on(program) is not None:
-        return _change_dates(session, program, form, now=now)
+        return _change_locked(session, program, form, now=now)
     return _change_draft(session, program, form, user_id=user_id, now=now)
 
 

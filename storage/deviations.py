@@ -6,13 +6,15 @@ deviation allows its one change only once the engine has the post in the channel
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, exists, or_
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.domain.program_rules import ProgramField
+from bot.domain.program_rules import ChangeLine, ProgramField
 from storage.agenda import record_post
 from storage.models import AgendaRow, Deviation, Program
 
@@ -121,6 +123,58 @@ def take_unused_deviation(
         session.add(deviation)
         session.flush()
     return deviation
+
+
+def record_deviation_change(
+    session: Session,
+    *,
+    program: Program,
+    deviation: Deviation,
+    changes: Sequence[ChangeLine],
+    now: datetime,
+) -> AgendaRow | None:
+    """What the change ``deviation`` allowed did (old → new), and its follow-up post in the
+    deviation's channel, recorded due now in the change's own unit of work: the engine sends
+    it once. None when nothing changed (the follow-up would have nothing to say) or when it
+    is recorded already."""
+    assert deviation.id is not None
+    if not changes or deviation.change_json is not None:
+        return None
+    deviation.change_json = json.dumps(
+        [{"what": line.what, "old": line.old, "new": line.new} for line in changes]
+    )
+    session.add(deviation)
+    post = session.get(AgendaRow, deviation.agenda_id) if deviation.agenda_id else None
+    channel = (
+        (post.channel_id or post.recipient if post else None)
+        or deviation.channel_id
+        or program.commitment_channel_id
+        or program.publish_channel_id
+    )
+    assert channel
+    return record_post(
+        session,
+        program=program,
+        key=f"deviation_change:{deviation.id}",
+        kind=AgendaKind.DEVIATION_CHANGE.value,
+        recipient=channel,
+        about=str(deviation.id),
+        now=now,
+    )
+
+
+def changes_of(deviation: Deviation) -> tuple[ChangeLine, ...]:
+    """The old → new values recorded for ``deviation`` (none before its change)."""
+    if not deviation.change_json:
+        return ()
+    return tuple(
+        ChangeLine(what=str(item["what"]), old=str(item["old"]), new=str(item["new"]))
+        for item in json.loads(deviation.change_json)
+    )
+
+
+def deviation_post_of(session: Session, deviation: Deviation) -> AgendaRow | None:
+    return session.get(AgendaRow, deviation.agenda_id) if deviation.agenda_id else None
 
 
 def deviations_of(session: Session, *, program_id: int) -> list[Deviation]:

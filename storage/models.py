@@ -193,6 +193,8 @@ class Deviation(SQLModel, table=True):
     ts: str | None = Field(default=None, max_length=32)
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     request_key: str | None = Field(default=None, max_length=64)
+    # What the change it allowed did, old → new: [{"what", "old", "new"}] as JSON.
+    change_json: str | None = Field(default=None, sa_column=Column(Text()))
     agenda_id: int | None = Field(
         default=None, foreign_key="agenda_item.id", ondelete="SET NULL", unique=True
     )

@@ -10,7 +10,10 @@ from sqlmodel import Session, col, select
 
 from bot.domain.metrics import MetricDefinition, get_metric
 from bot.domain.program_rules import LeaderSetup, PodSetup, cohort_gaps, commit_readiness
+from bot.domain.roles import Role
+from bot.domain.sprint import WEEKS
 from storage.models import Baseline, Criterion, DirectReport, Leader, Pod, Program
+from storage.programs import has_role
 
 
 def criteria_of(session: Session, *, program_id: int) -> list[Criterion]:
@@ -109,6 +112,7 @@ def setup_state(session: Session, program: Program) -> SetupState:
     }
     missing = commit_readiness(
         criteria_signed_off=program.signed_off_at is not None,
+        coach_decided=program.coach_decision is not None,
         criteria=metrics_of(session, program_id=program.id),
         pods=pods,
         leader_baselines=leader_baselines,
@@ -120,8 +124,21 @@ def setup_state(session: Session, program: Program) -> SetupState:
     return SetupState(pods=tuple(pods), missing=tuple(missing), cohort_gaps=cohort)
 
 
+def self_approved(session: Session, program: Program) -> bool:
+    """Whether the sign-off is (or would be) by an owner of the program: the budget owner
+    who signs off the criteria is also one of the people they are meant to check."""
+    signer = program.signed_off_by or program.budget_owner_id
+    if signer is None or program.id is None:
+        return False
+    return has_role(session, program_id=program.id, user_id=signer, role=Role.OWNER)
+
+
 def sprint_weeks_done(session: Session, program: Program) -> set[int]:
-    """Which of the four setup weeks are complete (see bot.domain.sprint)."""
+    """Which of the four setup weeks are complete (see bot.domain.sprint). Commit requires
+    every week, so a committed program has done the whole sprint, whatever changed since (a
+    leader who left does not reopen week 3)."""
+    if program.committed_at is not None:
+        return {step.week for step in WEEKS}
     done: set[int] = set()
     if program.signed_off_at is not None:
         done.add(1)

@@ -27,6 +27,7 @@ from bot.blocks.pod import form_modal
 from bot.blocks.reply import SECTION_MAX, Reply
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT, MetricDefinition, MetricId, dora_band
 from bot.domain.mrkdwn import clip, plain, user_mention
+from bot.domain.units import number_text, value_text
 from bot.slack_names import COMMAND
 
 BASELINE_LEADER = "baseline_leader"  # button; value: leader id
@@ -47,13 +48,6 @@ CHOICE_RAN = "ran"
 # Slack: 50 blocks a message. A pod takes a divider, its survey rows and up to 4 leaders.
 MAX_PODS_SHOWN = 7
 SOURCE_MAX = 255  # Baseline.source's column
-_UNITS = {
-    MetricId.LEAD_TIME: "{} h",
-    MetricId.CHANGE_FAILURE_RATE: "{}%",
-    MetricId.DEPLOY_FREQUENCY: "{} deploys a week",
-    MetricId.ONE_ON_ONE_QUALITY: "{} of 5",
-    MetricId.REPORT_RETENTION: "{}% retained",
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,12 +80,6 @@ class PodEntries:
         return sum(1 for entry in rows if entry.value is None)
 
 
-def number_text(value: Decimal) -> str:
-    """``36``, ``12.5``, ``87.5``: no trailing zeros, never scientific notation."""
-    text = f"{value.normalize():f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def retention_counts(details: str | None) -> tuple[int, int] | None:
     """(direct reports at the start of the window, leavers) from a retention row's details."""
     if not details:
@@ -105,11 +93,14 @@ def retention_details(*, reports_at_start: int, leavers: int) -> str:
 
 
 def describe_value(entry: Entry) -> str:
-    """``36 h — DORA 2024 band: High``; ``87.5% retained (8 at the start, 1 left)``."""
+    """``36 h — DORA 2024 band: High``; ``87.5% retained (8 at the start, 1 left)``: the
+    value with its unit as every post prints it (``units.value_text``)."""
     if entry.value is None:
         return "_missing_"
     metric = entry.metric
-    text = _UNITS[metric.id].format(number_text(entry.value))
+    text = value_text(metric.id, entry.value)
+    if metric.id is MetricId.REPORT_RETENTION:
+        text += " retained"
     band = dora_band(metric.id, entry.value)
     if band is not None:
         text += f" — DORA {metric.dora_report_year} band: {band}"

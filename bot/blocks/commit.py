@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.criteria import criterion_text
+from bot.blocks.criteria import SELF_APPROVED_NOTE, criterion_text, signoff_text
 from bot.blocks.reply import Reply
 from bot.domain.localtime import format_day
 from bot.domain.mrkdwn import channel_mention, plain, user_mention
@@ -42,6 +42,7 @@ class Commitment:
     publish_channel_id: str
     pods: int
     leaders: int
+    self_approved: bool = False  # the budget owner who signed off is also a program owner
 
 
 def commitment_text(commitment: Commitment) -> str:
@@ -50,6 +51,7 @@ def commitment_text(commitment: Commitment) -> str:
         f"Pre-commitment: {plain(commitment.program_name)} will publish its results here on "
         f"{format_day(commitment.midpoint)} (month 3) and "
         f"{format_day(commitment.evaluation)} (month 6), whatever they show. Criteria: {names}."
+        + (f" Criteria {SELF_APPROVED_NOTE}." if commitment.self_approved else "")
     )
 
 
@@ -59,7 +61,8 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
         f"{channel_mention(commitment.publish_channel_id)} on "
         f"*{format_day(commitment.midpoint)}* (month 3, mid-program adjustment) and "
         f"*{format_day(commitment.evaluation)}* (month 6, evaluation) — *whatever they show*. "
-        "Each result is compared with the baseline below and with the range the program "
+        "(Month 3 and month 6 after kickoff; a date on a weekend moves to the next business "
+        "day.) Each result is compared with the baseline below and with the range the program "
         "framework expects; missing data is reported as missing."
     )
     facts = (
@@ -68,8 +71,12 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
         f"*Cohort:* {commitment.leaders} leader(s) in {commitment.pods} pod(s)\n"
         f"*Anonymity:* survey results from fewer than {commitment.anonymity_threshold} people "
         "are never shown.\n"
-        f"*Signed off* by {user_mention(commitment.signed_off_by)} on "
-        f"{format_day(commitment.signed_off_on)}."
+        + signoff_text(
+            commitment.signed_off_by,
+            self_approved=commitment.self_approved,
+            on=commitment.signed_off_on,
+        )
+        + "."
     )
     blocks: list[Any] = [
         HeaderBlock(text=f"Pre-commitment: {commitment.program_name}"[:150]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.reply import Reply, text_reply
-from bot.domain.localtime import format_local
+from bot.domain.localtime import format_day, format_local
 from bot.domain.metrics import Direction, MetricDefinition
 from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
@@ -95,6 +95,7 @@ class SignoffRequest:
     criteria: Sequence[Mapping[str, Any]]  # the frozen definitions (MetricDefinition.to_dict())
     criteria_hash: str
     requested_by: str
+    self_approved: bool = False  # the budget owner is also an owner of the program
 
     @property
     def ref(self) -> SignoffRef:
@@ -103,6 +104,18 @@ class SignoffRequest:
             criteria_hash=self.criteria_hash,
             requested_by=self.requested_by,
         )
+
+
+SELF_APPROVED_NOTE = "self-approved: the budget owner is also an owner of this program"
+
+
+def signoff_text(signed_off_by: str, *, self_approved: bool, on: date | None = None) -> str:
+    """``*Signed off* by @X on Mon 4 Jan 2027 (self-approved: …)``: who vouched for the
+    criteria, and plainly when nobody independent did. Every public post says it this way."""
+    text = f"*Signed off* by {user_mention(signed_off_by)}"
+    if on is not None:
+        text += f" on {format_day(on)}"
+    return f"{text} ({SELF_APPROVED_NOTE})" if self_approved else text
 
 
 def _names(names: Sequence[str]) -> str:
@@ -257,6 +270,19 @@ def build_signoff_request(request: SignoffRequest, *, outcome: str | None = None
         HeaderBlock(text=f"Sign-off: {request.program_name}"[:150]),
         SectionBlock(text=MarkdownTextObject(text=intro)),
     ]
+    if request.self_approved:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=(
+                        "*Self-approved:* you are also an owner of this program, so this "
+                        "sign-off approves your own criteria. That is allowed, and the "
+                        "pre-commitment and every results post will say so plainly: "
+                        f"“{SELF_APPROVED_NOTE}”."
+                    )
+                )
+            )
+        )
     blocks += [
         SectionBlock(text=MarkdownTextObject(text=criterion_text(criterion, number=number)))
         for number, criterion in enumerate(request.criteria, start=1)
@@ -299,6 +325,8 @@ def build_signoff_request(request: SignoffRequest, *, outcome: str | None = None
         f"{user_mention(request.requested_by)} asks you to sign off the success criteria of "
         f"{plain(request.program_name)}: {names}."
     )
+    if request.self_approved:
+        text += f" ({SELF_APPROVED_NOTE})"
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from types import MappingProxyType
 from typing import Final
 
@@ -10,8 +12,9 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 from bot.blocks.criteria import quote
 from bot.blocks.reply import SECTION_MAX, Reply, text_reply
 from bot.domain.args.errors import typed as echo
+from bot.domain.localtime import format_day
 from bot.domain.mrkdwn import channel_mention, clip, plain, user_mention
-from bot.domain.program_rules import ProgramField
+from bot.domain.program_rules import ChangeLine, ProgramField
 from bot.slack_names import COMMAND
 
 # A reason is quoted in the channel post and in the owner's reply; Slack's section text
@@ -83,6 +86,44 @@ def build_deviation_post(
     ]
     text = deviation_text(
         program_name=program_name, field=field, reason=reason, requested_by=requested_by
+    )
+    return Reply(text=text, blocks=[block.to_dict() for block in blocks])
+
+
+def deviation_change_text(
+    *, program_name: str, field: ProgramField, changes: Sequence[ChangeLine]
+) -> str:
+    lines = "; ".join(f"{line.what}: {line.old} → {line.new}" for line in changes)
+    return f"Deviation made in {plain(program_name)}: {field.phrase} changed. {lines}"
+
+
+def build_deviation_change_post(
+    *,
+    program_name: str,
+    field: ProgramField,
+    reason: str,
+    changes: Sequence[ChangeLine],
+    announced_on: date | None,
+) -> Reply:
+    """The follow-up once the change a deviation allowed is made: what it was, what it is.
+    ``changes`` are mrkdwn the bot wrote (mentions, dates, figures with units)."""
+    when = f" on {format_day(announced_on)}" if announced_on else ""
+    head = (
+        f"*Deviation made in {plain(program_name)}:* {field.phrase} changed, as announced"
+        f"{when} (reason: “{plain(clip(reason, 300))}”). Old → new:\n"
+    )
+    lines = "\n".join(f"• {line.what}: {line.old} → {line.new}" for line in changes)
+    note = (
+        "Only this change was made under that deviation; a further change needs a new "
+        "public deviation. Results are still published on the promised dates."
+    )
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=clip(head + lines, SECTION_MAX))),
+        ContextBlock(elements=[MarkdownTextObject(text=note)]),
+    ]
+    text = clip(
+        deviation_change_text(program_name=program_name, field=field, changes=changes),
+        SECTION_MAX,
     )
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])
 

@@ -88,6 +88,9 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
     AgendaKind.CHECKPOINT_CHART: lambda line: (
         f"The checkpoint results chart, in the post's thread in {mention(line.recipient)}"
     ),
+    AgendaKind.DEVIATION_CHANGE: lambda line: (
+        f"What a deviation changed, posted in {mention(line.recipient)}"
+    ),
 }
 
 

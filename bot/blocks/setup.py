@@ -44,6 +44,7 @@ SETUP_TIMEZONE: Final = "setup_timezone"
 SETUP_MONTHS: Final = "setup_months"
 SETUP_BUDGET_OWNER: Final = "setup_budget_owner"
 SETUP_MODEL: Final = "setup_model"
+SETUP_THRESHOLD: Final = "setup_threshold"  # committed programs only: a locked field
 
 # The Program.name column's length.
 NAME_MAX: Final = 80
@@ -128,6 +129,7 @@ class SetupForm:
     timezone: str | None = None
     budget_owner_id: str | None = None
     model: str | None = None
+    anonymity_threshold: int | None = None  # offered once committed, as a deviation
 
 
 def zone_choices(preselected: str) -> list[str]:
@@ -210,6 +212,21 @@ def _dates_inputs(form: SetupForm) -> list[Block]:
     ]
 
 
+def _threshold_input(form: SetupForm) -> InputBlock:
+    return InputBlock(
+        block_id=SETUP_THRESHOLD,
+        label="Anonymity threshold (people)",
+        hint="A survey figure from fewer people than this is never shown. At least 3.",
+        element=NumberInputElement(
+            action_id=SETUP_THRESHOLD,
+            is_decimal_allowed=False,
+            initial_value=(
+                str(form.anonymity_threshold) if form.anonymity_threshold is not None else None
+            ),
+        ),
+    )
+
+
 def _other_inputs(form: SetupForm, *, default_zone: str) -> list[Block]:
     zone = form.timezone or default_zone
     zones = [_zone_option(choice) for choice in zone_choices(zone)]
@@ -288,14 +305,16 @@ def build_setup_modal(
     else:
         locked = (
             f"*{_name(form)}* was committed on {day_text(committed_on)}. Its name, channel, "
-            "time zone, budget owner and model are fixed. The kickoff date and length change "
-            f"only as a deviation: post it with `{COMMAND} deviation dates <reason>` first, "
-            "then save the new dates here."
+            "time zone, budget owner and model are fixed. The kickoff date and length, and "
+            "the anonymity threshold, change only as a deviation: post it with "
+            f"`{COMMAND} deviation dates <reason>` (or `{COMMAND} deviation threshold "
+            "<reason>`) first, then save the new value here."
         )
         blocks = [
             SectionBlock(text=MarkdownTextObject(text=locked)),
             SectionBlock(text=MarkdownTextObject(text=_facts_text(form))),
             *_dates_inputs(form),
+            _threshold_input(form),
         ]
     view = View(
         type="modal",
@@ -347,6 +366,7 @@ def form_from_state(values: Mapping[str, Any]) -> SetupForm:
         timezone=_selected(_value(values, SETUP_TIMEZONE)),
         budget_owner_id=_text(_value(values, SETUP_BUDGET_OWNER).get("selected_user")),
         model=_selected(_value(values, SETUP_MODEL)),
+        anonymity_threshold=_whole(_text(_value(values, SETUP_THRESHOLD).get("value"))),
     )
 
 

@@ -43,6 +43,7 @@ KIND_NAMES = {
     AgendaKind.COMMITMENT_COPY: "pre-commitment copy to the budget owner",
     AgendaKind.DEVIATION_POST: "public deviation posts",
     AgendaKind.CHECKPOINT_CHART: "results charts in the posts' threads",
+    AgendaKind.DEVIATION_CHANGE: "deviation follow-ups (old → new)",
 }
 
 

@@ -22,8 +22,11 @@ The rules, each from PRODUCT.md "Cadence while running" and the seed's weeks 3 a
   the ratings are in for the checkpoint that closes it.
 * SURVEY to each direct report, exactly three: the baseline in setup week 4 (see
   ``baseline_survey_day``; always due before the program starts), then 7 days before the
-  month-3 and the final checkpoint — the same measurement week as the 360, leaving room for
-  the reminders at 24 h and 72 h.
+  month-3 and the final checkpoint — the same measurement week as the 360 — or earlier when
+  the round, which closes at the preview, would be open less than ``SURVEY_OPEN`` (see
+  ``checkpoint_survey_day``), leaving room for the reminders at 24 h and 72 h.
+* Dated prompts (surveys, 360s, previews, publication) fall on business days: checkpoints
+  and quarter ends move off weekends in ``Timeline``, the rest is counted from them.
 * COACH_DIGEST: Fridays 16:00 coach time, one per coach however many pods they run.
 * CHECKPOINT_PREVIEW to each owner two business days before each checkpoint (10:00 their time);
   CHECKPOINT_PUBLISH to the publish channel at 10:00 program time on the checkpoint date.
@@ -64,7 +67,12 @@ from bot.domain.localtime import (
     require_aware,
     to_instant,
 )
-from bot.domain.timeline import MIN_EXECUTION_MONTHS, Timeline, add_months
+from bot.domain.timeline import (
+    MIN_EXECUTION_MONTHS,
+    Timeline,
+    next_business_day,
+    previous_business_day,
+)
 
 ONE_ON_ONE_LENGTH = timedelta(minutes=45)
 POD_SESSION_LENGTH = timedelta(minutes=90)
@@ -77,6 +85,9 @@ MEASUREMENT_LEAD = timedelta(days=7)
 SETUP_WEEK_4_OFFSET = timedelta(days=21)
 BASELINE_MARGIN = timedelta(hours=1)
 PREVIEW_BUSINESS_DAYS = 2
+# A checkpoint's survey round closes at the preview: open at least this long before, so both
+# reminders (24 h and 72 h) and a day to answer the last one fit inside it.
+SURVEY_OPEN = timedelta(days=5)
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)
 
@@ -103,6 +114,7 @@ class AgendaKind(StrEnum):
     # The results post's chart, uploaded into its thread once the post is sent (its ``about``
     # is the CHECKPOINT_PUBLISH row's id, which holds the channel and the thread's ts).
     CHECKPOINT_CHART = "checkpoint_chart"
+    DEVIATION_CHANGE = "deviation_change"  # what the deviation changed, old → new, once made
 
 
 class AgendaState(StrEnum):
@@ -146,6 +158,7 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.COMMITMENT_COPY: None,
     AgendaKind.DEVIATION_POST: None,
     AgendaKind.CHECKPOINT_CHART: None,  # part of the results post: late, never dropped
+    AgendaKind.DEVIATION_CHANGE: None,
 }
 
 
@@ -297,8 +310,25 @@ def is_late(kind: AgendaKind, due: datetime, now: datetime) -> bool:
 def baseline_survey_day(setup_date: date, kickoff: date) -> date:
     """The first day of setup week 4 (setup + 21 days), the seed's measurement week — moved
     earlier to a week before kickoff when kickoff is closer than that, so the answers and
-    both reminders fit before kickoff; never before setup began. Always before kickoff."""
-    return max(setup_date, min(setup_date + SETUP_WEEK_4_OFFSET, kickoff - _ONE_WEEK))
+    both reminders fit before kickoff; never before setup began. Always before kickoff.
+
+    A Saturday or Sunday moves to the next Monday, or back to the Friday when the Monday
+    would break the limits above; a setup squeezed into a weekend keeps its day."""
+    fits = kickoff - _ONE_WEEK  # the answers and both reminders before kickoff
+    day = max(setup_date, min(setup_date + SETUP_WEEK_4_OFFSET, fits))
+    if (forward := next_business_day(day)) <= max(setup_date, fits) and forward < kickoff:
+        return forward
+    if (backward := previous_business_day(day)) >= setup_date:
+        return backward
+    return day
+
+
+def checkpoint_survey_day(checkpoint: date) -> date:
+    """The day a checkpoint's survey goes out: a week before the checkpoint, earlier when
+    that would leave fewer than ``SURVEY_OPEN`` days before the round closes at the owners'
+    preview (a Monday or Tuesday checkpoint), and on a business day."""
+    closes = business_days_before(checkpoint, PREVIEW_BUSINESS_DAYS)
+    return previous_business_day(min(checkpoint - MEASUREMENT_LEAD, closes - SURVEY_OPEN))
 
 
 def business_days_before(day: date, count: int) -> date:
@@ -338,7 +368,7 @@ class _Plan:
 
     def __init__(self, program: PlanProgram) -> None:
         self.program = program
-        timeline = program.timeline
+        timeline = self.timeline = program.timeline
         # Timeline computes its dates on each access; the loops below read them per week.
         self.kickoff = program.kickoff
         self.midpoint = timeline.midpoint
@@ -545,7 +575,7 @@ def _plan_measurements(run: _Plan, *, leader: _Leader, coach_id: str, coach_zone
         circle.setdefault(slot.manager_id, run.zone_of(slot.manager_id, leader.zone))
     circle.setdefault(coach_id, coach_zone)
     for quarter in range(1, program.months // 3 + 1):
-        quarter_end = add_months(run.kickoff, 3 * quarter)
+        quarter_end = run.timeline.quarter_end(quarter)
         for recipient, zone in circle.items():
             run.add(
                 kind=AgendaKind.THREE_SIXTY,
@@ -558,8 +588,8 @@ def _plan_measurements(run: _Plan, *, leader: _Leader, coach_id: str, coach_zone
     if not slot.report_ids:
         return
     baseline = baseline_survey_day(program.setup_date, run.kickoff)
-    midpoint_day = run.midpoint - MEASUREMENT_LEAD
-    evaluation_day = run.evaluation - MEASUREMENT_LEAD
+    midpoint_day = checkpoint_survey_day(run.midpoint)
+    evaluation_day = checkpoint_survey_day(run.evaluation)
     for report_id in slot.report_ids:
         zone = run.zone_of(report_id, leader.zone)
         # The baseline measures "before": when a setup squeezed into kickoff's eve puts 10:00

@@ -91,6 +91,29 @@ def check_length(months: int) -> None:
         )
 
 
+class ThresholdError(DomainError):
+    pass
+
+
+# A threshold above this would hide every pod's survey figure (4 leaders' teams rarely top 50).
+MAX_ANONYMITY_THRESHOLD: Final = 50
+
+
+def check_threshold(threshold: int) -> None:
+    """The anonymity threshold in people: never below PRODUCT's 3, which is what makes a
+    survey figure anonymous at all."""
+    if threshold < ANONYMITY_THRESHOLD:
+        raise ThresholdError(
+            f"The anonymity threshold is at least {ANONYMITY_THRESHOLD} people: with fewer, "
+            "a figure can point at one person's answer."
+        )
+    if threshold > MAX_ANONYMITY_THRESHOLD:
+        raise ThresholdError(
+            f"Keep the anonymity threshold at {MAX_ANONYMITY_THRESHOLD} people or fewer, or no "
+            "survey figure would ever be shown."
+        )
+
+
 def check_kickoff(kickoff: date, *, today: date) -> None:
     """A kickoff in the past would put checkpoints on dates nobody was told about."""
     if kickoff < today:
@@ -185,6 +208,16 @@ class Deviation:
         object.__setattr__(self, "reason", reason)
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeLine:
+    """One thing a deviation changed, as mrkdwn the bot wrote (mentions, dates, figures):
+    ``what`` went from ``old`` to ``new``."""
+
+    what: str
+    old: str
+    new: str
+
+
 def check_change(
     field: ProgramField, *, state: ProgramState, reason: str | None
 ) -> Deviation | None:
@@ -244,9 +277,15 @@ class PodSetup:
     has_session_slot: bool = True  # the monthly 90-minute pod session's day and time
 
 
+# Week 2 of the sprint ("Decide internal vs. external") has no data of its own to check, only
+# the decision; the gap names the command that records it.
+COACH_DECISION_GAP: Final = "the week-2 coach decision: run `/emcoach coach`"
+
+
 def commit_readiness(
     *,
     criteria_signed_off: bool,
+    coach_decided: bool,
     criteria: Sequence[Criterion],
     pods: Sequence[PodSetup],
     leader_baselines: Set[tuple[str, str]],
@@ -259,13 +298,17 @@ def commit_readiness(
     ``leader_baselines`` holds ``(leader user id, criterion id)`` pairs that have a value;
     ``pod_baselines`` holds ``(pod name, criterion id)`` pairs for anonymous survey criteria,
     which are baselined per pod because one leader's handful of answers may not reach the
-    anonymity threshold. An empty list means the program can commit.
+    anonymity threshold. An empty list means the program can commit: every week of the setup
+    sprint is done (1: criteria signed off; 2: the coach decision; 3: the cohort; 4: the
+    baselines and the dates).
     """
     missing: list[str] = []
     if not MIN_CRITERIA <= len(criteria) <= MAX_CRITERIA:
         missing.append(f"{MIN_CRITERIA}–{MAX_CRITERIA} success criteria (you have {len(criteria)})")
     if not criteria_signed_off:
         missing.append("budget-owner sign-off of the criteria")
+    if not coach_decided:
+        missing.append(COACH_DECISION_GAP)
     if kickoff is None:
         missing.append("a kickoff date")
     if publish_channel_id is None:

@@ -22,6 +22,7 @@ from bot.domain.program_rules import (
     WEEKLY_ONE_ON_ONE_MINUTES,
     WEEKS_PER_MONTH,
 )
+from bot.domain.timeline import next_monday
 
 SPRINT_WEEKS: Final = 4
 _DAYS_PER_WEEK: Final = 7
@@ -94,6 +95,12 @@ def due_date(setup_date: date, week: int) -> date:
     """The last day of sprint week ``week``: the setup date plus 7·week days."""
     _check_week(week)
     return setup_date + timedelta(days=_DAYS_PER_WEEK * week)
+
+
+def default_kickoff(today: date) -> date:
+    """The kickoff ``/emcoach setup`` offers: the first Monday once the four-week setup
+    sprint is over, so the program starts at the beginning of a working week."""
+    return next_monday(due_date(today, SPRINT_WEEKS))
 
 
 def sprint_checklist(setup_date: date, *, today: date, done: Set[int]) -> list[SprintStep]:

@@ -8,7 +8,7 @@ from bot.blocks.commit import Commitment
 from bot.domain.localtime import local_date
 from bot.domain.timeline import Timeline
 from storage.models import Baseline, Program
-from storage.setup_state import frozen_definitions, setup_state
+from storage.setup_state import frozen_definitions, self_approved, setup_state
 
 
 def commitment_of(session: Session, program: Program) -> Commitment:
@@ -45,4 +45,5 @@ def commitment_of(session: Session, program: Program) -> Commitment:
         publish_channel_id=program.commitment_channel_id or program.publish_channel_id,
         pods=len(state.pods),
         leaders=sum(len(pod.leaders) for pod in state.pods),
+        self_approved=self_approved(session, program),
     )

@@ -97,6 +97,7 @@ PUBLIC_RECORD = KEEP_TRYING | {
     AgendaKind.COMMITMENT_POST,
     AgendaKind.COMMITMENT_COPY,
     AgendaKind.DEVIATION_POST,
+    AgendaKind.DEVIATION_CHANGE,
 }
 # Beyond the clock's own claim: how far before a row's first claim its message may carry a
 # Slack timestamp (clocks of different machines, Slack's own).

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.blocks.prompts import (
+    DeviationChangeData,
     DeviationPostData,
     OwnerAlert,
     PromptContext,
@@ -32,6 +33,7 @@ from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
 from storage.answers import parse_reminder_key
 from storage.batch import AgendaBatch
+from storage.deviations import changes_of
 from storage.models import AgendaRow, Deviation, Program
 
 # A prompt sent this much after its due time says it is late.
@@ -141,6 +143,16 @@ def _data(
             field=ProgramField(deviation.field),
             reason=deviation.reason,
             requested_by=deviation.requested_by,
+        )
+    if kind is AgendaKind.DEVIATION_CHANGE:
+        deviation = session.get(Deviation, int(row.about))
+        if deviation is None:
+            raise LookupError(f"agenda row {row.id}: deviation {row.about} is gone")
+        return DeviationChangeData(
+            field=ProgramField(deviation.field),
+            reason=deviation.reason,
+            changes=changes_of(deviation),
+            announced_on=local_date(deviation.created_at, program.timezone),
         )
     if kind is AgendaKind.OWNER_ALERT:
         recipient, error, about_kind = row.about.split("|", 2)

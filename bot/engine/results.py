@@ -19,7 +19,7 @@ from bot.domain.metrics import MetricDefinition
 from bot.domain.survey_rounds import RoundFigure, round_figure
 from bot.domain.timeline import Timeline
 from storage.models import Baseline, CheckpointValue, Leader, Program
-from storage.setup_state import metrics_of
+from storage.setup_state import metrics_of, self_approved
 from storage.survey_rounds import close_round, scores
 
 _PLACES = Decimal("0.01")
@@ -59,6 +59,8 @@ def checkpoint_data(
         criteria=results,
         definitions_hash=program.criteria_hash or "",
         anonymity_threshold=program.anonymity_threshold,
+        signed_off_by=program.signed_off_by,
+        self_approved=self_approved(session, program),
     )
 
 

@@ -74,7 +74,7 @@ def test_number_text_is_exact_and_plain(value: Decimal) -> None:
         (Entry(metric=LEAD_TIME), "_missing_"),
         (Entry(metric=LEAD_TIME, value=Decimal("36.0000")), "36 h — DORA 2024 band: High"),
         (Entry(metric=LEAD_TIME, value=Decimal("12")), "12 h — DORA 2024 band: Elite"),
-        (Entry(metric=QUALITY, value=Decimal("3.40")), "3.4 of 5"),
+        (Entry(metric=QUALITY, value=Decimal("3.40")), "3.4/5"),
         (
             Entry(
                 metric=RETENTION,

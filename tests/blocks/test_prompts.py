@@ -24,6 +24,7 @@ from bot.blocks.prompts import (
     PROMPT_RATE_POD,
     CheckpointData,
     CriterionResult,
+    DeviationChangeData,
     DeviationPostData,
     DigestData,
     LeaderWeek,
@@ -40,7 +41,7 @@ from bot.blocks.prompts.common import SECTION_MAX, duration_words, fit_lines
 from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import CATALOG, ChangeKind, Direction, Verdict
-from bot.domain.program_rules import ProgramField
+from bot.domain.program_rules import ChangeLine, ProgramField
 from tests.support.blockkit import assert_valid_message
 
 LEADER = "U0LEAD1"
@@ -72,6 +73,7 @@ _ROUTES: dict[AgendaKind, tuple[str, str]] = {
     AgendaKind.COMMITMENT_COPY: ("U0CFO", "program"),
     AgendaKind.DEVIATION_POST: (CHANNEL, "program"),
     AgendaKind.CHECKPOINT_CHART: (CHANNEL, "41"),
+    AgendaKind.DEVIATION_CHANGE: (CHANNEL, "program"),
 }
 
 
@@ -128,6 +130,13 @@ def _data(kind: AgendaKind) -> PromptData | None:
     if kind is AgendaKind.DEVIATION_POST:
         return DeviationPostData(
             field=ProgramField.DATES, reason="The coach starts a week later.", requested_by=OWNER
+        )
+    if kind is AgendaKind.DEVIATION_CHANGE:
+        return DeviationChangeData(
+            field=ProgramField.DATES,
+            reason="The coach starts a week later.",
+            changes=(ChangeLine("Kickoff", "Mon 1 Feb 2027", "Mon 8 Feb 2027"),),
+            announced_on=date(2027, 1, 20),
         )
     return None
 
@@ -208,6 +217,7 @@ _ASKED_FOR_NOW = (
     AgendaKind.COMMITMENT_POST,
     AgendaKind.COMMITMENT_COPY,
     AgendaKind.DEVIATION_POST,
+    AgendaKind.DEVIATION_CHANGE,
 )
 
 
@@ -250,6 +260,7 @@ def test_a_late_prompt_keeps_its_buttons(kind: AgendaKind) -> None:
         AgendaKind.COMMITMENT_POST,
         AgendaKind.COMMITMENT_COPY,
         AgendaKind.DEVIATION_POST,
+        AgendaKind.DEVIATION_CHANGE,
     ],
 )
 def test_a_kind_that_needs_data_refuses_a_row_without_it(kind: AgendaKind) -> None:
@@ -451,7 +462,7 @@ def test_the_checkpoint_post_shows_each_criterion_in_full() -> None:
     lead_time = _sections(reply)[1]
     assert lead_time.splitlines() == [
         "*1. Lead Time* — hours (median), lower is better",
-        "Baseline: 36 (DORA band: High) · Now: 27 (DORA band: High) · Change: −25%",
+        "Baseline: 36 h (DORA band: High) · Now: 27 h (DORA band: High) · Change: −25%",
         "Expected (the framework's 6-month average): −25% to −40%",
         "Verdict: *within the expected range* · 4 data points",
     ]
@@ -576,7 +587,7 @@ def test_an_anonymous_aggregate_under_three_never_shows_a_number(
     reply = build_prompt(_context(kind, data=data))
     lines = _sections(reply)[1].splitlines()
     assert lines[1] == (
-        "Baseline: 2 · Now: fewer than 3 responses — not shown, to keep the answers anonymous"
+        "Baseline: 2/5 · Now: fewer than 3 responses — not shown, to keep the answers anonymous"
     )
     assert lines[3] == "Verdict: *no data* · fewer than 3 responses"
     if now != now.to_integral_value():
@@ -739,3 +750,11 @@ def test_fit_lines_leaves_room_for_the_count_of_what_it_drops() -> None:
 )
 def test_delays_are_said_in_rough_words(span: timedelta, words: str) -> None:
     assert duration_words(span) == words
+
+
+def test_the_deviation_follow_up_says_old_and_new() -> None:
+    reply = _build(AgendaKind.DEVIATION_CHANGE)
+    shown = _shown(reply)
+    assert "Kickoff: Mon 1 Feb 2027 → Mon 8 Feb 2027" in shown
+    assert "as announced on Wed 20 Jan 2027" in shown
+    assert "Kickoff: Mon 1 Feb 2027 → Mon 8 Feb 2027" in reply.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.blocks.setup import (
     SETUP_MODEL,
     SETUP_MONTHS,
     SETUP_NAME,
+    SETUP_THRESHOLD,
     SETUP_TIMEZONE,
     SetupForm,
     build_budget_owner_heads_up,
@@ -113,14 +115,18 @@ def test_a_prefilled_modal_comes_back_as_the_same_form() -> None:
     assert form_from_state(_submitted(view)) == FULL
 
 
-def test_after_commit_the_modal_offers_only_the_dates() -> None:
-    view = build_setup_modal(FULL, program_id=3, committed_on=date(2027, 1, 20))
+def test_after_commit_the_modal_offers_only_the_dates_and_the_threshold() -> None:
+    locked = replace(FULL, anonymity_threshold=3)
+    view = build_setup_modal(locked, program_id=3, committed_on=date(2027, 1, 20))
     assert_valid_view(view)
-    assert _inputs(view) == [SETUP_KICKOFF, SETUP_MONTHS]
+    assert _inputs(view) == [SETUP_KICKOFF, SETUP_MONTHS, SETUP_THRESHOLD]
     shown = json.dumps(view, ensure_ascii=False)
     assert "committed on Wed 20 Jan 2027" in shown
     assert "/emcoach deviation dates" in shown
-    assert form_from_state(_submitted(view)) == SetupForm(kickoff=FULL.kickoff, months=6)
+    assert "/emcoach deviation threshold" in shown
+    assert form_from_state(_submitted(view)) == SetupForm(
+        kickoff=FULL.kickoff, months=6, anonymity_threshold=3
+    )
 
 
 def test_unusable_values_parse_as_empty() -> None:
@@ -148,7 +154,7 @@ def test_the_confirmation_says_what_was_created_and_what_is_next() -> None:
     assert "`/emcoach criteria`" in shown
     assert "<@U0CFO> then signs them off" in shown
     assert "I'm sending <@U0CFO> a direct message" in shown
-    assert "*month 3:* Sat 1 May 2027" in shown
+    assert "*month 3:* Mon 3 May 2027" in shown
 
 
 def test_the_confirmation_of_an_edit() -> None:

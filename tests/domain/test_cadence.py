@@ -288,7 +288,11 @@ def test_pod_sessions_one_per_month_per_leader(p: PlanProgram) -> None:
 @given(programs(same_zone=True))
 def test_measurements_and_checkpoints_have_exact_counts(p: PlanProgram) -> None:
     items = plan(p)
-    midpoint, evaluation = add_months(p.kickoff, 3), add_months(p.kickoff, 6)
+    # Month 3 and month 6 after kickoff, a weekend day moved to the Monday after.
+    midpoint, evaluation = p.timeline.midpoint, p.timeline.evaluation
+    assert midpoint - add_months(p.kickoff, 3) in {timedelta(days=n) for n in range(3)}
+    assert evaluation - add_months(p.kickoff, 6) in {timedelta(days=n) for n in range(3)}
+    assert midpoint.weekday() < 5 and evaluation.weekday() < 5
     for pod, one in leaders_of(p):
         circle = {one.user_id, pod.coach_id} | ({one.manager_id} if one.manager_id else set())
         about = [i for i in of(items, K.THREE_SIXTY) if i.about == one.user_id]
@@ -317,6 +321,75 @@ def test_measurements_and_checkpoints_have_exact_counts(p: PlanProgram) -> None:
         assert [i.occasion for i in of(items, K.COACH_DIGEST, coach)] == fridays
 
 
+# Scheduled by date (not by a person's slot): each lands on a business day where it is read.
+_DATED = {K.SURVEY, K.THREE_SIXTY, K.CHECKPOINT_PREVIEW, K.CHECKPOINT_PUBLISH}
+
+
+def check_business_days(p: PlanProgram, items: list[AgendaItem]) -> None:
+    zones = dict(p.person_zones)
+    leader_zones = {
+        one.user_id: one.timezone or zones.get(one.user_id) or p.timezone
+        for _, one in leaders_of(p)
+    }
+    report_leader = {r: one.user_id for _, one in leaders_of(p) for r in one.report_ids}
+    managers = {one.user_id: one.manager_id for _, one in leaders_of(p)}
+    coach_zones = {(pod.coach_id, one.user_id): pod.coach_timezone for pod, one in leaders_of(p)}
+    for item in items:
+        if item.kind not in _DATED:
+            continue
+        if item.kind is K.CHECKPOINT_PUBLISH:
+            zone = p.timezone
+        elif item.recipient in leader_zones:
+            zone = leader_zones[item.recipient]
+        elif item.kind is K.THREE_SIXTY and item.recipient == managers.get(item.about):
+            zone = zones.get(item.recipient) or leader_zones[item.about]
+        elif (item.recipient, item.about) in coach_zones:
+            zone = coach_zones[item.recipient, item.about] or zones.get(item.recipient)
+            zone = zone or p.timezone
+        else:
+            team = report_leader.get(item.recipient)
+            fallback = leader_zones[team] if team else p.timezone
+            zone = zones.get(item.recipient) or fallback
+        day = localtime.local_date(item.due, zone)
+        squeezed = (
+            item.kind is K.SURVEY
+            and item.occasion == p.kickoff
+            and (p.kickoff - p.setup_date < timedelta(days=10))
+        )
+        assert day.weekday() < 5 or squeezed, (item, zone, day)
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs(same_zone=True))
+def test_surveys_360s_and_checkpoints_fall_on_business_days(p: PlanProgram) -> None:
+    check_business_days(p, plan(p))
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs(same_zone=False))
+def test_business_days_in_each_recipients_own_zone(p: PlanProgram) -> None:
+    check_business_days(p, plan(p))
+
+
+@pytest.mark.parametrize(
+    ("kickoff", "midpoint", "evaluation"),
+    [
+        (date(2027, 2, 1), date(2027, 5, 3), date(2027, 8, 2)),  # Sat 1 May, Sun 1 Aug
+        (date(2027, 1, 4), date(2027, 4, 5), date(2027, 7, 5)),  # Sun 4 Apr, Sun 4 Jul
+        (date(2027, 3, 1), date(2027, 6, 1), date(2027, 9, 1)),  # Tue, Wed: unchanged
+    ],
+)
+def test_weekend_checkpoints_move_to_monday_and_the_plan_follows(
+    kickoff: date, midpoint: date, evaluation: date
+) -> None:
+    p = dataclasses.replace(program(), kickoff=kickoff, setup_date=kickoff - timedelta(days=28))
+    items = plan(p)
+    assert [i.occasion for i in of(items, K.CHECKPOINT_PUBLISH)] == [midpoint, evaluation]
+    assert {i.occasion for i in of(items, K.CHECKPOINT_PREVIEW)} == {midpoint, evaluation}
+    three_sixty = {i.occasion for i in of(items, K.THREE_SIXTY)}
+    assert three_sixty == {midpoint, evaluation}
+
+
 def check_bounds(p: PlanProgram, items: list[AgendaItem]) -> None:
     start, end = window(p)
     for item in items:
@@ -326,7 +399,7 @@ def check_bounds(p: PlanProgram, items: list[AgendaItem]) -> None:
             assert item.due >= datetime.combine(p.setup_date, PROMPT_TIME, UTC) - timedelta(
                 hours=14
             )
-        elif item.kind is K.CHECKPOINT_PUBLISH and item.occasion == add_months(p.kickoff, 6):
+        elif item.kind is K.CHECKPOINT_PUBLISH and item.occasion == p.timeline.evaluation:
             assert item.due == to_instant(item.occasion, PROMPT_TIME, p.timezone)
         else:
             assert start <= item.due < end, item
@@ -490,13 +563,14 @@ def test_business_days_before(day: date, expected: date) -> None:
 
 def test_longer_programs_get_a_360_per_full_quarter() -> None:
     items = plan(program(months=9))
+    # Sun 4 April and Sun 4 July move to the Monday; Mon 4 October stays.
     assert [i.occasion for i in of(items, K.THREE_SIXTY, "U1")] == [
-        date(2027, 4, 4),
-        date(2027, 7, 4),
+        date(2027, 4, 5),
+        date(2027, 7, 5),
         date(2027, 10, 4),
     ]
     assert [i.occasion for i in of(items, K.CHECKPOINT_PUBLISH)] == [
-        date(2027, 4, 4),
+        date(2027, 4, 5),
         date(2027, 10, 4),
     ]
 
@@ -541,6 +615,7 @@ def test_every_kind_has_a_grace_window_and_only_the_public_record_is_never_dropp
         K.COMMITMENT_COPY,
         K.DEVIATION_POST,
         K.CHECKPOINT_CHART,
+        K.DEVIATION_CHANGE,
     ]
 
 
@@ -674,3 +749,14 @@ def test_zones_are_resolved_once_not_per_item(monkeypatch: pytest.MonkeyPatch) -
         localtime.get_zone.cache_clear()
     assert items > 50 * 400
     assert sorted(built) == sorted(ZONES)  # each zone built once, however many items
+
+
+@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2035, 1, 1)))
+def test_a_checkpoint_survey_is_open_five_days_before_its_round_closes(checkpoint: date) -> None:
+    from bot.domain.cadence import PREVIEW_BUSINESS_DAYS, checkpoint_survey_day
+
+    day = checkpoint_survey_day(checkpoint)
+    closes = business_days_before(checkpoint, PREVIEW_BUSINESS_DAYS)
+    assert day.weekday() < 5
+    assert (closes - day).days >= 5
+    assert 7 <= (checkpoint - day).days <= 11

@@ -189,6 +189,7 @@ def test_ready_program_has_nothing_missing() -> None:
     pods = [PodSetup(name="Alpha", coach_id="UCOACH", leaders=(_leader("U1"), _leader("U2")))]
     missing = commit_readiness(
         criteria_signed_off=True,
+        coach_decided=True,
         criteria=[LEAD, QUALITY],
         pods=pods,
         leader_baselines={("U1", "lead_time"), ("U2", "lead_time")},
@@ -215,6 +216,7 @@ def test_commit_readiness_lists_exactly_what_is_missing() -> None:
     leader_baselines = {("U1", "lead_time")} | {(f"UG{i}", "lead_time") for i in range(5)}
     missing = commit_readiness(
         criteria_signed_off=False,
+        coach_decided=False,
         criteria=[LEAD, QUALITY],
         pods=pods,
         leader_baselines=leader_baselines,
@@ -224,6 +226,7 @@ def test_commit_readiness_lists_exactly_what_is_missing() -> None:
     )
     assert missing == [
         "budget-owner sign-off of the criteria",
+        "the week-2 coach decision: run `/emcoach coach`",
         "a kickoff date",
         "a channel to publish the results in",
         "a coach for pod “Alpha”",
@@ -243,6 +246,7 @@ def test_commit_readiness_wants_two_or_three_criteria(count: int) -> None:
     criteria = list(CATALOG.values())[:count]
     missing = commit_readiness(
         criteria_signed_off=True,
+        coach_decided=True,
         criteria=criteria,
         pods=[],
         leader_baselines=set(),
@@ -261,3 +265,12 @@ def test_a_pod_without_a_session_slot_is_a_gap() -> None:
     )
     pod = PodSetup(name="Alpha", coach_id="U9", leaders=(leader,), has_session_slot=False)
     assert cohort_gaps([pod]) == ["a monthly session slot for pod “Alpha”"]
+
+
+def test_the_coach_decision_gap_names_the_command_that_records_it() -> None:
+    from bot.domain.program_rules import COACH_DECISION_GAP
+    from bot.domain.sprint import WEEKS
+    from bot.slack_names import COMMAND
+
+    week_2 = WEEKS[1]
+    assert f"`{COMMAND} {week_2.subcommand}`" in COACH_DECISION_GAP

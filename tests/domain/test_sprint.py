@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bot.domain.sprint import (
     WEEKS,
     StepState,
+    default_kickoff,
     due_date,
     leader_time_per_month,
     next_action,
@@ -131,3 +132,15 @@ def test_leader_time_per_month() -> None:
         "monthly pod session and 20 min for the quarterly 360 (assuming it takes 60 minutes; "
         "the framework gives no length)."
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2027, 1, 4), date(2027, 2, 1)),  # Monday: four weeks on is a Monday
+        (date(2027, 1, 7), date(2027, 2, 8)),  # Thursday: the Monday after the sprint
+        (date(2027, 1, 10), date(2027, 2, 8)),  # Sunday
+    ],
+)
+def test_default_kickoff_is_the_monday_after_the_sprint(today: date, expected: date) -> None:
+    assert default_kickoff(today) == expected

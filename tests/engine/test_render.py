@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.domain.program_rules import ProgramField
+from bot.domain.program_rules import ChangeLine, ProgramField
 from bot.engine.nudges import plan_setup_nudges
 from bot.engine.planning import replan_program
 from bot.engine.render import render
@@ -17,7 +17,7 @@ from bot.standin import SlackStandIn
 from storage.agenda import Wanted, add_once, rows_of
 from storage.batch import load_batch
 from storage.db import session_scope
-from storage.deviations import record_deviation
+from storage.deviations import record_deviation, record_deviation_change
 from storage.models import Program
 from tests.support.blockkit import assert_valid_message
 from tests.support.programs import LeaderSpec, PodSpec, make_program
@@ -60,7 +60,7 @@ def test_every_planned_kind_renders_valid_block_kit(
                     state=AgendaState.PENDING,
                 ),
             )
-        record_deviation(
+        deviation, _ = record_deviation(
             session,
             program=program,
             channel_id="C0ENG",
@@ -68,6 +68,13 @@ def test_every_planned_kind_renders_valid_block_kit(
             reason="The coach starts a week later.",
             requested_by="U0OWNER",
             request_key="trigger-1",
+            now=now,
+        )
+        record_deviation_change(
+            session,
+            program=program,
+            deviation=deviation,
+            changes=[ChangeLine("Kickoff", "Mon 1 Mar 2027", "Mon 8 Mar 2027")],
             now=now,
         )
         add_once(

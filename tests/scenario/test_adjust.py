@@ -24,8 +24,8 @@ OWNER = "U0OWNER"
 COACH = "U0COACH"
 LEADER = "U0LEAD1"
 STRANGER = "U0STRANGER"
-MIDPOINT = date(2027, 5, 1)
-FINAL = date(2027, 8, 1)
+MIDPOINT = date(2027, 5, 3)
+FINAL = date(2027, 8, 2)
 AFTER_MIDPOINT = datetime(2027, 5, 4, 9, 0, tzinfo=UTC)
 CADENCE = "cadence Move the pod session to the second Tuesday, after planning."
 
@@ -107,7 +107,7 @@ def test_before_commit_there_is_nothing_to_adjust(app: LiveApp) -> None:
 def test_before_the_month_3_post_the_decision_waits_for_the_results(app: LiveApp) -> None:
     _program(app)
     text = _say(app, f"adjust {CADENCE}")["text"]
-    assert "were due on Sat 1 May 2027" in text
+    assert "were due on Mon 3 May 2027" in text
     assert "`/emcoach metrics`" in text, "owners are sent to the missing values"
     assert "`/emcoach metrics`" not in _say(app, f"adjust {CADENCE}", user_id=COACH)["text"]
     assert not _decisions(app)
@@ -126,7 +126,7 @@ def test_only_owners_and_coaches_decide(app: LiveApp, person: str, says: str) ->
 def test_after_the_final_post_nothing_is_left_to_adjust(app: LiveApp) -> None:
     _program(app, published=(MIDPOINT, FINAL))
     text = _say(app, f"adjust {CADENCE}")["text"]
-    assert "The month-6 results were published on Sun 1 Aug 2027" in text
+    assert "The month-6 results were published on Mon 2 Aug 2027" in text
     assert "nothing left to adjust" in text
     assert not _decisions(app)
 
@@ -146,7 +146,7 @@ def test_a_bare_or_mistyped_decision_shows_how_to_record_one(
     reply = _say(app, f"adjust {typed}")
     assert says in reply["text"]
     assert "/emcoach adjust continue" in _shown(reply)
-    assert "published on Sat 1 May 2027" in _shown(reply)
+    assert "published on Mon 3 May 2027" in _shown(reply)
     assert not _decisions(app)
 
 
@@ -159,7 +159,7 @@ def test_the_owner_records_a_decision_and_the_coach_is_told(app: LiveApp) -> Non
     assert "*change the cadence*" in reply
     assert "Move the pod session to the second Tuesday" in reply
     assert "`/emcoach pod` changes a leader's 1:1 slot" in reply
-    assert "month-6 evaluation on Sun 1 Aug 2027" in reply
+    assert "month-6 evaluation on Mon 2 Aug 2027" in reply
     assert "I've let <@U0COACH> know" in reply
     [row] = _decisions(app)
     assert (row.program_id, row.decision, row.decided_by) == (program_id, "cadence", OWNER)

@@ -60,7 +60,7 @@ PEOPLE = [
 SURVEYS_SENT = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
 AFTER_FIRST_ONE_ON_ONE = datetime(2027, 2, 2, 9, 45, tzinfo=UTC)
 AFTER_FIRST_POD_SESSION = datetime(2027, 2, 2, 15, 30, tzinfo=UTC)
-THREE_SIXTIES_SENT = datetime(2027, 4, 24, 9, 0, tzinfo=UTC)
+THREE_SIXTIES_SENT = datetime(2027, 4, 26, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

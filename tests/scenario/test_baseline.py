@@ -188,7 +188,7 @@ def test_change_failure_rate_and_deploy_frequency_show_their_bands(live: LiveApp
     )
     confirmation = json.dumps(answer["view"], ensure_ascii=False)
     assert "Change Failure Rate: 12% — DORA 2024 band: Medium" in confirmation
-    assert "Deployment Frequency: 3.5 deploys a week — DORA 2024 band: High" in confirmation
+    assert "Deployment Frequency: 3.5 deploys/week — DORA 2024 band: High" in confirmation
     assert "entered by an owner in Slack" in confirmation
     assert _rows(live)["deploy_frequency"].value == Decimal("3.5")
 
@@ -246,7 +246,7 @@ def test_the_survey_path_needs_a_past_survey_with_its_source(live: LiveApp) -> N
             SURVEY_SOURCE: _text("Q4 engineering survey, 9 answers"),
         },
     )
-    assert "1:1 Quality: 3.4 of 5" in json.dumps(answer["view"], ensure_ascii=False)
+    assert "1:1 Quality: 3.4/5" in json.dumps(answer["view"], ensure_ascii=False)
     row = _rows(live)["one_on_one_quality"]
     assert (row.pod_id, row.leader_id, row.value) == (pod_id, None, Decimal("3.4"))
     assert row.source == "Q4 engineering survey, 9 answers"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from bot.blocks.commit import COMMIT_CANCEL, COMMIT_CONFIRM
+from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState
 from bot.engine.dispatch import PROMPT_EVENT
 from bot.standin import SlackError
@@ -84,11 +86,11 @@ def test_preview_then_post_locks_the_program(live: LiveApp) -> None:
     for promise in (
         "whatever they show",
         "Lead Time for Changes",
-        "Sat 1 May 2027",
+        "Mon 3 May 2027",
         "lower is better",
     ):
         assert promise in shown
-    assert "Sun 1 Aug 2027" in shown  # month 6 after a 1 February kickoff
+    assert "Mon 2 Aug 2027" in shown  # month 6 after a 1 February kickoff
     assert "fewer than 3 people" in shown
     # Recorded as an agenda row before it was sent; its id travels in the metadata, so a
     # lost answer is reconciled from the channel instead of posting again.
@@ -170,3 +172,62 @@ def test_committing_twice_points_at_the_post(live: LiveApp) -> None:
     _ready(live, committed=True)
     live.sender.command("commit", user_id=OWNER)
     assert "already committed" in str(_last_response(live)["text"])
+
+
+def test_commit_without_the_week_2_coach_decision_is_refused_with_that_gap(
+    live: LiveApp,
+) -> None:
+    program_id = _ready(live, coach_decision="")
+    live.sender.command("commit", user_id=OWNER)
+    text = str(_last_response(live)["text"])
+    assert "can't be committed yet" in text
+    assert "the week-2 coach decision: run `/emcoach coach`" in text
+    live.sender.block_action(user_id=OWNER, action_id=COMMIT_CONFIRM, value=str(program_id))
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    assert not live.slack.messages("C0ENG"), "nothing is posted without the whole sprint"
+    assert _program(live, program_id).committed_at is None
+
+
+def test_after_commit_status_never_points_back_into_the_sprint(live: LiveApp) -> None:
+    program_id = _ready(live)
+    live.sender.block_action(user_id=OWNER, action_id=COMMIT_CONFIRM, value=str(program_id))
+    live.slack.wait_for(lambda: "Posted the pre-commitment" in str(_last_response(live)["text"]))
+    with session_scope(live.services.engine) as session:
+        program = session.get(Program, program_id)
+        assert program is not None
+        program.coach_decision = None  # a program committed before week 2 was required
+        session.add(program)
+    before = len(live.slack.responses())
+    live.sender.command("status", user_id=OWNER)
+    live.slack.wait_for(lambda: len(live.slack.responses()) > before)
+    shown = json.dumps(live.slack.responses()[-1], ensure_ascii=False)
+    assert "Next: week" not in shown and "*Next:* week" not in shown
+    assert "4 of 4 weeks done" in shown
+
+
+def test_a_weekend_checkpoint_moves_to_monday_and_the_pre_commitment_says_so(
+    live: LiveApp,
+) -> None:
+    # Kickoff Monday 1 February 2027: month 3 is Saturday 1 May, month 6 Sunday 1 August.
+    program_id = _ready(live)
+    live.sender.block_action(user_id=OWNER, action_id=COMMIT_CONFIRM, value=str(program_id))
+    live.slack.wait_for(lambda: bool(live.slack.messages("C0ENG")))
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    post = live.slack.messages("C0ENG")[0]
+    shown = json.dumps(post["blocks"], ensure_ascii=False)
+    assert "*Mon 3 May 2027* (month 3" in shown
+    assert "*Mon 2 Aug 2027* (month 6" in shown
+    assert "Sat 1 May" not in shown and "Sun 1 Aug" not in shown
+    assert "a date on a weekend moves to the next business day" in shown
+    with session_scope(live.services.engine) as session:
+        agenda = rows_of(session, program_id=program_id)
+    published = sorted(row.occasion for row in agenda if row.kind == "checkpoint_publish")
+    assert [day.isoformat() for day in published] == ["2027-05-03", "2027-08-02"]
+    # Each dated prompt on a business day where it is read: managers and reports (not in
+    # Slack here) share their leader's zone.
+    zones = {"U0LEAD2": "Australia/Sydney", "U0COACH": "Europe/London", CFO: "America/New_York"}
+    dated = {"survey", "three_sixty", "checkpoint_preview", "checkpoint_publish"}
+    for row in agenda:
+        if row.kind in dated and row.occasion != date(2027, 2, 1):
+            zone = zones.get(row.recipient) or zones.get(row.about) or "Europe/Warsaw"
+            assert local_date(row.due_at, zone).weekday() < 5, (row.kind, row.recipient)

@@ -26,8 +26,8 @@ OWNER = "U0OWNER"
 COACH = "U0COACH"
 STRANGER = "U0STRANGER"
 KICKOFF = date(2027, 2, 1)
-MIDPOINT = date(2027, 5, 1)  # Sat: three calendar months after kickoff
-FINAL = date(2027, 8, 1)
+MIDPOINT = date(2027, 5, 3)  # Sat 1 May, three calendar months after kickoff, moved to Monday
+FINAL = date(2027, 8, 2)
 NEAR_MIDPOINT = datetime(2027, 4, 20, 9, 0, tzinfo=UTC)
 CRITERIA = ("lead_time", "report_retention", "one_on_one_quality")
 
@@ -156,8 +156,8 @@ def test_before_the_window_it_says_when_values_are_taken(app: LiveApp) -> None:
     _program(app)
     app.clock.set(datetime(2027, 4, 16, 12, 0, tzinfo=UTC))
     text = _say(app, "metrics")["text"]
-    assert "from Sat 17 Apr 2027" in text
-    assert "published on Sat 1 May 2027" in text
+    assert "from Mon 19 Apr 2027" in text
+    assert "published on Mon 3 May 2027" in text
 
 
 # --- entering month-3 values -----------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_the_overview_lists_each_leader_and_says_the_survey_is_not_entered(app: 
     reply = _say(app, "metrics")
     shown = json.dumps(reply["blocks"], ensure_ascii=False)
     assert "Month-3 values: Pilot" in shown
-    assert "go out in <#C0ENG> on Sat 1 May 2027" in shown
+    assert "go out in <#C0ENG> on Mon 3 May 2027" in shown
     assert shown.count(METRICS_LEADER) == 2
     assert "*1:1 Quality* isn't entered here" in shown
     assert "4 value(s) still missing for month 3" in reply["text"]
@@ -250,8 +250,8 @@ def test_bad_values_are_inline_errors(
 
 def test_late_results_still_take_values(app: LiveApp) -> None:
     _program(app)
-    app.clock.set(datetime(2027, 5, 3, 9, 0, tzinfo=UTC))
-    assert "were due on Sat 1 May 2027" in json.dumps(_say(app, "metrics")["blocks"])
+    app.clock.set(datetime(2027, 5, 5, 9, 0, tzinfo=UTC))
+    assert "were due on Mon 3 May 2027" in json.dumps(_say(app, "metrics")["blocks"])
 
 
 # --- after publication -----------------------------------------------------------------------
@@ -264,11 +264,11 @@ def test_after_the_month_3_post_its_values_are_final_and_new_ones_count_for_mont
     app.clock.set(NEAR_MIDPOINT)
     leader_id = _leader_id(app)
     month_3_form = _open(app, leader_id)
-    _published(app, program_id, MIDPOINT, datetime(2027, 5, 1, 8, 0, tzinfo=UTC))
+    _published(app, program_id, MIDPOINT, datetime(2027, 5, 3, 8, 0, tzinfo=UTC))
     app.clock.set(datetime(2027, 5, 4, 9, 0, tzinfo=UTC))
     answer = _submit(app, month_3_form, {LEAD_TIME_BLOCK: "20"})
     refusal = json.dumps(answer["view"], ensure_ascii=False)
-    assert "The month-3 results were published on Sat 1 May 2027" in refusal
+    assert "The month-3 results were published on Mon 3 May 2027" in refusal
     assert "values entered now count for month 6" in refusal
     assert not _values(app)
     overview = _say(app, "metrics")
@@ -284,8 +284,8 @@ def test_after_the_month_3_post_its_values_are_final_and_new_ones_count_for_mont
 
 def test_after_the_final_post_nothing_is_entered(app: LiveApp) -> None:
     program_id = _program(app)
-    _published(app, program_id, MIDPOINT, datetime(2027, 5, 1, 8, 0, tzinfo=UTC))
-    _published(app, program_id, FINAL, datetime(2027, 8, 1, 8, 0, tzinfo=UTC))
+    _published(app, program_id, MIDPOINT, datetime(2027, 5, 3, 8, 0, tzinfo=UTC))
+    _published(app, program_id, FINAL, datetime(2027, 8, 2, 8, 0, tzinfo=UTC))
     app.clock.set(datetime(2027, 8, 2, 9, 0, tzinfo=UTC))
     assert "the program's values are final" in _say(app, "metrics")["text"]
     app.sender.block_action(user_id=OWNER, action_id=METRICS_LEADER, value=str(_leader_id(app)))
@@ -296,7 +296,7 @@ def test_after_the_final_post_nothing_is_entered(app: LiveApp) -> None:
 
 # --- which checkpoint is open ----------------------------------------------------------------
 
-_AT = datetime(2027, 5, 1, 8, 0, tzinfo=UTC)
+_AT = datetime(2027, 5, 3, 8, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from bot.blocks.setup import (
     SETUP_MODEL,
     SETUP_MONTHS,
     SETUP_NAME,
+    SETUP_THRESHOLD,
     SETUP_TIMEZONE,
     SetupForm,
 )
@@ -105,6 +106,13 @@ def test_setup_opens_a_modal_with_the_owners_zone_and_a_kickoff_after_the_sprint
     assert json.loads(view["private_metadata"]) == {"program_id": None}
 
 
+def test_setup_offers_a_monday_kickoff_when_set_up_midweek(live: LiveApp) -> None:
+    live.clock.set(datetime(2027, 1, 7, 8, 0, tzinfo=UTC))  # Thursday 7 January
+    view = _open(live)
+    # The sprint ends on Thursday 4 February; the program starts the Monday after.
+    assert _element(view, SETUP_KICKOFF)["initial_date"] == "2027-02-08"
+
+
 def test_setup_still_opens_with_utc_when_slack_will_not_say_the_zone(live: LiveApp) -> None:
     live.slack.inject("users.info", SlackError("fatal_error"))
     view = _open(live)
@@ -120,7 +128,7 @@ def test_submitting_the_modal_creates_the_program_its_owner_and_budget_owner(
     shown = json.dumps(answer["view"], ensure_ascii=False)
     assert "Created *Pilot 2027*" in shown
     assert "/emcoach criteria" in shown
-    assert "Sat 1 May 2027" in shown  # the month-3 checkpoint
+    assert "Mon 3 May 2027" in shown  # the month-3 checkpoint, Sat 1 May moved to Monday
     [program] = _programs(live)
     assert (program.name, program.publish_channel_id, program.kickoff_date) == (
         "Pilot 2027",
@@ -272,7 +280,7 @@ def test_after_commit_only_the_dates_are_offered_and_only_through_a_deviation(
     program_id = make_program(live.services.engine, name="Pilot", committed=True)
     view = _open(live, "setup Pilot")
     inputs = [block["block_id"] for block in view["blocks"] if block["type"] == "input"]
-    assert inputs == [SETUP_KICKOFF, SETUP_MONTHS]
+    assert inputs == [SETUP_KICKOFF, SETUP_MONTHS, SETUP_THRESHOLD]
     answer = _submit(live, view, _committed_dates("2027-03-01"))
     assert answer["response_action"] == "errors"
     assert "/emcoach deviation dates" in answer["errors"][SETUP_KICKOFF]

@@ -55,8 +55,8 @@ def test_a_fresh_program_has_four_steps_due_a_week_apart(live: LiveApp) -> None:
     assert "*Week 4 — Set the measurement plan* · due Mon 1 Feb 2027" in sections[3]
     shown = json.dumps(reply["blocks"], ensure_ascii=False)
     assert "• budget-owner sign-off of the criteria" in shown
-    assert "kickoff Mon 1 Feb 2027 · month 3 checkpoint Sat 1 May 2027" in shown
-    assert "month 6 evaluation Sun 1 Aug 2027" in shown
+    assert "kickoff Mon 1 Feb 2027 · month 3 checkpoint Mon 3 May 2027" in shown
+    assert "month 6 evaluation Mon 2 Aug 2027" in shown
     assert leader_time_per_month().sentence in shown
     assert "0 of 4 weeks done" in reply["text"]
     button = _button(reply)

@@ -47,12 +47,17 @@ def make_program(
     kickoff: date | None = date(2027, 2, 1),
     criteria: tuple[str, ...] = (),
     signed_off: bool = False,
+    coach_decision: str | None = None,
     pods: tuple[PodSpec, ...] = (),
     baselines: bool = False,
     committed: bool = False,
     timezone: str = "Europe/Warsaw",
 ) -> int:
-    """A program in the state the arguments describe; returns its id."""
+    """A program in the state the arguments describe; returns its id. A program with
+    baselines has made its week-2 coach decision too (``coach_decision`` says which) unless
+    ``coach_decision=""``."""
+    if coach_decision is None:
+        coach_decision = "external" if baselines or committed else ""
     with session_scope(engine) as session:
         ensure_workspace(session, team_id=team_id, now=NOW)
         program = Program(
@@ -65,6 +70,7 @@ def make_program(
             coaching_model="external_pod",
             created_by=owner,
             created_at=NOW,
+            coach_decision=coach_decision or None,
         )
         session.add(program)
         session.flush()

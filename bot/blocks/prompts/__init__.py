@@ -27,6 +27,7 @@ from bot.blocks.prompts.common import late_note
 from bot.blocks.prompts.data import (
     CheckpointData,
     CriterionResult,
+    DeviationChangeData,
     DeviationPostData,
     DigestData,
     LeaderWeek,
@@ -44,6 +45,7 @@ from bot.blocks.prompts.records import (
     build_commitment_copy,
     build_commitment_post,
     build_deviation,
+    build_deviation_change,
 )
 from bot.blocks.prompts.sessions import (
     build_one_on_one_log,
@@ -65,6 +67,7 @@ __all__ = [
     "PROMPT_RATE_POD",
     "CheckpointData",
     "CriterionResult",
+    "DeviationChangeData",
     "DeviationPostData",
     "DigestData",
     "LeaderWeek",
@@ -79,7 +82,14 @@ __all__ = [
 ]
 
 _Data = TypeVar(
-    "_Data", DigestData, CheckpointData, SetupNudge, OwnerAlert, Commitment, DeviationPostData
+    "_Data",
+    DigestData,
+    CheckpointData,
+    SetupNudge,
+    OwnerAlert,
+    Commitment,
+    DeviationPostData,
+    DeviationChangeData,
 )
 
 
@@ -118,6 +128,7 @@ _BUILDERS: Final[dict[AgendaKind, Callable[[PromptContext], Reply]]] = {
     AgendaKind.DEVIATION_POST: _with(DeviationPostData, build_deviation),
     # The words only: the engine attaches the chart itself (bot/engine/render.py).
     AgendaKind.CHECKPOINT_CHART: build_checkpoint_chart,
+    AgendaKind.DEVIATION_CHANGE: _with(DeviationChangeData, build_deviation_change),
 }
 # The public post words its own lateness (with the date it was due); every other kind gets
 # the one shared note. The public record (pre-commitment, deviations) goes out when the owner
@@ -128,6 +139,7 @@ _OWN_LATE_WORDING: Final = frozenset(
         AgendaKind.COMMITMENT_POST,
         AgendaKind.COMMITMENT_COPY,
         AgendaKind.DEVIATION_POST,
+        AgendaKind.DEVIATION_CHANGE,
     }
 )
 

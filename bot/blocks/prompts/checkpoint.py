@@ -10,13 +10,12 @@ its round closes before the preview, so the preview and the post show the same s
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.baseline import number_text
-from bot.blocks.criteria import direction_words
+from bot.blocks.criteria import direction_words, signoff_text
 from bot.blocks.prompts.common import (
     context,
     fit_lines,
@@ -27,19 +26,14 @@ from bot.blocks.prompts.common import (
 )
 from bot.blocks.prompts.data import CheckpointData, CriterionResult, PromptContext
 from bot.blocks.reply import Reply
+from bot.domain import units
 from bot.domain.localtime import format_day
-from bot.domain.metrics import ChangeKind, Verdict
+from bot.domain.metrics import MetricId, Verdict
 from bot.domain.mrkdwn import mention, plain
+from bot.domain.units import VALUE_STEP, rounded_text, value_text
 from bot.slack_names import COMMAND
 
 METRICS_COMMAND: Final = f"{COMMAND} metrics"
-_MINUS: Final = "−"  # the seed writes "−25%": a minus sign, not a hyphen
-_VALUE_STEP: Final = Decimal("0.01")
-_CHANGE_STEPS: Final = {
-    ChangeKind.RELATIVE_PERCENT: (Decimal("0.1"), "%"),
-    ChangeKind.POINTS: (Decimal("0.01"), " points"),
-    ChangeKind.PERCENTAGE_POINTS: (Decimal("0.1"), " pp"),
-}
 
 
 def title(checkpoint: CheckpointData, program_name: str) -> str:
@@ -58,29 +52,22 @@ def shown_verdict(result: CriterionResult, threshold: int) -> Verdict:
     return Verdict.NO_DATA if is_hidden(result, threshold) else result.verdict
 
 
-def _rounded(value: Decimal, step: Decimal) -> str:
-    return number_text(value.quantize(step, rounding=ROUND_HALF_UP))
-
-
-def _value(value: Decimal | None, band: str | None) -> str:
+def _value(value: Decimal | None, band: str | None, metric_id: MetricId | None = None) -> str:
+    """The value with its unit (``units.value_text``): ``52.33 h``, ``83.33%``."""
     if value is None:
         return "_missing_"
-    text = _rounded(value, _VALUE_STEP)
+    text = rounded_text(value, VALUE_STEP) if metric_id is None else value_text(metric_id, value)
     return f"{text} (DORA band: {band})" if band else text
 
 
 def change_text(result: CriterionResult) -> str:
-    """``−25%``, ``+0.5 points``, ``+10 pp``, with the sign the seed's ranges use."""
+    """``−25%``, ``+0.5 points``, ``+10 pp`` (``units.change_text``), with the sign the
+    seed's ranges use."""
     if result.baseline is None or result.now is None:
         return "—"
     if result.change is None:
         return "n/a (from a zero baseline)"
-    step, unit = _CHANGE_STEPS[result.change_kind]
-    magnitude = _rounded(abs(result.change), step)
-    if magnitude == "0":
-        return f"0{unit}"
-    sign = "+" if result.change > 0 else _MINUS
-    return f"{sign}{magnitude}{unit}"
+    return units.change_text(result.change_kind, result.change)
 
 
 def criterion_block_text(result: CriterionResult, *, number: int, threshold: int) -> str:
@@ -88,7 +75,7 @@ def criterion_block_text(result: CriterionResult, *, number: int, threshold: int
         f"*{number}. {plain(result.name)}* — {plain(result.unit)}, "
         f"{direction_words(result.direction)}"
     ]
-    baseline = _value(result.baseline, result.baseline_band)
+    baseline = _value(result.baseline, result.baseline_band, result.metric_id)
     if is_hidden(result, threshold):
         lines.append(
             f"Baseline: {baseline} · Now: fewer than {threshold} responses — not shown, to "
@@ -96,7 +83,7 @@ def criterion_block_text(result: CriterionResult, *, number: int, threshold: int
         )
         points = f"fewer than {threshold} responses"
     else:
-        now = _value(result.now, result.now_band)
+        now = _value(result.now, result.now_band, result.metric_id)
         lines.append(f"Baseline: {baseline} · Now: {now} · Change: {change_text(result)}")
         points = plural(result.data_points, "response" if result.anonymous else "data point")
     lines.append(
@@ -157,10 +144,15 @@ def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) 
     blocks += _criteria_blocks(checkpoint)
     if note := survey_round_note(checkpoint, preview=False):
         blocks.append(context(note))
+    signoff = (
+        signoff_text(checkpoint.signed_off_by, self_approved=checkpoint.self_approved) + ". "
+        if checkpoint.signed_off_by
+        else ""
+    )
     blocks.append(
         context(
-            f"Locked definitions SHA-256: `{checkpoint.definitions_hash}`. Missing data is "
-            "shown as missing; survey results from fewer than "
+            f"{signoff}Locked definitions SHA-256: `{checkpoint.definitions_hash}`. Missing "
+            "data is shown as missing; survey results from fewer than "
             f"{checkpoint.anonymity_threshold} people are never shown. Questions: reply in "
             "the thread."
         )

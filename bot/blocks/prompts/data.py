@@ -17,12 +17,13 @@ from bot.domain.metrics import (
     ChangeKind,
     Direction,
     MetricDefinition,
+    MetricId,
     Verdict,
     change,
     dora_band,
     verdict,
 )
-from bot.domain.program_rules import ANONYMITY_THRESHOLD, ProgramField
+from bot.domain.program_rules import ANONYMITY_THRESHOLD, ChangeLine, ProgramField
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +71,7 @@ class CriterionResult:
     baseline_band: str | None = None  # DORA band names, for DORA metrics
     now_band: str | None = None
     missing_for: tuple[str, ...] = ()  # leaders (user ids) still without a value: preview only
+    metric_id: MetricId | None = None  # prints each value with its unit (bot.domain.units)
 
 
 def criterion_result(
@@ -98,6 +100,7 @@ def criterion_result(
         baseline_band=None if baseline is None else dora_band(metric.id, baseline),
         now_band=None if now is None else dora_band(metric.id, now),
         missing_for=missing_for,
+        metric_id=metric.id,
     )
 
 
@@ -112,6 +115,8 @@ class CheckpointData:
     criteria: tuple[CriterionResult, ...]
     definitions_hash: str  # SHA-256 of the definitions locked at commit
     anonymity_threshold: int = ANONYMITY_THRESHOLD  # locked at commit
+    signed_off_by: str | None = None  # the budget owner who signed off the criteria
+    self_approved: bool = False  # ...while being an owner of the program: said in every post
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,6 +149,16 @@ class DeviationPostData:
     requested_by: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeviationChangeData:
+    """What a deviation changed once the change was made: the follow-up to its post."""
+
+    field: ProgramField
+    reason: str
+    changes: tuple[ChangeLine, ...]
+    announced_on: date | None = None  # the day the deviation was posted
+
+
 PromptData = (
     DigestData
     | CheckpointData
@@ -152,6 +167,7 @@ PromptData = (
     | OwnerAlert
     | Commitment
     | DeviationPostData
+    | DeviationChangeData
 )
 
 

@@ -39,6 +39,7 @@ PROMPT_NAMES: Final = {
     AgendaKind.COMMITMENT_COPY: "the budget owner's copy of the pre-commitment",
     AgendaKind.DEVIATION_POST: "a deviation post",
     AgendaKind.CHECKPOINT_CHART: "the chart under the checkpoint results post",
+    AgendaKind.DEVIATION_CHANGE: "the old → new values of a deviation",
 }
 # Kinds whose recipient is always a leader: if their account is gone, they have left.
 _LEADER_KINDS: Final = frozenset(

@@ -1,11 +1,12 @@
-"""The public record as agenda rows: the pre-commitment, its copy for the budget owner and
-deviation posts. Sent by the engine like every prompt, so each goes out exactly once."""
+"""The public record as agenda rows: the pre-commitment, its copy for the budget owner,
+deviation posts and what each deviation changed. Sent by the engine like every prompt, so
+each goes out exactly once."""
 
 from __future__ import annotations
 
 from bot.blocks.commit import Commitment, build_commitment_blocks, commitment_text
-from bot.blocks.deviation import build_deviation_post
-from bot.blocks.prompts.data import DeviationPostData, PromptContext
+from bot.blocks.deviation import build_deviation_change_post, build_deviation_post
+from bot.blocks.prompts.data import DeviationChangeData, DeviationPostData, PromptContext
 from bot.blocks.reply import Reply
 
 COPY_PREFIX = "For your records — "
@@ -29,4 +30,14 @@ def build_deviation(prompt: PromptContext, deviation: DeviationPostData) -> Repl
         field=deviation.field,
         reason=deviation.reason,
         requested_by=deviation.requested_by,
+    )
+
+
+def build_deviation_change(prompt: PromptContext, change: DeviationChangeData) -> Reply:
+    return build_deviation_change_post(
+        program_name=prompt.program_name,
+        field=change.field,
+        reason=change.reason,
+        changes=change.changes,
+        announced_on=change.announced_on,
     )
