@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
 from storage.agenda import record_post
+from storage.locked_baselines import forget_locked
 from storage.models import AgendaRow, Program
 
 COMMITMENT_KEY = "commitment:post"
@@ -124,6 +125,7 @@ def _reverted(session: Session, program: Program, row: AgendaRow | None) -> Comm
         .where(col(Program.id) == program.id, col(Program.status) == ProgramState.COMMITTING)
         .values(status=BEFORE_COMMIT, committed_at=None)
     )
+    forget_locked(session, program_id=program.id)
     # The refused row goes too, so the next commit records a fresh one.
     session.exec(
         delete(AgendaRow).where(

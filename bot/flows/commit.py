@@ -35,6 +35,7 @@ from storage.commitments import (
     settle_commit,
 )
 from storage.db import session_scope
+from storage.locked_baselines import lock_figures
 from storage.models import AgendaRow
 from storage.programs import get_program, has_role
 from storage.setup_state import setup_state
@@ -93,6 +94,9 @@ def confirm_commit(
             return CommitOutcome(answer=Answer.MISSING, program_name=name, missing=tuple(missing))
         commitment = commitment_of(session, program)
         row_id = begin_commit(session, program=program, now=now)
+        if row_id is not None:
+            # The figures the post prints, locked in the unit of work that locks the program.
+            lock_figures(session, program_id=program.id, figures=commitment.baselines, now=now)
     if row_id is None:  # a concurrent click won the claim
         return CommitOutcome(answer=Answer.IN_PROGRESS, program_name=name, channel_id=channel)
     try:

@@ -75,12 +75,54 @@ def change_text(result: CriterionResult) -> str:
         return "—"
     if result.change is None:
         return "n/a (from a zero baseline)"
+    return _signed(result.change, result)
+
+
+def spread_text(result: CriterionResult) -> str:
+    """``from −30% to −5%``: the lowest and highest per-leader change."""
+    if result.spread is None:
+        return ""
+    low, high = result.spread
+    return f"from {_signed(low, result)} to {_signed(high, result)}"
+
+
+def _signed(value: Decimal, result: CriterionResult) -> str:
     step, unit = _CHANGE_STEPS[result.change_kind]
-    magnitude = _rounded(abs(result.change), step)
+    magnitude = _rounded(abs(value), step)
     if magnitude == "0":
         return f"0{unit}"
-    sign = "+" if result.change > 0 else _MINUS
-    return f"{sign}{magnitude}{unit}"
+    return f"{'+' if value > 0 else _MINUS}{magnitude}{unit}"
+
+
+def baseline_text(result: CriterionResult, threshold: int) -> str:
+    """The locked baseline with its n, exactly as the pre-commitment printed it."""
+    if result.baseline is None:
+        if result.anonymous:
+            return f"fewer than {threshold} responses — not shown"
+        return "_missing_"
+    text = _value(result.baseline, result.baseline_band)
+    if result.baseline_n is None:
+        return text
+    if result.anonymous:
+        return f"{text} ({plural(result.baseline_n, 'response')})"
+    return f"{text} (pooled over {plural(result.baseline_n, 'leader')})"
+
+
+def uncertainty_text(result: CriterionResult, threshold: int) -> str:
+    """The n behind the change and its spread; too few leaders is said plainly."""
+    if is_hidden(result, threshold):
+        return f"fewer than {threshold} responses"
+    if result.anonymous:
+        return plural(result.data_points, "response")
+    if result.change is None or result.instrument is None:
+        return plural(result.data_points, "data point")
+    leaders = plural(result.data_points, "leader")
+    text = f"mean of {leaders}' own changes"
+    if result.spread is not None and result.data_points > 1:
+        text += f", {spread_text(result)}"
+    if result.too_few:
+        text += " — too few to read as a trend"
+    return text
 
 
 def criterion_block_text(result: CriterionResult, *, number: int, threshold: int) -> str:
@@ -88,21 +130,29 @@ def criterion_block_text(result: CriterionResult, *, number: int, threshold: int
         f"*{number}. {plain(result.name)}* — {plain(result.unit)}, "
         f"{direction_words(result.direction)}"
     ]
-    baseline = _value(result.baseline, result.baseline_band)
+    baseline = baseline_text(result, threshold)
     if is_hidden(result, threshold):
         lines.append(
             f"Baseline: {baseline} · Now: fewer than {threshold} responses — not shown, to "
             "keep the answers anonymous"
         )
-        points = f"fewer than {threshold} responses"
     else:
         now = _value(result.now, result.now_band)
+        if result.now is not None and result.now_n is not None and not result.anonymous:
+            now += f" ({plural(result.now_n, 'leader')})"
         lines.append(f"Baseline: {baseline} · Now: {now} · Change: {change_text(result)}")
-        points = plural(result.data_points, "response" if result.anonymous else "data point")
-    lines.append(
-        f"Expected (the framework's 6-month average): {plain(result.expected or 'none published')}"
-    )
-    lines.append(f"Verdict: *{shown_verdict(result, threshold).label}* · {points}")
+    if result.missing_for:
+        people = ", ".join(mention(user_id) for user_id in result.missing_for)
+        lines.append(f"Missing (no baseline and checkpoint value both): {people}")
+    expected = plain(result.expected or "none published")
+    points = uncertainty_text(result, threshold)
+    verdict = shown_verdict(result, threshold).label
+    if result.interim:
+        lines.append(f"Is it working? *{verdict}* · {points}")
+        lines.append(f"_The framework's 6-month range ({expected}) applies at month 6, not now._")
+    else:
+        lines.append(f"Expected (the framework's 6-month average): {expected}")
+        lines.append(f"Verdict: *{verdict}* · {points}")
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.blocks.commit import Commitment
+from bot.domain.analysis import Change, LockedFigure, Stage, judge
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import (
     ChangeKind,
@@ -69,7 +70,50 @@ class CriterionResult:
     anonymous: bool = False  # an anonymous survey aggregate: hidden below the threshold
     baseline_band: str | None = None  # DORA band names, for DORA metrics
     now_band: str | None = None
-    missing_for: tuple[str, ...] = ()  # leaders (user ids) still without a value: preview only
+    missing_for: tuple[str, ...] = ()  # leaders (user ids) without both values
+    # The pre-registered analysis (bot.domain.analysis); defaults keep older callers working.
+    baseline_n: int | None = None  # the locked baseline's n (leaders, or people in the round)
+    now_n: int | None = None  # leaders with a value now (leader-level criteria)
+    instrument: str | None = None  # bot.domain.analysis.Instrument value
+    spread: tuple[Decimal, Decimal] | None = None  # lowest and highest per-leader change
+    interim: bool = False  # month 3: a direction, not a verdict against the 6-month range
+    too_few: bool = False  # fewer than TREND_MINIMUM leaders measured
+
+
+def analysed_result(
+    metric: MetricDefinition,
+    *,
+    locked: LockedFigure,
+    now: Decimal | None,
+    now_n: int | None,
+    measured: Change,
+    stage: Stage,
+) -> CriterionResult:
+    """A ``CriterionResult`` from the pre-registered analysis: the locked baseline, the change
+    by the locked rule, its verdict for the stage (direction at month 3)."""
+    baseline = locked.figure
+    return CriterionResult(
+        name=metric.short_name,
+        unit=metric.unit,
+        direction=metric.direction,
+        change_kind=metric.change_kind,
+        baseline=baseline,
+        now=now,
+        change=measured.change,
+        expected=None if metric.expected is None else metric.expected.seed_text,
+        verdict=judge(metric, measured.change, stage=stage),
+        data_points=measured.n,
+        anonymous=metric.anonymous_survey,
+        baseline_band=None if baseline is None else dora_band(metric.id, baseline),
+        now_band=None if now is None else dora_band(metric.id, now),
+        missing_for=measured.missing,
+        baseline_n=locked.n,
+        now_n=now_n,
+        instrument=locked.instrument.value,
+        spread=measured.spread,
+        interim=stage is Stage.INTERIM,
+        too_few=measured.too_few,
+    )
 
 
 def criterion_result(
