@@ -16,6 +16,7 @@ from typing import Final
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.baseline import number_text
+from bot.blocks.commit import locked_baseline_text
 from bot.blocks.criteria import direction_words
 from bot.blocks.prompts.common import (
     context,
@@ -27,6 +28,7 @@ from bot.blocks.prompts.common import (
 )
 from bot.blocks.prompts.data import CheckpointData, CriterionResult, PromptContext
 from bot.blocks.reply import Reply
+from bot.domain.analysis import Instrument, LockedFigure
 from bot.domain.localtime import format_day
 from bot.domain.metrics import ChangeKind, Verdict
 from bot.domain.mrkdwn import mention, plain
@@ -95,17 +97,21 @@ def _signed(value: Decimal, result: CriterionResult) -> str:
 
 
 def baseline_text(result: CriterionResult, threshold: int) -> str:
-    """The locked baseline with its n, exactly as the pre-commitment printed it."""
+    """The locked baseline with its n, in the very words the pre-commitment printed."""
     if result.baseline is None:
         if result.anonymous:
             return f"fewer than {threshold} responses — not shown"
         return "_missing_"
-    text = _value(result.baseline, result.baseline_band)
-    if result.baseline_n is None:
-        return text
-    if result.anonymous:
-        return f"{text} ({plural(result.baseline_n, 'response')})"
-    return f"{text} (pooled over {plural(result.baseline_n, 'leader')})"
+    if result.instrument is None or result.baseline_n is None:
+        return _value(result.baseline, result.baseline_band)
+    locked = LockedFigure(
+        metric_id="",
+        figure=result.baseline,
+        n=result.baseline_n,
+        instrument=Instrument(result.instrument),
+    )
+    text = locked_baseline_text(locked, unit=plain(result.unit), threshold=threshold)
+    return f"{text} (DORA band: {result.baseline_band})" if result.baseline_band else text
 
 
 def uncertainty_text(result: CriterionResult, threshold: int) -> str:
@@ -137,13 +143,15 @@ def criterion_block_text(result: CriterionResult, *, number: int, threshold: int
             "keep the answers anonymous"
         )
     else:
-        now = _value(result.now, result.now_band)
+        now = _value(result.now, None)
         if result.now is not None and result.now_n is not None and not result.anonymous:
-            now += f" ({plural(result.now_n, 'leader')})"
+            now += f", {plural(result.now_n, 'leader')}"
+        if result.now is not None and result.now_band:
+            now += f" (DORA band: {result.now_band})"
         lines.append(f"Baseline: {baseline} · Now: {now} · Change: {change_text(result)}")
     if result.missing_for:
         people = ", ".join(mention(user_id) for user_id in result.missing_for)
-        lines.append(f"Missing (no baseline and checkpoint value both): {people}")
+        lines.append(f"Left out of the change (no value to compare): {people}")
     expected = plain(result.expected or "none published")
     points = uncertainty_text(result, threshold)
     verdict = shown_verdict(result, threshold).label
