@@ -20,6 +20,7 @@ TITLE_MAX = 24
 class Reply:
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
+    thread_ts: str | None = None  # a reply in the thread under this message (agenda posts)
 
     def as_ephemeral(self) -> dict[str, Any]:
         """Keyword arguments for ack()/respond(): visible only to the person who asked."""

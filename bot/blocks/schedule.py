@@ -85,6 +85,9 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
     ),
     AgendaKind.COMMITMENT_COPY: lambda _line: "Your copy of the pre-commitment",
     AgendaKind.DEVIATION_POST: lambda line: f"A deviation, posted in {mention(line.recipient)}",
+    AgendaKind.COMMITMENT_RECORD: lambda line: (
+        f"The locked record, in the pre-commitment's thread in {mention(line.recipient)}"
+    ),
 }
 
 

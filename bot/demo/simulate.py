@@ -42,6 +42,7 @@ KIND_NAMES = {
     AgendaKind.COMMITMENT_POST: "public pre-commitment",
     AgendaKind.COMMITMENT_COPY: "pre-commitment copy to the budget owner",
     AgendaKind.DEVIATION_POST: "public deviation posts",
+    AgendaKind.COMMITMENT_RECORD: "locked records in the pre-commitment's thread",
 }
 
 

@@ -206,3 +206,20 @@ def judge(metric: MetricDefinition, delta: Decimal | None, *, stage: Stage) -> V
     if better >= metric.expected.least:
         return Verdict.WITHIN_EXPECTED
     return Verdict.SHORT_OF_EXPECTED
+
+
+@dataclass(frozen=True, slots=True)
+class Pooled:
+    """A figure pooled over people for a public post: ``mean`` is None below ``threshold``
+    ratings, so no public post ever shows one person's figure."""
+
+    mean: Decimal | None
+    n: int
+
+
+def pooled_scores(scores: Sequence[int], *, threshold: int) -> Pooled:
+    """The mean of 1–5 ratings to two places, shown only from ``threshold`` ratings up."""
+    if len(scores) < threshold or not scores:
+        return Pooled(mean=None, n=len(scores))
+    mean = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.01"))
+    return Pooled(mean=mean, n=len(scores))

@@ -100,6 +100,9 @@ class AgendaKind(StrEnum):
     COMMITMENT_POST = "commitment_post"
     COMMITMENT_COPY = "commitment_copy"  # the same commitment in the budget owner's DM
     DEVIATION_POST = "deviation_post"
+    # The locked record (JSON and the command that checks its hash), in the pre-commitment's
+    # thread; added when the commit settles, once the post's ts is known.
+    COMMITMENT_RECORD = "commitment_record"
 
 
 class AgendaState(StrEnum):
@@ -142,6 +145,7 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.COMMITMENT_POST: None,
     AgendaKind.COMMITMENT_COPY: None,
     AgendaKind.DEVIATION_POST: None,
+    AgendaKind.COMMITMENT_RECORD: None,
 }
 
 

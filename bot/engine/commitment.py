@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from bot.blocks.commit import Commitment
+from bot.blocks.prompts.data import CommitmentRecord
 from bot.domain.analysis import (
     Instrument,
     LockedFigure,
@@ -14,6 +15,7 @@ from bot.domain.analysis import (
     locked_leader_figure,
 )
 from bot.domain.localtime import local_date
+from bot.domain.record import canonical, definition_lines, locked_record, sha256
 from bot.domain.survey_rounds import round_figure
 from bot.domain.timeline import Timeline
 from storage.locked_baselines import locked_figures
@@ -57,6 +59,32 @@ def commitment_of(session: Session, program: Program) -> Commitment:
         pods=len(state.pods),
         leaders=sum(len(pod.leaders) for pod in state.pods),
         baselines=baseline_figures(session, program),
+    )
+
+
+def commitment_record(session: Session, program: Program) -> CommitmentRecord:
+    """The locked record under the posted pre-commitment: exactly what the post printed."""
+    commitment = commitment_of(session, program)
+    if program.commitment_ts is None:
+        raise ValueError(f"program {program.id} has no posted pre-commitment to reply under")
+    record = canonical(
+        locked_record(
+            program_name=commitment.program_name,
+            definitions=commitment.criteria,
+            definitions_hash=commitment.criteria_hash,
+            baselines=commitment.baselines,
+            midpoint=commitment.midpoint,
+            evaluation=commitment.evaluation,
+            anonymity_threshold=commitment.anonymity_threshold,
+            signed_off_by=commitment.signed_off_by,
+        )
+    )
+    return CommitmentRecord(
+        record_json=record,
+        definition_lines=tuple(definition_lines(commitment.criteria)),
+        record_hash=sha256(record),
+        definitions_hash=commitment.criteria_hash,
+        thread_ts=program.commitment_ts,
     )
 
 

@@ -29,6 +29,7 @@ from bot.domain.metrics import MetricDefinition
 from bot.domain.survey_rounds import RoundFigure, round_figure
 from bot.domain.timeline import Timeline
 from bot.engine.commitment import baseline_figures
+from bot.engine.tracked import tracked_besides
 from storage.locked_baselines import fill_survey_figure
 from storage.models import Baseline, CheckpointValue, Leader, Program
 from storage.setup_state import metrics_of
@@ -94,6 +95,9 @@ def checkpoint_data(
         criteria=results,
         definitions_hash=program.criteria_hash or "",
         anonymity_threshold=program.anonymity_threshold,
+        tracked=tracked_besides(
+            session, program_id=program.id, until=occasion, threshold=program.anonymity_threshold
+        ),
     )
 
 

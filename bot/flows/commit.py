@@ -32,6 +32,7 @@ from storage.commitments import (
     begin_commit,
     committing_programs,
     copy_row_id,
+    record_row_id,
     settle_commit,
 )
 from storage.db import session_scope
@@ -112,12 +113,20 @@ def confirm_commit(
 
 
 def _send_copy(engine: Engine, publish: Publish, *, program_id: int) -> None:
-    """The budget owner's copy goes out now too; if it can't, the clock sends it."""
+    """The locked record and the budget owner's copy go out now too; if they can't, the clock
+    sends them."""
     try:
         with session_scope(engine) as session:
-            copy = copy_row_id(session, program_id=program_id)
-        if copy is not None:
-            publish([copy])
+            rows = [
+                row_id
+                for row_id in (
+                    record_row_id(session, program_id=program_id),
+                    copy_row_id(session, program_id=program_id),
+                )
+                if row_id is not None
+            ]
+        if rows:
+            publish(rows)
     except Exception:
         logger.exception("program %s: the budget owner's copy is left to the clock", program_id)
 

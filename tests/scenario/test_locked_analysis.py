@@ -6,6 +6,7 @@ change comes with its n and spread, and two leaders are too few to read as a tre
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections.abc import Iterator
@@ -187,3 +188,18 @@ def test_month_3_reads_by_direction_with_n_spread_and_the_missing_leader_named()
     assert "from −40% to +6.7%" in month_6
     assert "Verdict: *improved, but short of the expected range*" in month_6
     assert "<@U0LEAD2>" in month_6
+
+
+def test_the_locked_record_is_a_reply_in_the_pre_commitments_thread() -> None:
+    with world() as live:
+        program_id = _ready(live)
+        assert "Posted the pre-commitment" in confirm(live, program_id)
+        messages = live.slack.messages(CHANNEL)
+    (post,) = [message for message in messages if not message.get("thread_ts")]
+    (record,) = [message for message in messages if message.get("thread_ts")]
+    assert record["thread_ts"] == post["ts"]
+    text = _text(record)
+    assert '"baseline":"52.3333","baseline_n":3' in text
+    assert '"instrument":"leader_values"' in text
+    assert "python3 -c" in text and "record.txt" in text
+    assert "the locked record" in json.dumps(post["blocks"], ensure_ascii=False)

@@ -25,6 +25,7 @@ from bot.blocks.prompts.common import context as late
 from bot.blocks.prompts.common import late_note
 from bot.blocks.prompts.data import (
     CheckpointData,
+    CommitmentRecord,
     CriterionResult,
     DeviationPostData,
     DigestData,
@@ -42,6 +43,7 @@ from bot.blocks.prompts.owner import alert_reason, build_owner_alert, build_setu
 from bot.blocks.prompts.records import (
     build_commitment_copy,
     build_commitment_post,
+    build_commitment_record,
     build_deviation,
 )
 from bot.blocks.prompts.sessions import (
@@ -63,6 +65,7 @@ __all__ = [
     "PROMPT_RATE_ONE_ON_ONE",
     "PROMPT_RATE_POD",
     "CheckpointData",
+    "CommitmentRecord",
     "CriterionResult",
     "DeviationPostData",
     "DigestData",
@@ -78,7 +81,14 @@ __all__ = [
 ]
 
 _Data = TypeVar(
-    "_Data", DigestData, CheckpointData, SetupNudge, OwnerAlert, Commitment, DeviationPostData
+    "_Data",
+    DigestData,
+    CheckpointData,
+    SetupNudge,
+    OwnerAlert,
+    Commitment,
+    DeviationPostData,
+    CommitmentRecord,
 )
 
 
@@ -115,6 +125,7 @@ _BUILDERS: Final[dict[AgendaKind, Callable[[PromptContext], Reply]]] = {
     AgendaKind.COMMITMENT_POST: _with(Commitment, build_commitment_post),
     AgendaKind.COMMITMENT_COPY: _with(Commitment, build_commitment_copy),
     AgendaKind.DEVIATION_POST: _with(DeviationPostData, build_deviation),
+    AgendaKind.COMMITMENT_RECORD: _with(CommitmentRecord, build_commitment_record),
 }
 # The public post words its own lateness (with the date it was due); every other kind gets
 # the one shared note. The public record (pre-commitment, deviations) goes out when the owner
@@ -125,6 +136,7 @@ _OWN_LATE_WORDING: Final = frozenset(
         AgendaKind.COMMITMENT_POST,
         AgendaKind.COMMITMENT_COPY,
         AgendaKind.DEVIATION_POST,
+        AgendaKind.COMMITMENT_RECORD,
     }
 )
 

@@ -26,9 +26,14 @@ from bot.blocks.prompts.common import (
     reply,
     section,
 )
-from bot.blocks.prompts.data import CheckpointData, CriterionResult, PromptContext
+from bot.blocks.prompts.data import (
+    CheckpointData,
+    CriterionResult,
+    PromptContext,
+    TrackedBesides,
+)
 from bot.blocks.reply import Reply
-from bot.domain.analysis import Instrument, LockedFigure
+from bot.domain.analysis import Instrument, LockedFigure, Pooled
 from bot.domain.localtime import format_day
 from bot.domain.metrics import ChangeKind, Verdict
 from bot.domain.mrkdwn import mention, plain
@@ -164,6 +169,36 @@ def criterion_block_text(result: CriterionResult, *, number: int, threshold: int
     return "\n".join(lines)
 
 
+def _pooled(pooled: Pooled, threshold: int, what: str) -> str:
+    if pooled.mean is None:
+        if pooled.n == 0:
+            return f"no {what} yet"
+        return f"fewer than {threshold} {what} — not shown, so no one's own answer shows"
+    return f"{number_text(pooled.mean)} of 5, from {plural(pooled.n, what[:-1])}"
+
+
+def tracked_text(tracked: TrackedBesides) -> str:
+    """The "Tracked besides" section: 360s, attendance and session ratings, pooled."""
+    t = tracked.threshold
+    return "\n".join(
+        [
+            "*Tracked besides* — not success criteria; pooled over the cohort since kickoff, "
+            f"never one person's figure (none from fewer than {t} ratings)",
+            "• Leaders' self-efficacy (360, “I feel confident handling the hard parts of "
+            f"managing”): {_pooled(tracked.self_efficacy, t, 'ratings')}",
+            "• Managers' rating of the leaders (360, “effective as a manager”): "
+            f"{_pooled(tracked.manager_rating, t, 'ratings')}",
+            "• Coaches' rating (360, “growing as a manager”): "
+            f"{_pooled(tracked.coach_rating, t, 'ratings')}",
+            f"• 1:1s: {tracked.held} held, {tracked.not_held} not held, "
+            f"{tracked.skipped} skipped (leader on pause), {tracked.not_logged} not logged",
+            f"• Session ratings (“was useful”): 1:1s "
+            f"{_pooled(tracked.one_on_one_rating, t, 'ratings')}; pod sessions "
+            f"{_pooled(tracked.pod_rating, t, 'ratings')}",
+        ]
+    )
+
+
 def _criteria_blocks(checkpoint: CheckpointData) -> list[Block]:
     return [
         section(
@@ -213,6 +248,8 @@ def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) 
         )
     )
     blocks += _criteria_blocks(checkpoint)
+    if checkpoint.tracked is not None:
+        blocks.append(section(tracked_text(checkpoint.tracked)))
     if note := survey_round_note(checkpoint, preview=False):
         blocks.append(context(note))
     blocks.append(

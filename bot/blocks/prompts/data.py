@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.blocks.commit import Commitment
-from bot.domain.analysis import Change, LockedFigure, Stage, judge
+from bot.domain.analysis import Change, LockedFigure, Pooled, Stage, judge
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import (
     ChangeKind,
@@ -38,6 +38,12 @@ class LeaderWeek:
     missed: int = 0  # prompts about them dropped because emcoach was offline too long
     failed: int = 0  # prompts about them Slack refused for good (the owners were told)
     paused_until: date | None = None
+    # What the leader told emcoach (named, for their coach): latest ratings on the 1–5 scale,
+    # and this week's decisions and "say no" answers, as they typed them (escape to show).
+    one_on_one_rating: int | None = None
+    pod_rating: int | None = None
+    decided: tuple[str, ...] = ()
+    say_no: tuple[str, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
@@ -146,6 +152,23 @@ def criterion_result(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TrackedBesides:
+    """What a checkpoint reports besides the criteria, pooled over the cohort; a figure from
+    fewer than ``threshold`` ratings has no mean (see ``analysis.pooled_scores``)."""
+
+    self_efficacy: Pooled  # 360: leaders on their own confidence as managers
+    manager_rating: Pooled  # 360: the leaders' managers on their effectiveness
+    coach_rating: Pooled  # 360: the coaches on what they have seen
+    one_on_one_rating: Pooled  # "This 1:1 was useful."
+    pod_rating: Pooled  # "This pod session was useful."
+    held: int  # 1:1s the coach logged as held
+    not_held: int
+    not_logged: int
+    skipped: int  # 1:1s inside a leader's pause
+    threshold: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckpointData:
     """A checkpoint's results. The date is the row's ``occasion`` and lateness its
     ``late_by``: one source for each, whichever kind is built."""
@@ -156,6 +179,7 @@ class CheckpointData:
     criteria: tuple[CriterionResult, ...]
     definitions_hash: str  # SHA-256 of the definitions locked at commit
     anonymity_threshold: int = ANONYMITY_THRESHOLD  # locked at commit
+    tracked: TrackedBesides | None = None  # 360s, attendance, session ratings
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,6 +204,17 @@ class OwnerAlert:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CommitmentRecord:
+    """The locked record under the pre-commitment (bot.domain.record)."""
+
+    record_json: str  # canonical JSON, one line
+    definition_lines: tuple[str, ...]  # one canonical frozen definition a line
+    record_hash: str
+    definitions_hash: str
+    thread_ts: str  # the pre-commitment post's ts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DeviationPostData:
     """A deviation as its public post shows it."""
 
@@ -196,6 +231,7 @@ PromptData = (
     | OwnerAlert
     | Commitment
     | DeviationPostData
+    | CommitmentRecord
 )
 
 

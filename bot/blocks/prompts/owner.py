@@ -38,6 +38,7 @@ PROMPT_NAMES: Final = {
     AgendaKind.COMMITMENT_POST: "the public pre-commitment",
     AgendaKind.COMMITMENT_COPY: "the budget owner's copy of the pre-commitment",
     AgendaKind.DEVIATION_POST: "a deviation post",
+    AgendaKind.COMMITMENT_RECORD: "the locked record in the pre-commitment's thread",
 }
 # Kinds whose recipient is always a leader: if their account is gone, they have left.
 _LEADER_KINDS: Final = frozenset(
