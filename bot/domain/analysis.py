@@ -156,10 +156,13 @@ def leader_change(
             changes.append(delta)
     if not changes:
         return Change(change=None, n=0, spread=None, missing=tuple(missing), per_leader=True)
+    low, high = min(changes), max(changes)
+    # Decimal division rounds in the 28th digit; a mean never lies outside its own spread.
+    mean = min(max(sum(changes, Decimal(0)) / len(changes), low), high)
     return Change(
-        change=sum(changes, Decimal(0)) / len(changes),
+        change=mean,
         n=len(changes),
-        spread=(min(changes), max(changes)),
+        spread=(low, high),
         missing=tuple(missing),
         per_leader=True,
     )
@@ -169,11 +172,12 @@ def survey_change(
     metric: MetricDefinition, *, baseline: Decimal | None, now: Decimal | None, people: int
 ) -> Change:
     """The round's mean against the baseline round's mean; ``now`` is None when the round did
-    not reach the anonymity threshold, and then there is no change to show."""
+    not reach the anonymity threshold, and then there is no change to show. ``n`` is the people
+    who answered the round, whether or not there is a change."""
     delta = None if baseline is None or now is None else change(metric, baseline, now)
     return Change(
         change=delta,
-        n=people if delta is not None else 0,
+        n=people,
         spread=None,
         missing=(),
         per_leader=False,

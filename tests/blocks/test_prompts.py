@@ -23,6 +23,7 @@ from bot.blocks.prompts import (
     PROMPT_RATE_ONE_ON_ONE,
     PROMPT_RATE_POD,
     CheckpointData,
+    CommitmentRecord,
     CriterionResult,
     DeviationPostData,
     DigestData,
@@ -71,6 +72,7 @@ _ROUTES: dict[AgendaKind, tuple[str, str]] = {
     AgendaKind.COMMITMENT_POST: (CHANNEL, "program"),
     AgendaKind.COMMITMENT_COPY: ("U0CFO", "program"),
     AgendaKind.DEVIATION_POST: (CHANNEL, "program"),
+    AgendaKind.COMMITMENT_RECORD: (CHANNEL, "program"),
 }
 
 
@@ -124,6 +126,14 @@ def _data(kind: AgendaKind) -> PromptData | None:
         return OwnerAlert(recipient_id=REPORT, kind=AgendaKind.SURVEY, error="account_inactive")
     if kind in (AgendaKind.COMMITMENT_POST, AgendaKind.COMMITMENT_COPY):
         return _commitment()
+    if kind is AgendaKind.COMMITMENT_RECORD:
+        return CommitmentRecord(
+            record_json='{"program":"Pilot"}',
+            definition_lines=('{"id":"lead_time"}',),
+            record_hash=HASH,
+            definitions_hash=HASH,
+            thread_ts="1700000000.000100",
+        )
     if kind is AgendaKind.DEVIATION_POST:
         return DeviationPostData(
             field=ProgramField.DATES, reason="The coach starts a week later.", requested_by=OWNER
@@ -207,6 +217,7 @@ _ASKED_FOR_NOW = (
     AgendaKind.COMMITMENT_POST,
     AgendaKind.COMMITMENT_COPY,
     AgendaKind.DEVIATION_POST,
+    AgendaKind.COMMITMENT_RECORD,
 )
 
 
