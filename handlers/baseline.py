@@ -45,6 +45,7 @@ from bot.blocks.baseline import (
 )
 from bot.blocks.pod import ViewState
 from bot.blocks.reply import Reply, build_notice_modal
+from bot.domain.analysis import Instrument
 from bot.domain.args import escape_mrkdwn
 from bot.domain.metrics import MetricDefinition, MetricId, MetricValueError, check_value, get_metric
 from bot.domain.program_rules import ProgramField
@@ -61,6 +62,7 @@ from handlers.programs import (
     team_of,
 )
 from handlers.router import Invocation, Router, Subcommand
+from storage.baseline_round import choose_instrument, send_baseline_round
 from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope
 from storage.models import Leader, Pod, Program
@@ -507,15 +509,14 @@ def survey_submitted(
     user_id, now = body["user"]["id"], services.clock.now()
     state = ViewState(view["state"]["values"])
     choice = state.option(SURVEY_CHOICE)
+    if choice == CHOICE_RUN:
+        _run_survey(ack, body, meta, services=services)
+        return
     if choice != CHOICE_RAN:
-        message = (
-            "emcoach's baseline survey is sent by its survey feature when the program starts, "
-            "and that isn't available yet. Choose “We already ran one” and enter that survey's "
-            "result."
-            if choice == CHOICE_RUN
-            else "Choose where the baseline comes from."
+        ack(
+            response_action="errors",
+            errors={SURVEY_CHOICE: "Choose where the baseline comes from."},
         )
-        ack(response_action="errors", errors={SURVEY_CHOICE: message})
         return
     metric = get_metric(str(meta["metric"]))
     errors: dict[str, str] = {}
@@ -547,11 +548,59 @@ def survey_submitted(
             notice(ack, "Not saved", refusal)
             return
         saved = [EnteredValue(metric, value)]
+        # One instrument per criterion: a value from the company's survey makes that survey
+        # the instrument, at baseline and at every checkpoint.
+        assert program.id is not None
+        choose_instrument(
+            session,
+            program_id=program.id,
+            metric_id=metric.id.value,
+            instrument=Instrument.COMPANY_SURVEY,
+        )
         _store(session, program, saved, pod_id=pod.id, source=source, by=user_id, now=now)
         text = _saved_text(
             session, program, who=f"pod {escape_mrkdwn(pod.name)}", saved=saved, source=source
         )
     notice(ack, "Baseline saved", text)
+
+
+def _run_survey(
+    ack: Ack, body: dict[str, Any], meta: dict[str, Any], *, services: Services
+) -> None:
+    """emcoach's own survey becomes the criterion's instrument, and its baseline round goes
+    to every direct report now — before commit, which waits for enough answers."""
+    user_id, now = body["user"]["id"], services.clock.now()
+    with session_scope(services.engine) as session:
+        program = owned_program(
+            session, team_id=team_of(body), program_id=int(meta["program"]), user_id=user_id
+        )
+        if program is None or program.id is None or program.kickoff_date is None:
+            notice(ack, "Not sent", _NOT_OWNER)
+            return
+        refusal = change_refusal(session, program, ProgramField.BASELINES, now=now)
+        if refusal:
+            notice(ack, "Not sent", refusal)
+            return
+        choose_instrument(
+            session,
+            program_id=program.id,
+            metric_id=str(meta["metric"]),
+            instrument=Instrument.EMCOACH_SURVEY,
+        )
+        added = send_baseline_round(session, program=program, now=now)
+        threshold = program.anonymity_threshold
+    sent = (
+        f"Sending it now to {added} direct report(s) of the program's leaders"
+        if added
+        else "It was already sent to every direct report"
+    )
+    notice(
+        ack,
+        "Baseline survey",
+        f"{sent}: one anonymous statement each, with reminders to those who haven't answered. "
+        f"The baseline is the round's mean once at least {threshold} people have answered; "
+        f"`{COMMAND} commit` waits for that, then closes the round and locks the figure.",
+    )
 
 
 def register(app: App, services: Services, router: Router) -> None:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
 from storage.agenda import record_post
+from storage.baseline_round import reopen_baseline_round
 from storage.locked_baselines import forget_locked
 from storage.models import AgendaRow, Program
 
@@ -138,6 +139,7 @@ def _reverted(session: Session, program: Program, row: AgendaRow | None) -> Comm
         .values(status=BEFORE_COMMIT, committed_at=None)
     )
     forget_locked(session, program_id=program.id)
+    reopen_baseline_round(session, program=program)
     # The refused row goes too, so the next commit records a fresh one.
     session.exec(
         delete(AgendaRow).where(

@@ -337,10 +337,12 @@ def build_survey_baseline_modal(
     ]
     explanation = (
         f"*{entry.metric.short_name} for pod {plain(pod_name)}.* Each direct report answers one "
-        f"statement on a 1–5 agree scale: “{ONE_ON_ONE_STATEMENT}” The baseline is the mean "
-        "over the pod's direct reports. emcoach's own survey is sent by its survey feature "
-        "when the program starts; that feature isn't available yet, so for now enter the result "
-        "of a survey you already ran."
+        f"statement on a 1–5 agree scale: “{ONE_ON_ONE_STATEMENT}”\n"
+        "*One instrument for the whole program.* emcoach's anonymous survey: its baseline round "
+        "goes to every direct report now, and the same statement goes to the same people at "
+        "month 3 and month 6; commit waits until enough people have answered. Or your "
+        "company's own engineering survey: enter its result here now, and its results at each "
+        "checkpoint. The change is only ever computed within the one you choose."
     )
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=explanation)),

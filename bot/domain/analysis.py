@@ -227,3 +227,21 @@ def pooled_scores(scores: Sequence[int], *, threshold: int) -> Pooled:
         return Pooled(mean=None, n=len(scores))
     mean = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.01"))
     return Pooled(mean=mean, n=len(scores))
+
+
+def baseline_round_gap(*, sent: bool, people: int, threshold: int) -> str | None:
+    """What commit still needs from emcoach's baseline survey round, as a "Still missing:"
+    phrase; None once at least ``threshold`` people have answered."""
+    if not sent:
+        return (
+            "emcoach's baseline survey of the direct reports (send it in the baseline step: "
+            "“Run the baseline survey with emcoach”)"
+        )
+    if people >= threshold:
+        return None
+    more = threshold - people
+    answers = "answer" if more == 1 else "answers"
+    return (
+        f"{more} more {answers} to emcoach's baseline survey ({people} of the {threshold} "
+        "people needed so far; a smaller group's figure is never shown)"
+    )

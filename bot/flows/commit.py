@@ -26,6 +26,7 @@ from bot.blocks.commit import Commitment
 from bot.domain.roles import Role
 from bot.engine.commitment import commitment_of
 from bot.engine.planning import replan_program
+from storage.baseline_round import baseline_round_sent
 from storage.commitments import (
     CommitState,
     Settled,
@@ -40,6 +41,7 @@ from storage.locked_baselines import lock_figures
 from storage.models import AgendaRow
 from storage.programs import get_program, has_role
 from storage.setup_state import setup_state
+from storage.survey_rounds import close_round
 
 logger = logging.getLogger("emcoach.commit")
 
@@ -93,6 +95,10 @@ def confirm_commit(
         missing = setup_state(session, program).missing
         if missing:
             return CommitOutcome(answer=Answer.MISSING, program_name=name, missing=tuple(missing))
+        if program.kickoff_date is not None and baseline_round_sent(session, program=program):
+            # The baseline round sent before commit closes first: the figure locked is the
+            # closed round's, to the answer.
+            close_round(session, program_id=program.id, occasion=program.kickoff_date, now=now)
         commitment = commitment_of(session, program)
         row_id = begin_commit(session, program=program, now=now)
         if row_id is not None:
