@@ -16,7 +16,6 @@ from bot.blocks.baseline import (
     BASELINE_SURVEY,
     BASELINE_SURVEY_VIEW,
     CHOICE_RAN,
-    CHOICE_RUN,
     RETENTION_LEAVERS,
     RETENTION_START,
     SURVEY_CHOICE,
