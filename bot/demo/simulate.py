@@ -114,13 +114,16 @@ def run_program(
     *,
     on_sent: Callable[[AgendaRow], Any] = lambda _row: None,
     people: People | None = None,
+    simulation: Simulation | None = None,
+    until: datetime | None = None,
 ) -> Simulation:
     """Send every prompt of the program, in time order, through the production dispatcher;
     with ``people``, they answer the prompts as they go.
 
     Each step moves the simulated clock forward to whatever comes first — the next due prompt,
     the next answer, or a survey reminder falling due — then runs what the clock process runs
-    (the reminder job, then a dispatch tick).
+    (the reminder job, then a dispatch tick). With ``until``, it stops before that time (the
+    setup sprint's baseline survey round runs this way before commit).
     """
     with session_scope(live.services.engine) as session:
         program = session.get(Program, program_id)
@@ -133,11 +136,11 @@ def run_program(
         render=render,
         worker="demo-clock",
     )
-    simulation = Simulation()
+    simulation = simulation or Simulation()
     # When the reminder job next has something to plan: 24 h and 72 h after each survey.
     reminders_due: list[datetime] = []
     while (wake := _next_wake(live, program_id, people, reminders_due)) is not None:
-        if wake.date() > end + timedelta(days=2):
+        if wake.date() > end + timedelta(days=2) or (until is not None and wake >= until):
             break
         live.clock.set(max(wake, live.clock.now()))
         now = live.clock.now()

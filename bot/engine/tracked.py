@@ -1,10 +1,11 @@
 """What a checkpoint post reports besides the criteria (PRODUCT "Metrics catalog": manager
 self-efficacy and the manager's rating from the 360s, session ratings, attendance), pooled over
-the cohort from kickoff to the checkpoint — never one person's figure."""
+the cohort — never one person's figure. Sessions and their ratings count from kickoff to the
+checkpoint; the 360s are the quarter's that the checkpoint closes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -12,6 +13,8 @@ from bot.blocks.prompts.data import TrackedBesides
 from bot.domain.analysis import pooled_scores
 from bot.domain.cadence import AgendaKind, AgendaState, SessionKind
 from storage.models import AgendaRow, Leader, Pod, Rating, SessionLog
+
+QUARTER = timedelta(days=92)
 
 
 def tracked_besides(
@@ -39,7 +42,12 @@ def tracked_besides(
         for pod in session.exec(select(Pod).where(Pod.program_id == program_id))
         if pod.coach_id
     }
-    three_sixty = [(rating, row) for rating, row in ratings if row.kind == AgendaKind.THREE_SIXTY]
+    # The 360s of the quarter the checkpoint closes: earlier quarters are earlier posts'.
+    three_sixty = [
+        (rating, row)
+        for rating, row in ratings
+        if row.kind == AgendaKind.THREE_SIXTY and row.occasion > until - QUARTER
+    ]
     own = [rating.score for rating, row in three_sixty if rating.rater_id == row.about]
     managers = [
         rating.score

@@ -25,7 +25,14 @@ from bot.engine.render import render
 from bot.standin import SlackStandIn, StandInUser
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade_to_head
-from storage.models import AgendaRow, Baseline, CheckpointValue, Leader, LockedBaseline
+from storage.models import (
+    AgendaRow,
+    Baseline,
+    CheckpointValue,
+    Leader,
+    LockedBaseline,
+    Rating,
+)
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 from tests.support.public_posts import CHANNEL, OWNER, confirm
 
@@ -203,3 +210,47 @@ def test_the_locked_record_is_a_reply_in_the_pre_commitments_thread() -> None:
     assert '"instrument":"leader_values"' in text
     assert "python3 -c" in text and "record.txt" in text
     assert "the locked record" in json.dumps(post["blocks"], ensure_ascii=False)
+
+
+def _rate(live: LiveApp, program_id: int, kind: AgendaKind, scores: dict[str, int]) -> None:
+    """Ratings as the answer modals store them, on the first sent-to-be rows of ``kind``:
+    ``scores`` maps the rater to their score."""
+    with session_scope(live.services.engine) as session:
+        rows = list(
+            session.exec(
+                select(AgendaRow)
+                .where(AgendaRow.program_id == program_id, AgendaRow.kind == kind.value)
+                .order_by(col(AgendaRow.due_at))
+            )
+        )
+        for rater, score in scores.items():
+            row = next(row for row in rows if row.recipient == rater)
+            assert row.id is not None
+            session.add(
+                Rating(
+                    agenda_id=row.id,
+                    program_id=program_id,
+                    rater_id=rater,
+                    about_id=row.about,
+                    score=score,
+                    rated_at=live.clock.now(),
+                )
+            )
+
+
+def test_the_checkpoint_reports_what_else_was_collected_pooled_never_one_persons() -> None:
+    with world() as live:
+        program_id = _ready(live)
+        assert "Posted the pre-commitment" in confirm(live, program_id)
+        midpoint, _ = _publish_rows(live, program_id)
+        # Two leaders rated their own self-efficacy (too few to show); three 1:1 ratings.
+        _rate(live, program_id, AgendaKind.THREE_SIXTY, {"U0LEAD1": 2, "U0LEAD2": 5})
+        _rate(live, program_id, AgendaKind.ONE_ON_ONE_POST, dict.fromkeys(LEADERS, 4))
+        _enter(live, program_id, 3)
+        _deliver(live, midpoint)
+        (month_3,) = [m for m in live.slack.messages(CHANNEL) if "Month-3" in m["text"]]
+    shown = _text(month_3)
+    assert "*Tracked besides*" in shown
+    assert "self-efficacy" in shown and "fewer than 3 ratings — not shown" in shown
+    assert "1:1s 4 of 5, from 3 ratings" in shown
+    assert "2 of 5" not in shown and "5 of 5" not in shown and "3.5 of 5" not in shown

@@ -182,8 +182,9 @@ def tracked_text(tracked: TrackedBesides) -> str:
     t = tracked.threshold
     return "\n".join(
         [
-            "*Tracked besides* — not success criteria; pooled over the cohort since kickoff, "
-            f"never one person's figure (none from fewer than {t} ratings)",
+            "*Tracked besides* — not success criteria; pooled over the cohort, never one "
+            f"person's figure (none from fewer than {t} ratings). The 360s are this quarter's; "
+            "sessions count since kickoff.",
             "• Leaders' self-efficacy (360, “I feel confident handling the hard parts of "
             f"managing”): {_pooled(tracked.self_efficacy, t, 'ratings')}",
             "• Managers' rating of the leaders (360, “effective as a manager”): "
