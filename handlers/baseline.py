@@ -67,7 +67,8 @@ from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope
 from storage.models import Leader, Pod, Program
 from storage.pods import find_pod, get_leader, get_pod
-from storage.setup_state import leaders_of, metrics_of, pods_of, setup_state
+from storage.setup_state import criteria_of, leaders_of, metrics_of, pods_of, setup_state
+from storage.survey_rounds import respondents
 
 # Numeric(14, 4): ten digits before the point. Nothing real comes near it; a paste error might.
 _LARGEST = Decimal(10) ** 10
@@ -130,6 +131,18 @@ def _entry(metric: MetricDefinition, row: Recorded | None) -> Entry:
     return Entry(metric=metric, value=row.value, details=row.details, source=row.source)
 
 
+def _round_note(session: Session, program: Program) -> str:
+    """How far emcoach's baseline round is: a count of people, never a figure."""
+    assert program.id is not None and program.kickoff_date is not None
+    people = respondents(session, program_id=program.id, occasion=program.kickoff_date)
+    needed = program.anonymity_threshold
+    return (
+        f"emcoach's baseline survey (program-wide): {people} "
+        f"{'person has' if people == 1 else 'people have'} answered; the figure is locked at "
+        f"commit, which needs at least {needed}"
+    )
+
+
 def cohort_entries(
     session: Session,
     program: Program,
@@ -143,6 +156,12 @@ def cohort_entries(
     assert program.id is not None
     metrics = metrics_of(session, program_id=program.id)
     personal = [metric for metric in metrics if not metric.anonymous_survey]
+    on_emcoach_survey = {
+        row.metric_id
+        for row in criteria_of(session, program_id=program.id)
+        if row.instrument == Instrument.EMCOACH_SURVEY.value
+    }
+    round_note = _round_note(session, program) if on_emcoach_survey else None
     pods: list[PodEntries] = []
     for pod in pods_of(session, program_id=program.id):
         assert pod.id is not None
@@ -158,7 +177,11 @@ def cohort_entries(
         )
         surveys = (
             tuple(
-                _entry(m, by_pod.get((pod.id, m.id.value))) for m in metrics if m.anonymous_survey
+                Entry(metric=m, survey_round=round_note)
+                if m.id.value in on_emcoach_survey
+                else _entry(m, by_pod.get((pod.id, m.id.value)))
+                for m in metrics
+                if m.anonymous_survey
             )
             if by_pod is not None
             else ()

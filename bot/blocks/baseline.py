@@ -64,6 +64,9 @@ class Entry:
     value: Decimal | None = None
     details: str | None = None
     source: str | None = None
+    # Set when the baseline comes from emcoach's survey round instead of an entered value:
+    # how far the round is (never its figure before commit locks it).
+    survey_round: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,7 +86,7 @@ class PodEntries:
     @property
     def missing(self) -> int:
         rows = [*self.surveys, *(entry for leader in self.leaders for entry in leader.entries)]
-        return sum(1 for entry in rows if entry.value is None)
+        return sum(1 for entry in rows if entry.value is None and entry.survey_round is None)
 
 
 def number_text(value: Decimal) -> str:
@@ -106,6 +109,8 @@ def retention_details(*, reports_at_start: int, leavers: int) -> str:
 
 def describe_value(entry: Entry) -> str:
     """``36 h — DORA 2024 band: High``; ``87.5% retained (8 at the start, 1 left)``."""
+    if entry.survey_round is not None:
+        return entry.survey_round
     if entry.value is None:
         return "_missing_"
     metric = entry.metric

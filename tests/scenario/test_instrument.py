@@ -170,6 +170,9 @@ def test_emcoachs_baseline_round_goes_out_before_commit_and_gates_it(live: LiveA
     assert "1 more answer to emcoach's baseline survey (2 of the 3 people needed" in refused
     assert not _MEAN.search(refused), "no figure from fewer than 3 people"
     assert not _MEAN.search(_say(live, "status"))
+    overview = _say(live, "baseline")
+    assert "emcoach's baseline survey (program-wide): 2 people have answered" in overview
+    assert not _MEAN.search(overview)
 
     _answer(live, surveys["U0REP4"], 4)
     assert "Preview" in _say(live, "commit")
