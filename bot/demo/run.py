@@ -8,27 +8,21 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any, TextIO
 
 from bot.clock import FixedClock
 from bot.demo.company import SAMPLE_COMPANY, Company
-from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
+from bot.demo.harness import START, TEAM_ID, live_app
 from bot.demo.people import People, describe_month
-from bot.demo.simulate import KIND_NAMES, Simulation, run_program
+from bot.demo.simulate import KIND_NAMES, BaselineRound, Simulation, run_program
 from bot.demo.sprint import walk_setup_sprint
 from bot.demo.transcript import render_message
 from bot.domain.cadence import AgendaKind
 from bot.standin import SlackStandIn
-from storage.db import make_engine, session_scope
+from storage.db import make_engine
 from storage.migrate import upgrade_to_head
-from storage.models import Program
-from storage.survey_rounds import respondents
-
-# The baseline round's answers and both reminders (24 h, 72 h) come in within four days.
-BASELINE_ROUND = timedelta(days=4)
 
 # The examples shown in full, in the order a reader meets them.
 EXAMPLES = (
@@ -64,19 +58,9 @@ def run_demo(out: TextIO = sys.stdout, *, database: Path | None = None) -> int:
                 say(f"emcoach demo — {company.name}, simulated against a local Slack stand-in.")
                 say("Everything below went through the real app over signed HTTP.\n")
                 say("THE FOUR-WEEK SETUP SPRINT")
-                simulation = Simulation()
-                cast: list[People] = []
-
-                def baseline_round(program_id: int) -> None:
-                    """The reports answer the baseline survey (reminders included) first."""
-                    cast.append(People(live, company, program_id=program_id))
-                    until = live.clock.now() + BASELINE_ROUND
-                    run_program(
-                        live, program_id, people=cast[0], simulation=simulation, until=until
-                    )
-                    live.clock.set(until)
-                    say(f"  • {_baseline_answers(live, program_id)}")
-
+                baseline_round = BaselineRound(
+                    live, company, narrate=lambda line: say(f"  • {line}")
+                )
                 program_id = walk_setup_sprint(
                     live,
                     company,
@@ -91,8 +75,10 @@ def run_demo(out: TextIO = sys.stdout, *, database: Path | None = None) -> int:
                     say("\nIn its thread:")
                     say(render_message(reply, names))
                 say("\nSIX MONTHS OF CADENCE")
-                people = cast[0] if cast else People(live, company, program_id=program_id)
-                simulation = run_program(live, program_id, people=people, simulation=simulation)
+                people = baseline_round.people or People(live, company, program_id=program_id)
+                simulation = run_program(
+                    live, program_id, people=people, simulation=baseline_round.simulation
+                )
                 _report(say, simulation, slack, names, company)
         engine.dispose()
     say(
@@ -102,14 +88,6 @@ def run_demo(out: TextIO = sys.stdout, *, database: Path | None = None) -> int:
     )
     say("To run emcoach in your own workspace, see README.md → “Create the Slack app”.")
     return 0
-
-
-def _baseline_answers(live: LiveApp, program_id: int) -> str:
-    with session_scope(live.services.engine) as session:
-        program = session.get(Program, program_id)
-        assert program is not None and program.kickoff_date is not None
-        people = respondents(session, program_id=program_id, occasion=program.kickoff_date)
-    return f"{people} direct reports answered emcoach's baseline survey before commit."
 
 
 def _names(company: Company) -> dict[str, str]:

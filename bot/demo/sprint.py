@@ -199,7 +199,7 @@ def walk_setup_sprint(
     company: Company,
     *,
     narrate: Callable[[str], None] = lambda _: None,
-    baseline_round: Callable[[int], None] = lambda _program_id: None,
+    baseline_round: Callable[[int], None] | None = None,
 ) -> int:
     """Walk ``company`` through the setup sprint, from `/emcoach check` to the public
     pre-commitment, and return the new program's id.
@@ -218,6 +218,11 @@ def walk_setup_sprint(
     walk.week_3_pods(program_id)
     live.clock.advance(WEEK)
     walk.week_4_baselines(program_id)
+    if baseline_round is None:
+        # Imported here: the simulation's people answer through this module's Walk.
+        from bot.demo.simulate import BaselineRound
+
+        baseline_round = BaselineRound(live, company)
     baseline_round(program_id)  # the direct reports answer emcoach's baseline survey
     walk.expect_ready(program_id)
     walk.commit(program_id)
