@@ -540,6 +540,7 @@ def test_every_kind_has_a_grace_window_and_only_the_public_record_is_never_dropp
         K.COMMITMENT_POST,
         K.COMMITMENT_COPY,
         K.DEVIATION_POST,
+        K.COMMITMENT_RECORD,
     ]
 
 
