@@ -45,6 +45,7 @@ from bot.blocks.baseline import (
 )
 from bot.blocks.pod import ViewState
 from bot.blocks.reply import Reply, build_notice_modal
+from bot.domain.analysis import Instrument
 from bot.domain.args import escape_mrkdwn
 from bot.domain.metrics import MetricDefinition, MetricId, MetricValueError, check_value, get_metric
 from bot.domain.program_rules import ProgramField
@@ -61,11 +62,13 @@ from handlers.programs import (
     team_of,
 )
 from handlers.router import Invocation, Router, Subcommand
+from storage.baseline_round import choose_instrument, send_baseline_round
 from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope
 from storage.models import Leader, Pod, Program
 from storage.pods import find_pod, get_leader, get_pod
-from storage.setup_state import leaders_of, metrics_of, pods_of, setup_state
+from storage.setup_state import criteria_of, leaders_of, metrics_of, pods_of, setup_state
+from storage.survey_rounds import respondents
 
 # Numeric(14, 4): ten digits before the point. Nothing real comes near it; a paste error might.
 _LARGEST = Decimal(10) ** 10
@@ -128,6 +131,18 @@ def _entry(metric: MetricDefinition, row: Recorded | None) -> Entry:
     return Entry(metric=metric, value=row.value, details=row.details, source=row.source)
 
 
+def _round_note(session: Session, program: Program) -> str:
+    """How far emcoach's baseline round is: a count of people, never a figure."""
+    assert program.id is not None and program.kickoff_date is not None
+    people = respondents(session, program_id=program.id, occasion=program.kickoff_date)
+    needed = program.anonymity_threshold
+    return (
+        f"emcoach's baseline survey (program-wide): {people} "
+        f"{'person has' if people == 1 else 'people have'} answered; the figure is locked at "
+        f"commit, which needs at least {needed}"
+    )
+
+
 def cohort_entries(
     session: Session,
     program: Program,
@@ -141,6 +156,12 @@ def cohort_entries(
     assert program.id is not None
     metrics = metrics_of(session, program_id=program.id)
     personal = [metric for metric in metrics if not metric.anonymous_survey]
+    on_emcoach_survey = {
+        row.metric_id
+        for row in criteria_of(session, program_id=program.id)
+        if row.instrument == Instrument.EMCOACH_SURVEY.value
+    }
+    round_note = _round_note(session, program) if on_emcoach_survey else None
     pods: list[PodEntries] = []
     for pod in pods_of(session, program_id=program.id):
         assert pod.id is not None
@@ -156,7 +177,11 @@ def cohort_entries(
         )
         surveys = (
             tuple(
-                _entry(m, by_pod.get((pod.id, m.id.value))) for m in metrics if m.anonymous_survey
+                Entry(metric=m, survey_round=round_note)
+                if m.id.value in on_emcoach_survey
+                else _entry(m, by_pod.get((pod.id, m.id.value)))
+                for m in metrics
+                if m.anonymous_survey
             )
             if by_pod is not None
             else ()
@@ -516,15 +541,14 @@ def survey_submitted(
     user_id, now = body["user"]["id"], services.clock.now()
     state = ViewState(view["state"]["values"])
     choice = state.option(SURVEY_CHOICE)
+    if choice == CHOICE_RUN:
+        _run_survey(ack, body, meta, services=services)
+        return
     if choice != CHOICE_RAN:
-        message = (
-            "emcoach's baseline survey is sent by its survey feature when the program starts, "
-            "and that isn't available yet. Choose “We already ran one” and enter that survey's "
-            "result."
-            if choice == CHOICE_RUN
-            else "Choose where the baseline comes from."
+        ack(
+            response_action="errors",
+            errors={SURVEY_CHOICE: "Choose where the baseline comes from."},
         )
-        ack(response_action="errors", errors={SURVEY_CHOICE: message})
         return
     metric = get_metric(str(meta["metric"]))
     errors: dict[str, str] = {}
@@ -556,7 +580,15 @@ def survey_submitted(
             notice(ack, "Not saved", permit.refusal)
             return
         saved = [EnteredValue(metric, value)]
+        # One instrument per criterion: a value from the company's survey makes that survey
+        # the instrument, at baseline and at every checkpoint.
         assert program.id is not None
+        choose_instrument(
+            session,
+            program_id=program.id,
+            metric_id=metric.id.value,
+            instrument=Instrument.COMPANY_SURVEY,
+        )
         changes = baseline_change_lines(
             session,
             program_id=program.id,
@@ -570,6 +602,45 @@ def survey_submitted(
             session, program, who=f"pod {escape_mrkdwn(pod.name)}", saved=saved, source=source
         )
     notice(ack, "Baseline saved", text)
+
+
+def _run_survey(
+    ack: Ack, body: dict[str, Any], meta: dict[str, Any], *, services: Services
+) -> None:
+    """emcoach's own survey becomes the criterion's instrument, and its baseline round goes
+    to every direct report now — before commit, which waits for enough answers."""
+    user_id, now = body["user"]["id"], services.clock.now()
+    with session_scope(services.engine) as session:
+        program = owned_program(
+            session, team_id=team_of(body), program_id=int(meta["program"]), user_id=user_id
+        )
+        if program is None or program.id is None or program.kickoff_date is None:
+            notice(ack, "Not sent", _NOT_OWNER)
+            return
+        refusal = change_refusal(session, program, ProgramField.BASELINES, now=now)
+        if refusal:
+            notice(ack, "Not sent", refusal)
+            return
+        choose_instrument(
+            session,
+            program_id=program.id,
+            metric_id=str(meta["metric"]),
+            instrument=Instrument.EMCOACH_SURVEY,
+        )
+        added = send_baseline_round(session, program=program, now=now)
+        threshold = program.anonymity_threshold
+    sent = (
+        f"Sending it now to {added} direct report(s) of the program's leaders"
+        if added
+        else "It was already sent to every direct report"
+    )
+    notice(
+        ack,
+        "Baseline survey",
+        f"{sent}: one anonymous statement each, with reminders to those who haven't answered. "
+        f"The baseline is the round's mean once at least {threshold} people have answered; "
+        f"`{COMMAND} commit` waits for that, then closes the round and locks the figure.",
+    )
 
 
 def register(app: App, services: Services, router: Router) -> None:

@@ -18,10 +18,13 @@ from sqlmodel import Session, col, select
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
 from storage.agenda import record_post
+from storage.baseline_round import reopen_baseline_round
+from storage.locked_baselines import forget_locked
 from storage.models import AgendaRow, Program
 
 COMMITMENT_KEY = "commitment:post"
 COPY_KEY = "commitment:copy"
+RECORD_KEY = "commitment:record"
 # Commit requires the budget owner's sign-off; no later pre-commit state is ever stored.
 BEFORE_COMMIT = ProgramState.CRITERIA_SIGNED_OFF
 
@@ -100,6 +103,17 @@ def _committed(session: Session, program: Program, row: AgendaRow, *, now: datet
             agenda_stale=True,
         )
     )
+    if won.rowcount == 1 and row.channel_id:
+        # The locked record goes in the post's thread: its ts is known only now.
+        record_post(
+            session,
+            program=program,
+            key=RECORD_KEY,
+            kind=AgendaKind.COMMITMENT_RECORD.value,
+            recipient=row.channel_id,
+            about=str(program.id),
+            now=now,
+        )
     if won.rowcount == 1 and program.budget_owner_id:
         record_post(  # only the settler that moved the program on gets here
             session,
@@ -124,6 +138,8 @@ def _reverted(session: Session, program: Program, row: AgendaRow | None) -> Comm
         .where(col(Program.id) == program.id, col(Program.status) == ProgramState.COMMITTING)
         .values(status=BEFORE_COMMIT, committed_at=None)
     )
+    forget_locked(session, program_id=program.id)
+    reopen_baseline_round(session, program=program)
     # The refused row goes too, so the next commit records a fresh one.
     session.exec(
         delete(AgendaRow).where(
@@ -135,10 +151,19 @@ def _reverted(session: Session, program: Program, row: AgendaRow | None) -> Comm
 
 def copy_row_id(session: Session, *, program_id: int) -> int | None:
     """The budget owner's copy, while it is still to be sent."""
+    return _pending(session, program_id=program_id, key=COPY_KEY)
+
+
+def record_row_id(session: Session, *, program_id: int) -> int | None:
+    """The locked record for the post's thread, while it is still to be sent."""
+    return _pending(session, program_id=program_id, key=RECORD_KEY)
+
+
+def _pending(session: Session, *, program_id: int, key: str) -> int | None:
     return session.exec(
         select(AgendaRow.id).where(
             AgendaRow.program_id == program_id,
-            AgendaRow.key == COPY_KEY,
+            AgendaRow.key == key,
             AgendaRow.state == AgendaState.PENDING,
         )
     ).first()

@@ -112,6 +112,9 @@ class Criterion(SQLModel, table=True):
     metric_id: str = Field(max_length=32)
     position: int
     definition_json: str = Field(sa_column=Column(Text(), nullable=False))
+    # bot.domain.analysis.Instrument; None: the metric's default (emcoach's survey for 1:1
+    # quality, entered leader values for the rest).
+    instrument: str | None = Field(default=None, max_length=32)
 
 
 class Pod(SQLModel, table=True):
@@ -375,3 +378,20 @@ class Adjustment(SQLModel, table=True):
     note: str = Field(sa_column=Column(Text(), nullable=False))
     decided_by: str = Field(max_length=32)
     decided_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class LockedBaseline(SQLModel, table=True):
+    """A criterion's baseline as the pre-commitment printed it: pooled over the cohort, with
+    its n and instrument. Written in the unit of work that begins the commit and part of the
+    hashed record; every later post prints this figure, so a baseline never moves."""
+
+    __tablename__ = "locked_baseline"
+    __table_args__ = (UniqueConstraint("program_id", "metric_id", name="uq_locked_baseline"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
+    metric_id: str = Field(max_length=32)
+    figure: Decimal | None = Field(default=None, sa_column=Column(Numeric(14, 4)))
+    n: int
+    instrument: str = Field(max_length=32)
+    locked_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

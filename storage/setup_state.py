@@ -8,12 +8,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.domain.analysis import Instrument, baseline_round_gap
 from bot.domain.metrics import MetricDefinition, get_metric
 from bot.domain.program_rules import LeaderSetup, PodSetup, cohort_gaps, commit_readiness
 from bot.domain.roles import Role
 from bot.domain.sprint import WEEKS
+from storage.baseline_round import baseline_round_sent
 from storage.models import Baseline, Criterion, DirectReport, Leader, Pod, Program
 from storage.programs import has_role
+from storage.survey_rounds import respondents
 
 
 def criteria_of(session: Session, *, program_id: int) -> list[Criterion]:
@@ -110,6 +113,22 @@ def setup_state(session: Session, program: Program) -> SetupState:
     pod_baselines = {
         (pod_names[row.pod_id], row.metric_id) for row in baselines if row.pod_id in pod_names
     }
+    # 1:1 quality on emcoach's own survey: one program-wide baseline round instead of a value
+    # per pod, needed from at least the anonymity threshold in people.
+    round_gaps: list[str] = []
+    for criterion in criteria_of(session, program_id=program.id):
+        if criterion.instrument != Instrument.EMCOACH_SURVEY.value:
+            continue
+        pod_baselines |= {(name, criterion.metric_id) for name in pod_names.values()}
+        gap = baseline_round_gap(
+            sent=baseline_round_sent(session, program=program),
+            people=respondents(session, program_id=program.id, occasion=program.kickoff_date)
+            if program.kickoff_date
+            else 0,
+            threshold=program.anonymity_threshold,
+        )
+        if gap:
+            round_gaps.append(gap)
     missing = commit_readiness(
         criteria_signed_off=program.signed_off_at is not None,
         coach_decided=program.coach_decision is not None,
@@ -120,6 +139,7 @@ def setup_state(session: Session, program: Program) -> SetupState:
         kickoff=program.kickoff_date,
         publish_channel_id=program.publish_channel_id,
     )
+    missing += round_gaps
     cohort = tuple(cohort_gaps(pods))
     return SetupState(pods=tuple(pods), missing=tuple(missing), cohort_gaps=cohort)
 

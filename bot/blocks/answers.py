@@ -99,7 +99,11 @@ def one_on_one_form(*, coach_id: str | None, day: date) -> AnswerForm:
         intro=f"Your 1:1 with {coach} on {format_day(day)}: three questions, about two minutes.",
         statement=ONE_ON_ONE_USEFUL,
         notes=(Note(ANSWERS_DECIDED, ONE_ON_ONE_DECIDED), Note(ANSWERS_SAY_NO, ONE_ON_ONE_SAY_NO)),
-        footnote="Saved with your name: your coach may see it, to make the next 1:1 better.",
+        footnote=(
+            "Saved with your name: your coach sees your rating and notes in their weekly "
+            "digest, to make the next 1:1 better. Checkpoint posts show only the cohort's "
+            "average rating."
+        ),
     )
 
 
@@ -109,7 +113,10 @@ def pod_form(*, pod_name: str, day: date) -> AnswerForm:
         intro=f"The session of pod “{plain(pod_name)}” on {format_day(day)}.",
         statement=POD_USEFUL,
         notes=(Note(ANSWERS_DECIDED, POD_NEXT_STEP),),
-        footnote="Saved with your name: your coach may see it, to shape the next session.",
+        footnote=(
+            "Saved with your name: your coach sees it in their weekly digest, to shape the next "
+            "session. Checkpoint posts show only the cohort's average rating."
+        ),
     )
 
 
@@ -135,7 +142,10 @@ def three_sixty_form(*, rater: Rater, leader_id: str) -> AnswerForm:
         title="Quarterly 360",
         intro=intro,
         statement=statement,
-        footnote="Saved with your name for the program's checkpoint at the end of the quarter.",
+        footnote=(
+            "Saved with your name. The checkpoint post shows the 360 scores pooled over the "
+            "cohort only — never your own figure."
+        ),
     )
 
 
@@ -272,7 +282,11 @@ def saved_text(*, kind: AgendaKind, form: AnswerForm, answer: Answer, threshold:
         AgendaKind.POD_POST: (
             "Next: the day before the next pod session I'll ask you to bring one real challenge."
         ),
-    }.get(kind, "The quarter's checkpoint uses it; nothing else to do until the next 360.")
+    }.get(
+        kind,
+        "The checkpoint post shows 360 scores pooled over the cohort only. Nothing else to do "
+        "until the next 360.",
+    )
     return f"{said}\n{next_step}"
 
 

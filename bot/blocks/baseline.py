@@ -58,6 +58,9 @@ class Entry:
     value: Decimal | None = None
     details: str | None = None
     source: str | None = None
+    # Set when the baseline comes from emcoach's survey round instead of an entered value:
+    # how far the round is (never its figure before commit locks it).
+    survey_round: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,7 +80,7 @@ class PodEntries:
     @property
     def missing(self) -> int:
         rows = [*self.surveys, *(entry for leader in self.leaders for entry in leader.entries)]
-        return sum(1 for entry in rows if entry.value is None)
+        return sum(1 for entry in rows if entry.value is None and entry.survey_round is None)
 
 
 def retention_counts(details: str | None) -> tuple[int, int] | None:
@@ -95,6 +98,8 @@ def retention_details(*, reports_at_start: int, leavers: int) -> str:
 def describe_value(entry: Entry) -> str:
     """``36 h — DORA 2024 band: High``; ``87.5% retained (8 at the start, 1 left)``: the
     value with its unit as every post prints it (``units.value_text``)."""
+    if entry.survey_round is not None:
+        return entry.survey_round
     if entry.value is None:
         return "_missing_"
     metric = entry.metric
@@ -328,10 +333,12 @@ def build_survey_baseline_modal(
     ]
     explanation = (
         f"*{entry.metric.short_name} for pod {plain(pod_name)}.* Each direct report answers one "
-        f"statement on a 1–5 agree scale: “{ONE_ON_ONE_STATEMENT}” The baseline is the mean "
-        "over the pod's direct reports. emcoach's own survey is sent by its survey feature "
-        "when the program starts; that feature isn't available yet, so for now enter the result "
-        "of a survey you already ran."
+        f"statement on a 1–5 agree scale: “{ONE_ON_ONE_STATEMENT}”\n"
+        "*One instrument for the whole program.* emcoach's anonymous survey: its baseline round "
+        "goes to every direct report now, and the same statement goes to the same people at "
+        "month 3 and month 6; commit waits until enough people have answered. Or your "
+        "company's own engineering survey: enter its result here now, and its results at each "
+        "checkpoint. The change is only ever computed within the one you choose."
     )
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=explanation)),

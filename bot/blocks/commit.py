@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -18,13 +19,16 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.criteria import SELF_APPROVED_NOTE, criterion_text, signoff_text
-from bot.blocks.reply import Reply
+from bot.blocks.reply import SECTION_MAX, Reply
+from bot.domain.analysis import Instrument, LockedFigure, is_survey, rule_text
 from bot.domain.localtime import format_day
-from bot.domain.mrkdwn import channel_mention, plain, user_mention
+from bot.domain.mrkdwn import channel_mention, clip, plain, user_mention
+from bot.domain.units import number_text
 from bot.slack_names import COMMAND
 
 COMMIT_CONFIRM = "commit_confirm"
 COMMIT_CANCEL = "commit_cancel"
+_FIGURE_STEP: Final = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +47,8 @@ class Commitment:
     pods: int
     leaders: int
     self_approved: bool = False  # the budget owner who signed off is also a program owner
+    # Each criterion's locked baseline (pooled, with n and instrument), in criteria order.
+    baselines: Sequence[LockedFigure] = ()
 
 
 def commitment_text(commitment: Commitment) -> str:
@@ -52,6 +58,55 @@ def commitment_text(commitment: Commitment) -> str:
         f"{format_day(commitment.midpoint)} (month 3) and "
         f"{format_day(commitment.evaluation)} (month 6), whatever they show. Criteria: {names}."
         + (f" Criteria {SELF_APPROVED_NOTE}." if commitment.self_approved else "")
+    )
+
+
+def figure_text(figure: Decimal | None, unit: str) -> str:
+    """A locked figure as every post prints it: two places at most, with its unit."""
+    if figure is None:
+        return "no figure"
+    rounded = figure.quantize(_FIGURE_STEP, rounding=ROUND_HALF_UP)
+    return f"{number_text(rounded)} {unit}"
+
+
+def locked_baseline_text(
+    locked: LockedFigure, *, unit: str, threshold: int, survey_closes: date | None = None
+) -> str:
+    """``52.33 hours (median), pooled over 4 leaders``; for a survey, the people in the round."""
+    if is_survey(locked.instrument):
+        who = "people" if locked.instrument is Instrument.EMCOACH_SURVEY else "pods"
+        if locked.figure is None:
+            if locked.instrument is Instrument.EMCOACH_SURVEY:
+                when = (
+                    f", when the round closes on {format_day(survey_closes)}"
+                    if survey_closes
+                    else ""
+                )
+                return (
+                    f"the baseline round's mean, locked once at least {threshold} people have "
+                    f"answered{when} ({locked.n} so far; never shown from fewer than {threshold})"
+                )
+            return "no figure"
+        return f"{figure_text(locked.figure, unit)}, from {locked.n} {who}"
+    if locked.figure is None:
+        return "no figure"
+    leaders = "leader" if locked.n == 1 else "leaders"
+    return f"{figure_text(locked.figure, unit)}, pooled over {locked.n} {leaders}"
+
+
+def analysis_text(
+    criterion: Mapping[str, Any], locked: LockedFigure, *, threshold: int, kickoff: date
+) -> str:
+    """The pre-registered part of one criterion: baseline, instrument, rule."""
+    unit = plain(str(criterion["unit"]))
+    return "\n".join(
+        [
+            "_Locked baseline:_ "
+            + locked_baseline_text(locked, unit=unit, threshold=threshold, survey_closes=kickoff),
+            f"_Instrument:_ {locked.instrument.words}",
+            f"_Analysis rule:_ {rule_text(locked.instrument)}; month 3 reports the direction, "
+            "month 6 is compared with the expected range",
+        ]
     )
 
 
@@ -68,6 +123,8 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
     facts = (
         f"*Kickoff:* {format_day(commitment.kickoff)}   *Baseline taken:* "
         f"{format_day(commitment.baseline_date)}\n"
+        f"*Checkpoints:* month 3 on {format_day(commitment.midpoint)}, month 6 on "
+        f"{format_day(commitment.evaluation)}\n"
         f"*Cohort:* {commitment.leaders} leader(s) in {commitment.pods} pod(s)\n"
         f"*Anonymity:* survey results from fewer than {commitment.anonymity_threshold} people "
         "are never shown.\n"
@@ -83,10 +140,17 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
         SectionBlock(text=MarkdownTextObject(text=promise)),
         SectionBlock(text=MarkdownTextObject(text="*Success criteria*")),
     ]
-    blocks += [
-        SectionBlock(text=MarkdownTextObject(text=criterion_text(criterion, number=number)))
-        for number, criterion in enumerate(commitment.criteria, start=1)
-    ]
+    locked = {figure.metric_id: figure for figure in commitment.baselines}
+    for number, criterion in enumerate(commitment.criteria, start=1):
+        text = criterion_text(criterion, number=number)
+        if (figure := locked.get(str(criterion["id"]))) is not None:
+            text += "\n" + analysis_text(
+                criterion,
+                figure,
+                threshold=commitment.anonymity_threshold,
+                kickoff=commitment.kickoff,
+            )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX))))
     blocks += [
         DividerBlock(),
         SectionBlock(text=MarkdownTextObject(text=facts)),
@@ -94,7 +158,9 @@ def build_commitment_blocks(commitment: Commitment) -> list[dict[str, Any]]:
             elements=[
                 MarkdownTextObject(
                     text=(
-                        f"Definitions SHA-256: `{commitment.criteria_hash}`. From now on the "
+                        f"Definitions SHA-256: `{commitment.criteria_hash}`; the locked record "
+                        "(definitions, baselines, rules, dates) and the command that checks it "
+                        "are in the thread. From now on the "
                         "criteria, baselines, anonymity threshold and dates are locked; any "
                         "change is posted here first, with its reason, as a deviation."
                     )

@@ -33,6 +33,7 @@ class Reply:
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
     upload: FileUpload | None = None
+    thread_ts: str | None = None  # a reply in the thread under this message (agenda posts)
 
     def as_ephemeral(self) -> dict[str, Any]:
         """Keyword arguments for ack()/respond(): visible only to the person who asked."""

@@ -91,6 +91,9 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
     AgendaKind.DEVIATION_CHANGE: lambda line: (
         f"What a deviation changed, posted in {mention(line.recipient)}"
     ),
+    AgendaKind.COMMITMENT_RECORD: lambda line: (
+        f"The locked record, in the pre-commitment's thread in {mention(line.recipient)}"
+    ),
 }
 
 

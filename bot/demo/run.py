@@ -16,7 +16,7 @@ from bot.clock import FixedClock
 from bot.demo.company import SAMPLE_COMPANY, Company
 from bot.demo.harness import START, TEAM_ID, live_app
 from bot.demo.people import People, describe_month
-from bot.demo.simulate import KIND_NAMES, Simulation, run_program
+from bot.demo.simulate import KIND_NAMES, BaselineRound, Simulation, run_program
 from bot.demo.sprint import walk_setup_sprint
 from bot.demo.transcript import render_message
 from bot.domain.cadence import AgendaKind
@@ -63,15 +63,27 @@ def run_demo(
                 say(f"emcoach demo — {company.name}, simulated against a local Slack stand-in.")
                 say("Everything below went through the real app over signed HTTP.\n")
                 say("THE FOUR-WEEK SETUP SPRINT")
-                program_id = walk_setup_sprint(
+                baseline_round = BaselineRound(
                     live, company, narrate=lambda line: say(f"  • {line}")
                 )
-                post = slack.messages(company.publish_channel_id)[-1]
+                program_id = walk_setup_sprint(
+                    live,
+                    company,
+                    narrate=lambda line: say(f"  • {line}"),
+                    baseline_round=baseline_round,
+                )
+                posted = slack.messages(company.publish_channel_id)
+                post = next(message for message in posted if not message.get("thread_ts"))
                 say(f"\nPosted in #{company.publish_channel_name}:")
                 say(render_message(post, names))
+                for reply in (message for message in posted if message.get("thread_ts")):
+                    say("\nIn its thread:")
+                    say(render_message(reply, names))
                 say("\nSIX MONTHS OF CADENCE")
-                people = People(live, company, program_id=program_id)
-                simulation = run_program(live, program_id, people=people)
+                people = baseline_round.people or People(live, company, program_id=program_id)
+                simulation = run_program(
+                    live, program_id, people=people, simulation=baseline_round.simulation
+                )
                 _report(say, simulation, slack, names, company, out_dir=out_dir)
         engine.dispose()
     say(

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.demo.company import Company
 from bot.demo.harness import LiveApp
 from bot.demo.people import Deed, Done, People
 from bot.domain.cadence import AgendaKind, AgendaState
@@ -23,6 +24,7 @@ from bot.engine.render import render
 from handlers.jobs import remind_surveys
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
+from storage.survey_rounds import respondents
 
 # How the demo names each kind of prompt in its monthly summary.
 KIND_NAMES = {
@@ -44,6 +46,7 @@ KIND_NAMES = {
     AgendaKind.DEVIATION_POST: "public deviation posts",
     AgendaKind.CHECKPOINT_CHART: "results charts in the posts' threads",
     AgendaKind.DEVIATION_CHANGE: "deviation follow-ups (old → new)",
+    AgendaKind.COMMITMENT_RECORD: "locked records in the pre-commitment's thread",
 }
 
 
@@ -115,13 +118,16 @@ def run_program(
     *,
     on_sent: Callable[[AgendaRow], Any] = lambda _row: None,
     people: People | None = None,
+    simulation: Simulation | None = None,
+    until: datetime | None = None,
 ) -> Simulation:
     """Send every prompt of the program, in time order, through the production dispatcher;
     with ``people``, they answer the prompts as they go.
 
     Each step moves the simulated clock forward to whatever comes first — the next due prompt,
     the next answer, or a survey reminder falling due — then runs what the clock process runs
-    (the reminder job, then a dispatch tick).
+    (the reminder job, then a dispatch tick). With ``until``, it stops before that time (the
+    setup sprint's baseline survey round runs this way before commit).
     """
     with session_scope(live.services.engine) as session:
         program = session.get(Program, program_id)
@@ -134,11 +140,11 @@ def run_program(
         render=render,
         worker="demo-clock",
     )
-    simulation = Simulation()
+    simulation = simulation or Simulation()
     # When the reminder job next has something to plan: 24 h and 72 h after each survey.
     reminders_due: list[datetime] = []
     while (wake := _next_wake(live, program_id, people, reminders_due)) is not None:
-        if wake.date() > end + timedelta(days=2):
+        if wake.date() > end + timedelta(days=2) or (until is not None and wake >= until):
             break
         live.clock.set(max(wake, live.clock.now()))
         now = live.clock.now()
@@ -165,6 +171,38 @@ def run_program(
         # Never spin on a row the dispatcher is backing off from.
         live.clock.advance(timedelta(seconds=1))
     return simulation
+
+
+# The baseline round's answers and both reminders (24 h, 72 h) come in within four days.
+BASELINE_ROUND = timedelta(days=4)
+
+
+@dataclass
+class BaselineRound:
+    """Week 4 before commit: the direct reports answer emcoach's baseline survey, reminders
+    included, as they answer every survey; ``people`` and ``simulation`` carry on after."""
+
+    live: LiveApp
+    company: Company
+    simulation: Simulation = field(default_factory=Simulation)
+    people: People | None = None
+    narrate: Callable[[str], None] = lambda _line: None
+
+    def __call__(self, program_id: int) -> None:
+        self.people = People(self.live, self.company, program_id=program_id)
+        until = self.live.clock.now() + BASELINE_ROUND
+        run_program(
+            self.live, program_id, people=self.people, simulation=self.simulation, until=until
+        )
+        self.live.clock.set(until)
+        with session_scope(self.live.services.engine) as session:
+            program = session.get(Program, program_id)
+            assert program is not None and program.kickoff_date is not None
+            people = respondents(session, program_id=program_id, occasion=program.kickoff_date)
+        self.narrate(
+            f"{people} direct reports answer emcoach's baseline survey over four days "
+            "(reminders included); the status checklist is complete."
+        )
 
 
 def _next_wake(

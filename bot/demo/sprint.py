@@ -23,12 +23,10 @@ from bot.blocks.baseline import (
     BASELINE_SOURCE,
     BASELINE_SURVEY,
     BASELINE_VALUE_PREFIX,
-    CHOICE_RAN,
+    CHOICE_RUN,
     RETENTION_LEAVERS,
     RETENTION_START,
     SURVEY_CHOICE,
-    SURVEY_SOURCE,
-    SURVEY_VALUE,
 )
 from bot.blocks.check import condition_block_id
 from bot.blocks.coach import (
@@ -197,7 +195,11 @@ def _option(element: Mapping[str, Any], wanted: str) -> dict[str, Any]:
 
 
 def walk_setup_sprint(
-    live: LiveApp, company: Company, *, narrate: Callable[[str], None] = lambda _: None
+    live: LiveApp,
+    company: Company,
+    *,
+    narrate: Callable[[str], None] = lambda _: None,
+    baseline_round: Callable[[int], None] | None = None,
 ) -> int:
     """Walk ``company`` through the setup sprint, from `/emcoach check` to the public
     pre-commitment, and return the new program's id.
@@ -216,6 +218,13 @@ def walk_setup_sprint(
     walk.week_3_pods(program_id)
     live.clock.advance(WEEK)
     walk.week_4_baselines(program_id)
+    if baseline_round is None:
+        # Imported here: the simulation's people answer through this module's Walk.
+        from bot.demo.simulate import BaselineRound
+
+        baseline_round = BaselineRound(live, company)
+    baseline_round(program_id)  # the direct reports answer emcoach's baseline survey
+    walk.expect_ready(program_id)
     walk.commit(program_id)
     return program_id
 
@@ -352,15 +361,11 @@ class Walk:
         overview = self.reply(owner, "baseline")
         if any(get_metric(metric).anonymous_survey for metric in company.criteria):
             self.narrate(
-                f"Week 4 — {company.who(owner)} enters pod {company.pod_name}'s 1:1-quality "
-                "baseline from the company's last engineering survey."
+                f"Week 4 — {company.who(owner)} picks emcoach's own anonymous survey for 1:1 "
+                "quality: its baseline round goes to every direct report now, before commit."
             )
             view = self.modal_from_click(owner, overview, BASELINE_SURVEY)
-            answers: dict[str, Answer] = {
-                SURVEY_CHOICE: CHOICE_RAN,
-                SURVEY_VALUE: company.survey_baseline,
-                SURVEY_SOURCE: company.survey_source,
-            }
+            answers: dict[str, Answer] = {SURVEY_CHOICE: CHOICE_RUN}
             self.submit(owner, view, answers)
         for team in company.teams:
             self.narrate(
@@ -372,11 +377,13 @@ class Walk:
             self.submit(owner, view, self.leader_baselines(view, team))
         self.narrate(f"{company.who(owner)} looks at the checklist with /emcoach status.")
         self.reply(owner, "status")
+
+    def expect_ready(self, program_id: int) -> None:
         with session_scope(self.live.services.engine) as session:
             program = session.get(Program, program_id)
             missing = setup_state(session, program).missing if program else ("the program",)
         if missing:
-            raise WalkError("after the baselines, commit still misses: " + "; ".join(missing))
+            raise WalkError("before commit, it still misses: " + "; ".join(missing))
 
     def commit(self, program_id: int) -> None:
         company, owner = self.company, self.company.owner

@@ -115,6 +115,9 @@ class AgendaKind(StrEnum):
     # is the CHECKPOINT_PUBLISH row's id, which holds the channel and the thread's ts).
     CHECKPOINT_CHART = "checkpoint_chart"
     DEVIATION_CHANGE = "deviation_change"  # what the deviation changed, old → new, once made
+    # The locked record (JSON and the command that checks its hash), in the pre-commitment's
+    # thread; added when the commit settles, once the post's ts is known.
+    COMMITMENT_RECORD = "commitment_record"
 
 
 class AgendaState(StrEnum):
@@ -159,6 +162,7 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.DEVIATION_POST: None,
     AgendaKind.CHECKPOINT_CHART: None,  # part of the results post: late, never dropped
     AgendaKind.DEVIATION_CHANGE: None,
+    AgendaKind.COMMITMENT_RECORD: None,
 }
 
 

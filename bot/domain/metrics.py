@@ -387,6 +387,10 @@ class Verdict(StrEnum):
     UNCHANGED = "unchanged"
     WORSE_THAN_BASELINE = "worse_than_baseline"
     NO_DATA = "no_data"
+    # Month 3 answers "is this working?" by direction only (bot.domain.analysis.judge).
+    MOVING_EXPECTED_WAY = "moving_expected_way"
+    NO_CHANGE = "no_change"
+    MOVING_WRONG_WAY = "moving_wrong_way"
 
     @property
     def label(self) -> str:
@@ -401,6 +405,9 @@ _VERDICT_LABELS: Final = {
     Verdict.UNCHANGED: "unchanged",
     Verdict.WORSE_THAN_BASELINE: "worse than baseline",
     Verdict.NO_DATA: "no data",
+    Verdict.MOVING_EXPECTED_WAY: "moving the expected way",
+    Verdict.NO_CHANGE: "no change",
+    Verdict.MOVING_WRONG_WAY: "moving the wrong way",
 }
 
 

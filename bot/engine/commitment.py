@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlmodel import Session, col, select
 
 from bot.blocks.commit import Commitment
+from bot.blocks.prompts.data import CommitmentRecord
+from bot.domain.analysis import (
+    Instrument,
+    LockedFigure,
+    default_instrument,
+    locked_leader_figure,
+)
 from bot.domain.localtime import local_date
+from bot.domain.record import canonical, definition_lines, locked_record, sha256
+from bot.domain.survey_rounds import round_figure
 from bot.domain.timeline import Timeline
-from storage.models import Baseline, Program
-from storage.setup_state import frozen_definitions, self_approved, setup_state
+from storage.locked_baselines import locked_figures
+from storage.models import Baseline, Leader, Program
+from storage.setup_state import (
+    criteria_of,
+    frozen_definitions,
+    metrics_of,
+    self_approved,
+    setup_state,
+)
+from storage.survey_rounds import closed_at, respondents, scores
 
 
 def commitment_of(session: Session, program: Program) -> Commitment:
@@ -46,4 +65,103 @@ def commitment_of(session: Session, program: Program) -> Commitment:
         pods=len(state.pods),
         leaders=sum(len(pod.leaders) for pod in state.pods),
         self_approved=self_approved(session, program),
+        baselines=baseline_figures(session, program),
     )
+
+
+def commitment_record(session: Session, program: Program) -> CommitmentRecord:
+    """The locked record under the posted pre-commitment: exactly what the post printed."""
+    commitment = commitment_of(session, program)
+    if program.commitment_ts is None:
+        raise ValueError(f"program {program.id} has no posted pre-commitment to reply under")
+    record = canonical(
+        locked_record(
+            program_name=commitment.program_name,
+            definitions=commitment.criteria,
+            definitions_hash=commitment.criteria_hash,
+            baselines=commitment.baselines,
+            midpoint=commitment.midpoint,
+            evaluation=commitment.evaluation,
+            anonymity_threshold=commitment.anonymity_threshold,
+            signed_off_by=commitment.signed_off_by,
+        )
+    )
+    return CommitmentRecord(
+        record_json=record,
+        definition_lines=tuple(definition_lines(commitment.criteria)),
+        record_hash=sha256(record),
+        definitions_hash=commitment.criteria_hash,
+        thread_ts=program.commitment_ts,
+    )
+
+
+def instruments_of(session: Session, *, program_id: int) -> dict[str, Instrument]:
+    """Each criterion's instrument, as chosen with the criteria (default: the metric's own)."""
+    return {
+        row.metric_id: Instrument(row.instrument) if row.instrument else default_instrument(metric)
+        for row, metric in zip(
+            criteria_of(session, program_id=program_id),
+            metrics_of(session, program_id=program_id),
+            strict=True,
+        )
+    }
+
+
+def baseline_figures(session: Session, program: Program) -> tuple[LockedFigure, ...]:
+    """The locked figures once committed; before, what commit would lock now."""
+    assert program.id is not None
+    locked = locked_figures(session, program_id=program.id)
+    if locked:
+        return tuple(
+            locked[metric.id.value]
+            for metric in metrics_of(session, program_id=program.id)
+            if metric.id.value in locked
+        )
+    return compute_locked(session, program)
+
+
+def compute_locked(session: Session, program: Program) -> tuple[LockedFigure, ...]:
+    """Each criterion's baseline pooled over the cohort, with n, on its one instrument.
+
+    Leader-level: the mean of every leader's baseline. emcoach's survey: the baseline round's
+    mean, only from at least the anonymity threshold in people (None below it: commit refuses
+    it). The company's survey: the mean of the values entered for the pods."""
+    assert program.id is not None and program.kickoff_date is not None
+    instruments = instruments_of(session, program_id=program.id)
+    rows = list(session.exec(select(Baseline).where(Baseline.program_id == program.id)))
+    leaders = {
+        leader.id: leader.user_id
+        for leader in session.exec(select(Leader).where(Leader.program_id == program.id))
+    }
+    figures: list[LockedFigure] = []
+    for metric in metrics_of(session, program_id=program.id):
+        instrument = instruments[metric.id.value]
+        mine = [row for row in rows if row.metric_id == metric.id.value]
+        if instrument is Instrument.EMCOACH_SURVEY:
+            people = respondents(session, program_id=program.id, occasion=program.kickoff_date)
+            figure = round_figure(
+                scores(session, program_id=program.id, occasion=program.kickoff_date),
+                people=people,
+                threshold=program.anonymity_threshold,
+            )
+            figures.append(
+                LockedFigure(
+                    metric_id=metric.id.value, figure=figure.mean, n=people, instrument=instrument
+                )
+            )
+        elif instrument is Instrument.COMPANY_SURVEY:
+            values = {str(row.pod_id): row.value for row in mine if row.pod_id is not None}
+            figures.append(locked_leader_figure(metric, values, instrument))
+        else:
+            values = {
+                leaders[row.leader_id]: Decimal(row.value)
+                for row in mine
+                if row.leader_id in leaders
+            }
+            figures.append(locked_leader_figure(metric, values, instrument))
+    return tuple(figures)
+
+
+def survey_round_closed(session: Session, program: Program) -> bool:
+    assert program.id is not None and program.kickoff_date is not None
+    return closed_at(session, program_id=program.id, occasion=program.kickoff_date) is not None

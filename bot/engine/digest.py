@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from bot.blocks.prompts import DigestData, LeaderWeek
 from bot.domain.cadence import AgendaKind, AgendaState, SessionKind
-from storage.models import AgendaRow, Leader, LeaderPause, Pod, SessionLog, SurveyResponse
+from storage.models import (
+    AgendaRow,
+    Leader,
+    LeaderPause,
+    Pod,
+    Rating,
+    SessionLog,
+    SurveyResponse,
+)
 
 WEEK = timedelta(days=7)
 
@@ -39,8 +49,12 @@ def digest_data(session: Session, *, program_id: int, coach_id: str, week_end: d
         )
     }
     pauses = _pauses_reaching(session, [leader.id for leader in leaders if leader.id], week_end)
+    answers = _answers(session, program_id=program_id, start=start, week_end=week_end)
     weeks = [
-        _leader_week(leader, rows, logged, week_end, pauses.get(leader.id or 0))
+        replace(
+            _leader_week(leader, rows, logged, week_end, pauses.get(leader.id or 0)),
+            **answers.get(leader.user_id, {}),
+        )
         for leader in leaders
     ]
     return DigestData(
@@ -49,6 +63,34 @@ def digest_data(session: Session, *, program_id: int, coach_id: str, week_end: d
             session, rows, {leader.user_id for leader in leaders}
         ),
     )
+
+
+def _answers(
+    session: Session, *, program_id: int, start: date, week_end: date
+) -> dict[str, dict[str, Any]]:
+    """Per leader: their latest 1:1 and pod ratings up to ``week_end``, and the decisions and
+    "say no" answers they gave about sessions of this week."""
+    found: dict[str, dict[str, Any]] = {}
+    statement = (
+        select(Rating, AgendaRow)
+        .join(AgendaRow, col(AgendaRow.id) == col(Rating.agenda_id))
+        .where(
+            Rating.program_id == program_id,
+            col(AgendaRow.kind).in_([AgendaKind.ONE_ON_ONE_POST, AgendaKind.POD_POST]),
+            col(AgendaRow.occasion) <= week_end,
+        )
+        .order_by(col(AgendaRow.occasion), col(Rating.rated_at))
+    )
+    for rating, row in session.exec(statement):
+        mine = found.setdefault(rating.rater_id, {"decided": (), "say_no": ()})
+        field = "one_on_one_rating" if row.kind == AgendaKind.ONE_ON_ONE_POST else "pod_rating"
+        mine[field] = rating.score  # the latest wins: ordered by session date
+        if row.occasion >= start:
+            if rating.decided:
+                mine["decided"] += (rating.decided,)
+            if rating.say_no:
+                mine["say_no"] += (rating.say_no,)
+    return found
 
 
 def _pauses_reaching(

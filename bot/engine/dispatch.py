@@ -299,6 +299,7 @@ class Dispatcher:
                 channel=row.recipient,
                 text=reply.text,
                 blocks=reply.blocks,
+                thread_ts=reply.thread_ts,
                 metadata={
                     "event_type": PROMPT_EVENT,
                     "event_payload": {"agenda_id": row.id, "program_id": row.program_id},

@@ -28,7 +28,7 @@ from bot.domain.localtime import format_local, local_date, to_instant
 from bot.domain.program_rules import ProgramField
 from bot.domain.sprint import due_date
 from bot.engine.chart import results_chart
-from bot.engine.commitment import commitment_of
+from bot.engine.commitment import commitment_of, commitment_record
 from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
 from storage.answers import parse_reminder_key
@@ -135,6 +135,8 @@ def _data(
         return SetupNudge(week=week, due=due_date(setup_date, week))
     if kind in (AgendaKind.COMMITMENT_POST, AgendaKind.COMMITMENT_COPY):
         return commitment_of(session, program)
+    if kind is AgendaKind.COMMITMENT_RECORD:
+        return commitment_record(session, program)
     if kind is AgendaKind.DEVIATION_POST:
         deviation = session.get(Deviation, int(row.about))
         if deviation is None:

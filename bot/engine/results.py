@@ -9,15 +9,28 @@ same survey figures — an answer arriving in between is refused, not added."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from bot.blocks.prompts import CheckpointData, CriterionResult, criterion_result
+from bot.blocks.prompts import CheckpointData, CriterionResult
+from bot.blocks.prompts.data import analysed_result
+from bot.domain.analysis import (
+    Instrument,
+    LockedFigure,
+    Stage,
+    is_survey,
+    leader_change,
+    survey_change,
+)
 from bot.domain.metrics import MetricDefinition
 from bot.domain.survey_rounds import RoundFigure, round_figure
 from bot.domain.timeline import Timeline
+from bot.engine.commitment import baseline_figures
+from bot.engine.tracked import tracked_besides
+from storage.locked_baselines import fill_survey_figure
 from storage.models import Baseline, CheckpointValue, Leader, Program
 from storage.setup_state import metrics_of, self_approved
 from storage.survey_rounds import close_round, scores
@@ -43,24 +56,50 @@ def checkpoint_data(
 ) -> CheckpointData:
     assert program.id is not None
     month = checkpoint_month(program, occasion)
-    leaders = list(
-        session.exec(select(Leader).where(Leader.program_id == program.id).order_by(col(Leader.id)))
-    )
+    final = month == program.months
+    stage = Stage.EVALUATION if final else Stage.INTERIM
+    leaders = [
+        leader.user_id
+        for leader in session.exec(
+            select(Leader).where(Leader.program_id == program.id).order_by(col(Leader.id))
+        )
+    ]
+    # The figures the pre-commitment printed: every post prints these, they never move.
+    locked = {figure.metric_id: figure for figure in baseline_figures(session, program)}
     results = tuple(
-        _survey_result(session, program, metric, occasion, now)
-        if metric.anonymous_survey
-        else _leader_result(session, program, metric, leaders, month)
+        _survey_result(
+            session,
+            program,
+            metric,
+            locked=locked[metric.id.value],
+            occasion=occasion,
+            now=now,
+            stage=stage,
+        )
+        if is_survey(locked[metric.id.value].instrument)
+        else _leader_result(
+            session,
+            program,
+            metric,
+            locked=locked[metric.id.value],
+            leaders=leaders,
+            month=month,
+            stage=stage,
+        )
         for metric in metrics_of(session, program_id=program.id)
     )
     return CheckpointData(
         month=month,
-        final=month == program.months,
+        final=final,
         channel_id=program.commitment_channel_id or program.publish_channel_id or "",
         criteria=results,
         definitions_hash=program.criteria_hash or "",
         anonymity_threshold=program.anonymity_threshold,
         signed_off_by=program.signed_off_by,
         self_approved=self_approved(session, program),
+        tracked=tracked_besides(
+            session, program_id=program.id, until=occasion, threshold=program.anonymity_threshold
+        ),
     )
 
 
@@ -68,20 +107,28 @@ def _leader_result(
     session: Session,
     program: Program,
     metric: MetricDefinition,
-    leaders: list[Leader],
+    *,
+    locked: LockedFigure,
+    leaders: list[str],
     month: int,
+    stage: Stage,
 ) -> CriterionResult:
+    """The mean over leaders of each leader's own change (the locked rule)."""
+    by_id = {
+        leader.id: leader.user_id
+        for leader in session.exec(select(Leader).where(Leader.program_id == program.id))
+    }
     baselines = {
-        row.leader_id: row.value
+        by_id[row.leader_id]: row.value
         for row in session.exec(
             select(Baseline).where(
                 Baseline.program_id == program.id, Baseline.metric_id == metric.id
             )
         )
-        if row.leader_id is not None
+        if row.leader_id in by_id
     }
     values = {
-        row.leader_id: row.value
+        by_id[row.leader_id]: row.value
         for row in session.exec(
             select(CheckpointValue).where(
                 CheckpointValue.program_id == program.id,
@@ -89,48 +136,67 @@ def _leader_result(
                 CheckpointValue.month == month,
             )
         )
+        if row.leader_id in by_id
     }
-    # Compare like with like: the pooled baseline of the leaders who have a value now.
-    measured = [leader for leader in leaders if leader.id in values and leader.id in baselines]
-    return criterion_result(
+    return analysed_result(
         metric,
-        baseline=mean([baselines[leader.id] for leader in measured if leader.id is not None])
-        if measured
-        else mean(list(baselines.values())),
-        now=mean([values[leader.id] for leader in measured if leader.id is not None]),
-        data_points=len(measured),
-        missing_for=tuple(leader.user_id for leader in leaders if leader.id not in values),
+        locked=locked,
+        now=mean(list(values.values())),
+        now_n=len(values),
+        measured=leader_change(metric, baselines=baselines, values=values, leaders=leaders),
+        stage=stage,
     )
 
 
 def _survey_result(
-    session: Session, program: Program, metric: MetricDefinition, occasion: date, now: datetime
+    session: Session,
+    program: Program,
+    metric: MetricDefinition,
+    *,
+    locked: LockedFigure,
+    occasion: date,
+    now: datetime,
+    stage: Stage,
 ) -> CriterionResult:
+    """The round's mean against the baseline round's mean, on the one locked instrument."""
     assert program.kickoff_date is not None
     assert program.id is not None
     threshold = program.anonymity_threshold
-    current = _closed_figure(session, program.id, occasion, now=now, threshold=threshold)
-    entered = [
-        row.value
-        for row in session.exec(
-            select(Baseline).where(
-                Baseline.program_id == program.id, Baseline.metric_id == metric.id
-            )
+    if locked.instrument is not Instrument.EMCOACH_SURVEY:
+        # The company's own survey: its checkpoint values cannot be entered yet, so no data
+        # rather than a comparison with another instrument.
+        return analysed_result(
+            metric,
+            locked=locked,
+            now=None,
+            now_n=0,
+            measured=survey_change(metric, baseline=None, now=None, people=0),
+            stage=stage,
         )
-    ]
-    # The locked baseline is what was entered before commit; the baseline survey's answers
-    # stand in only when none was entered and they reach the anonymity threshold.
-    if entered:
-        baseline = mean(entered)
-    else:
-        baseline = _closed_figure(
+    current = _closed_figure(session, program.id, occasion, now=now, threshold=threshold)
+    if locked.figure is None:
+        # Locked at commit before the baseline round closed: its figure is fixed once, at
+        # the round's close, and stays.
+        base = _closed_figure(
             session, program.id, program.kickoff_date, now=now, threshold=threshold
-        ).mean
-    return criterion_result(
+        )
+        fill_survey_figure(
+            session,
+            program_id=program.id,
+            metric_id=metric.id.value,
+            figure=base.mean,
+            n=base.people,
+        )
+        locked = replace(locked, figure=base.mean, n=base.people)
+    return analysed_result(
         metric,
-        baseline=baseline,
+        locked=locked,
         now=current.mean,
-        data_points=current.people,
+        now_n=current.people,
+        measured=survey_change(
+            metric, baseline=locked.figure, now=current.mean, people=current.people
+        ),
+        stage=stage,
     )
 
 

@@ -26,18 +26,22 @@ from bot.blocks.commit import Commitment
 from bot.domain.roles import Role
 from bot.engine.commitment import commitment_of
 from bot.engine.planning import replan_program
+from storage.baseline_round import baseline_round_sent
 from storage.commitments import (
     CommitState,
     Settled,
     begin_commit,
     committing_programs,
     copy_row_id,
+    record_row_id,
     settle_commit,
 )
 from storage.db import session_scope
+from storage.locked_baselines import lock_figures
 from storage.models import AgendaRow
 from storage.programs import get_program, has_role
 from storage.setup_state import setup_state
+from storage.survey_rounds import close_round
 
 logger = logging.getLogger("emcoach.commit")
 
@@ -91,8 +95,15 @@ def confirm_commit(
         missing = setup_state(session, program).missing
         if missing:
             return CommitOutcome(answer=Answer.MISSING, program_name=name, missing=tuple(missing))
+        if program.kickoff_date is not None and baseline_round_sent(session, program=program):
+            # The baseline round sent before commit closes first: the figure locked is the
+            # closed round's, to the answer.
+            close_round(session, program_id=program.id, occasion=program.kickoff_date, now=now)
         commitment = commitment_of(session, program)
         row_id = begin_commit(session, program=program, now=now)
+        if row_id is not None:
+            # The figures the post prints, locked in the unit of work that locks the program.
+            lock_figures(session, program_id=program.id, figures=commitment.baselines, now=now)
     if row_id is None:  # a concurrent click won the claim
         return CommitOutcome(answer=Answer.IN_PROGRESS, program_name=name, channel_id=channel)
     try:
@@ -108,12 +119,20 @@ def confirm_commit(
 
 
 def _send_copy(engine: Engine, publish: Publish, *, program_id: int) -> None:
-    """The budget owner's copy goes out now too; if it can't, the clock sends it."""
+    """The locked record and the budget owner's copy go out now too; if they can't, the clock
+    sends them."""
     try:
         with session_scope(engine) as session:
-            copy = copy_row_id(session, program_id=program_id)
-        if copy is not None:
-            publish([copy])
+            rows = [
+                row_id
+                for row_id in (
+                    record_row_id(session, program_id=program_id),
+                    copy_row_id(session, program_id=program_id),
+                )
+                if row_id is not None
+            ]
+        if rows:
+            publish(rows)
     except Exception:
         logger.exception("program %s: the budget owner's copy is left to the clock", program_id)
 

@@ -158,4 +158,6 @@ def test_the_survey_modal_offers_both_paths(value: Decimal | None) -> None:
     assert options == ["run", "ran"]
     initial = blocks[SURVEY_CHOICE]["element"].get("initial_option")
     assert (initial or {}).get("value") == ("ran" if value else None)
-    assert "isn't available yet" in json.dumps(view)
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "isn't available yet" not in shown
+    assert "One instrument for the whole program" in shown

@@ -23,6 +23,7 @@ from bot.blocks.prompts import (
     PROMPT_RATE_ONE_ON_ONE,
     PROMPT_RATE_POD,
     CheckpointData,
+    CommitmentRecord,
     CriterionResult,
     DeviationChangeData,
     DeviationPostData,
@@ -74,6 +75,7 @@ _ROUTES: dict[AgendaKind, tuple[str, str]] = {
     AgendaKind.DEVIATION_POST: (CHANNEL, "program"),
     AgendaKind.CHECKPOINT_CHART: (CHANNEL, "41"),
     AgendaKind.DEVIATION_CHANGE: (CHANNEL, "program"),
+    AgendaKind.COMMITMENT_RECORD: (CHANNEL, "program"),
 }
 
 
@@ -127,6 +129,14 @@ def _data(kind: AgendaKind) -> PromptData | None:
         return OwnerAlert(recipient_id=REPORT, kind=AgendaKind.SURVEY, error="account_inactive")
     if kind in (AgendaKind.COMMITMENT_POST, AgendaKind.COMMITMENT_COPY):
         return _commitment()
+    if kind is AgendaKind.COMMITMENT_RECORD:
+        return CommitmentRecord(
+            record_json='{"program":"Pilot"}',
+            definition_lines=('{"id":"lead_time"}',),
+            record_hash=HASH,
+            definitions_hash=HASH,
+            thread_ts="1700000000.000100",
+        )
     if kind is AgendaKind.DEVIATION_POST:
         return DeviationPostData(
             field=ProgramField.DATES, reason="The coach starts a week later.", requested_by=OWNER
@@ -218,6 +228,7 @@ _ASKED_FOR_NOW = (
     AgendaKind.COMMITMENT_COPY,
     AgendaKind.DEVIATION_POST,
     AgendaKind.DEVIATION_CHANGE,
+    AgendaKind.COMMITMENT_RECORD,
 )
 
 

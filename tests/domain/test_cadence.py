@@ -616,6 +616,7 @@ def test_every_kind_has_a_grace_window_and_only_the_public_record_is_never_dropp
         K.DEVIATION_POST,
         K.CHECKPOINT_CHART,
         K.DEVIATION_CHANGE,
+        K.COMMITMENT_RECORD,
     ]
 
 

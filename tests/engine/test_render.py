@@ -46,6 +46,7 @@ def test_every_planned_kind_renders_valid_block_kit(
         for key, kind, recipient in (
             ("commitment:post", AgendaKind.COMMITMENT_POST, "C0ENG"),
             ("commitment:copy", AgendaKind.COMMITMENT_COPY, "U0CFO"),
+            ("commitment:record", AgendaKind.COMMITMENT_RECORD, "C0ENG"),
         ):
             add_once(
                 session,

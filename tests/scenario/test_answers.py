@@ -534,3 +534,36 @@ def test_a_survey_cannot_be_answered_once_its_round_has_closed(
     _settle(live)
     assert not live.slack.calls_to("views.open")
     assert _all(live, SurveyAnswer) == []
+
+
+FIRST_DIGEST = datetime(2027, 2, 5, 16, 30, tzinfo=UTC)  # Fri 16:00 in London, the coach's zone
+
+
+def test_the_coachs_digest_shows_the_leaders_ratings_and_answers_escaped(
+    live: LiveApp, program_id: int
+) -> None:
+    _deliver(live, AFTER_FIRST_POD_SESSION)
+    row = _row(live, program_id, AgendaKind.ONE_ON_ONE_POST, LEADER)
+    _click(live, _message(live, row), PROMPT_RATE_ONE_ON_ONE, user=LEADER)
+    _submit(
+        live,
+        _opened_modal(live),
+        user=LEADER,
+        values=_values(
+            4,
+            **{
+                ANSWERS_DECIDED: "<!channel> hire a *tech lead*",
+                ANSWERS_SAY_NO: "the <https://evil.example|release> review",
+            },
+        ),
+    )
+    pod = _row(live, program_id, AgendaKind.POD_POST, LEADER)
+    _click(live, _message(live, pod), PROMPT_RATE_POD, user=LEADER)
+    _submit(live, _opened_modal(live, 2), user=LEADER, values=_values(5))
+    _deliver(live, FIRST_DIGEST)
+    digest = _row(live, program_id, AgendaKind.COACH_DIGEST, COACH)
+    shown = json.dumps(_message(live, digest)["blocks"], ensure_ascii=False)
+    assert "Latest ratings (“was useful”): 1:1 4/5, pod 5/5" in shown
+    assert "Decided: “&lt;!channel&gt; hire a" in shown
+    assert "Will say no to: “the &lt;https://evil.example|release&gt; review”" in shown
+    assert "<!channel>" not in shown and "<https://evil" not in shown

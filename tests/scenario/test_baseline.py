@@ -16,7 +16,6 @@ from bot.blocks.baseline import (
     BASELINE_SURVEY,
     BASELINE_SURVEY_VIEW,
     CHOICE_RAN,
-    CHOICE_RUN,
     RETENTION_LEAVERS,
     RETENTION_START,
     SURVEY_CHOICE,
@@ -231,8 +230,9 @@ def test_the_survey_path_needs_a_past_survey_with_its_source(live: LiveApp) -> N
     _, pod_id = _ids(live)
     view = _open(live, BASELINE_SURVEY, _survey_value(pod_id))
     assert view["callback_id"] == BASELINE_SURVEY_VIEW
-    answer = _submit(live, view, {SURVEY_CHOICE: _choice(CHOICE_RUN)})
-    assert "isn't available yet" in answer["errors"][SURVEY_CHOICE]
+    assert "isn't available yet" not in json.dumps(view)
+    answer = _submit(live, view, {SURVEY_CHOICE: _choice(None)})
+    assert "Choose where the baseline comes from" in answer["errors"][SURVEY_CHOICE]
     answer = _submit(live, view, {SURVEY_CHOICE: _choice(CHOICE_RAN), SURVEY_VALUE: _number("6")})
     assert "from 1 to 5" in answer["errors"][SURVEY_VALUE]
     assert "Say which survey" in answer["errors"][SURVEY_SOURCE]

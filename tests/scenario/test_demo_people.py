@@ -87,7 +87,7 @@ def test_the_company_answers_and_month_6_is_published_with_numbers(live: LiveApp
     assert "within the expected range" in month_6
     assert "short of the expected range" in month_6  # the honest miss
     # Month 3 went out with Jack's numbers missing: three leaders measured, not four.
-    assert "3 data points" in _post_text(live, midpoint)
+    assert "mean of 3 leaders' own changes" in _post_text(live, midpoint)
 
     with session_scope(live.services.engine) as session:
         program = session.get(Program, program_id)

@@ -128,11 +128,7 @@ def test_the_pre_commitment_and_each_results_post_say_self_approved(live: LiveAp
             worker="test-clock",
         ).tick()
     # The results posts themselves (each also gets its chart in its thread).
-    results = [
-        message
-        for message in live.slack.messages(CHANNEL)[1:]
-        if not message.get("files")
-    ]
+    results = [message for message in live.slack.messages(CHANNEL)[1:] if not message.get("files")]
     assert len(results) == 2
     for message in results:
         assert SELF_APPROVED in _shown(message)

@@ -284,5 +284,11 @@ def test_a_report_of_two_leaders_counts_once_and_two_people_show_no_number(
     alt = str(upload.args["alt_txt"])
     assert "Month 3: fewer than 3 responses, no figure shown" in alt
     assert not _MEAN.search(alt) and "4.5" not in alt and "(2 responses)" not in alt
+    # The coach's digest of the survey week shows no figure of the round either.
+    digests = [m for m in live.slack.messages("U0COACH") if m["text"].startswith("Your week")]
+    assert digests
+    for digest in digests:
+        assert not _MEAN.search(json.dumps(digest, ensure_ascii=False))
+        assert "4.5" not in json.dumps(digest)
     # The form said so before they answered.
     assert "Each person answers once a round" in json.dumps(_opened(live, 1), ensure_ascii=False)

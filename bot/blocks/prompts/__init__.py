@@ -26,6 +26,7 @@ from bot.blocks.prompts.common import context as late
 from bot.blocks.prompts.common import late_note
 from bot.blocks.prompts.data import (
     CheckpointData,
+    CommitmentRecord,
     CriterionResult,
     DeviationChangeData,
     DeviationPostData,
@@ -44,6 +45,7 @@ from bot.blocks.prompts.owner import alert_reason, build_owner_alert, build_setu
 from bot.blocks.prompts.records import (
     build_commitment_copy,
     build_commitment_post,
+    build_commitment_record,
     build_deviation,
     build_deviation_change,
 )
@@ -66,6 +68,7 @@ __all__ = [
     "PROMPT_RATE_ONE_ON_ONE",
     "PROMPT_RATE_POD",
     "CheckpointData",
+    "CommitmentRecord",
     "CriterionResult",
     "DeviationChangeData",
     "DeviationPostData",
@@ -90,6 +93,7 @@ _Data = TypeVar(
     Commitment,
     DeviationPostData,
     DeviationChangeData,
+    CommitmentRecord,
 )
 
 
@@ -129,6 +133,7 @@ _BUILDERS: Final[dict[AgendaKind, Callable[[PromptContext], Reply]]] = {
     # The words only: the engine attaches the chart itself (bot/engine/render.py).
     AgendaKind.CHECKPOINT_CHART: build_checkpoint_chart,
     AgendaKind.DEVIATION_CHANGE: _with(DeviationChangeData, build_deviation_change),
+    AgendaKind.COMMITMENT_RECORD: _with(CommitmentRecord, build_commitment_record),
 }
 # The public post words its own lateness (with the date it was due); every other kind gets
 # the one shared note. The public record (pre-commitment, deviations) goes out when the owner
@@ -140,6 +145,7 @@ _OWN_LATE_WORDING: Final = frozenset(
         AgendaKind.COMMITMENT_COPY,
         AgendaKind.DEVIATION_POST,
         AgendaKind.DEVIATION_CHANGE,
+        AgendaKind.COMMITMENT_RECORD,
     }
 )
 

@@ -15,6 +15,7 @@ from typing import Final
 
 from slack_sdk.models.blocks import Block
 
+from bot.blocks.commit import locked_baseline_text
 from bot.blocks.criteria import direction_words, signoff_text
 from bot.blocks.prompts.common import (
     context,
@@ -24,13 +25,19 @@ from bot.blocks.prompts.common import (
     reply,
     section,
 )
-from bot.blocks.prompts.data import CheckpointData, CriterionResult, PromptContext
+from bot.blocks.prompts.data import (
+    CheckpointData,
+    CriterionResult,
+    PromptContext,
+    TrackedBesides,
+)
 from bot.blocks.reply import Reply
 from bot.domain import units
+from bot.domain.analysis import Instrument, LockedFigure, Pooled
 from bot.domain.localtime import format_day
 from bot.domain.metrics import MetricId, Verdict
 from bot.domain.mrkdwn import mention, plain
-from bot.domain.units import VALUE_STEP, rounded_text, value_text
+from bot.domain.units import VALUE_STEP, number_text, rounded_text, value_text
 from bot.slack_names import COMMAND
 
 METRICS_COMMAND: Final = f"{COMMAND} metrics"
@@ -70,27 +77,112 @@ def change_text(result: CriterionResult) -> str:
     return units.change_text(result.change_kind, result.change)
 
 
+def spread_text(result: CriterionResult) -> str:
+    """``from −30% to −5%``: the lowest and highest per-leader change."""
+    if result.spread is None:
+        return ""
+    low, high = result.spread
+    kind = result.change_kind
+    return f"from {units.change_text(kind, low)} to {units.change_text(kind, high)}"
+
+
+def baseline_text(result: CriterionResult, threshold: int) -> str:
+    """The locked baseline with its n, in the very words the pre-commitment printed."""
+    if result.baseline is None:
+        if result.anonymous:
+            return f"fewer than {threshold} responses — not shown"
+        return "_missing_"
+    if result.instrument is None or result.baseline_n is None:
+        return _value(result.baseline, result.baseline_band, result.metric_id)
+    locked = LockedFigure(
+        metric_id="",
+        figure=result.baseline,
+        n=result.baseline_n,
+        instrument=Instrument(result.instrument),
+    )
+    text = locked_baseline_text(locked, unit=plain(result.unit), threshold=threshold)
+    return f"{text} (DORA band: {result.baseline_band})" if result.baseline_band else text
+
+
+def uncertainty_text(result: CriterionResult, threshold: int) -> str:
+    """The n behind the change and its spread; too few leaders is said plainly."""
+    if is_hidden(result, threshold):
+        return f"fewer than {threshold} responses"
+    if result.anonymous:
+        return plural(result.data_points, "response")
+    if result.change is None or result.instrument is None:
+        return plural(result.data_points, "data point")
+    leaders = plural(result.data_points, "leader")
+    text = f"mean of {leaders}' own changes"
+    if result.spread is not None and result.data_points > 1:
+        text += f", {spread_text(result)}"
+    if result.too_few:
+        text += " — too few to read as a trend"
+    return text
+
+
 def criterion_block_text(result: CriterionResult, *, number: int, threshold: int) -> str:
     lines = [
         f"*{number}. {plain(result.name)}* — {plain(result.unit)}, "
         f"{direction_words(result.direction)}"
     ]
-    baseline = _value(result.baseline, result.baseline_band, result.metric_id)
+    baseline = baseline_text(result, threshold)
     if is_hidden(result, threshold):
         lines.append(
             f"Baseline: {baseline} · Now: fewer than {threshold} responses — not shown, to "
             "keep the answers anonymous"
         )
-        points = f"fewer than {threshold} responses"
     else:
-        now = _value(result.now, result.now_band, result.metric_id)
+        now = _value(result.now, None, result.metric_id)
+        if result.now is not None and result.now_n is not None and not result.anonymous:
+            now += f", {plural(result.now_n, 'leader')}"
+        if result.now is not None and result.now_band:
+            now += f" (DORA band: {result.now_band})"
         lines.append(f"Baseline: {baseline} · Now: {now} · Change: {change_text(result)}")
-        points = plural(result.data_points, "response" if result.anonymous else "data point")
-    lines.append(
-        f"Expected (the framework's 6-month average): {plain(result.expected or 'none published')}"
-    )
-    lines.append(f"Verdict: *{shown_verdict(result, threshold).label}* · {points}")
+    if result.missing_for:
+        people = ", ".join(mention(user_id) for user_id in result.missing_for)
+        lines.append(f"Left out of the change (no value to compare): {people}")
+    expected = plain(result.expected or "none published")
+    points = uncertainty_text(result, threshold)
+    verdict = shown_verdict(result, threshold).label
+    if result.interim:
+        lines.append(f"Is it working? *{verdict}* · {points}")
+        lines.append(f"_The framework's 6-month range ({expected}) applies at month 6, not now._")
+    else:
+        lines.append(f"Expected (the framework's 6-month average): {expected}")
+        lines.append(f"Verdict: *{verdict}* · {points}")
     return "\n".join(lines)
+
+
+def _pooled(pooled: Pooled, threshold: int, what: str) -> str:
+    if pooled.mean is None:
+        if pooled.n == 0:
+            return f"no {what} yet"
+        return f"fewer than {threshold} {what} — not shown, so no one's own answer shows"
+    return f"{number_text(pooled.mean)} of 5, from {plural(pooled.n, what[:-1])}"
+
+
+def tracked_text(tracked: TrackedBesides) -> str:
+    """The "Tracked besides" section: 360s, attendance and session ratings, pooled."""
+    t = tracked.threshold
+    return "\n".join(
+        [
+            "*Tracked besides* — not success criteria; pooled over the cohort, never one "
+            f"person's figure (none from fewer than {t} ratings). The 360s are this quarter's; "
+            "sessions count since kickoff.",
+            "• Leaders' self-efficacy (360, “I feel confident handling the hard parts of "
+            f"managing”): {_pooled(tracked.self_efficacy, t, 'ratings')}",
+            "• Managers' rating of the leaders (360, “effective as a manager”): "
+            f"{_pooled(tracked.manager_rating, t, 'ratings')}",
+            "• Coaches' rating (360, “growing as a manager”): "
+            f"{_pooled(tracked.coach_rating, t, 'ratings')}",
+            f"• 1:1s: {tracked.held} held, {tracked.not_held} not held, "
+            f"{tracked.skipped} skipped (leader on pause), {tracked.not_logged} not logged",
+            f"• Session ratings (“was useful”): 1:1s "
+            f"{_pooled(tracked.one_on_one_rating, t, 'ratings')}; pod sessions "
+            f"{_pooled(tracked.pod_rating, t, 'ratings')}",
+        ]
+    )
 
 
 def _criteria_blocks(checkpoint: CheckpointData) -> list[Block]:
@@ -142,6 +234,8 @@ def build_checkpoint_publish(prompt: PromptContext, checkpoint: CheckpointData) 
         )
     )
     blocks += _criteria_blocks(checkpoint)
+    if checkpoint.tracked is not None:
+        blocks.append(section(tracked_text(checkpoint.tracked)))
     if note := survey_round_note(checkpoint, preview=False):
         blocks.append(context(note))
     signoff = (

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.blocks.commit import Commitment
+from bot.domain.analysis import Change, LockedFigure, Pooled, Stage, judge
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import (
     ChangeKind,
@@ -38,6 +39,12 @@ class LeaderWeek:
     missed: int = 0  # prompts about them dropped because emcoach was offline too long
     failed: int = 0  # prompts about them Slack refused for good (the owners were told)
     paused_until: date | None = None
+    # What the leader told emcoach (named, for their coach): latest ratings on the 1–5 scale,
+    # and this week's decisions and "say no" answers, as they typed them (escape to show).
+    one_on_one_rating: int | None = None
+    pod_rating: int | None = None
+    decided: tuple[str, ...] = ()
+    say_no: tuple[str, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
@@ -70,8 +77,52 @@ class CriterionResult:
     anonymous: bool = False  # an anonymous survey aggregate: hidden below the threshold
     baseline_band: str | None = None  # DORA band names, for DORA metrics
     now_band: str | None = None
-    missing_for: tuple[str, ...] = ()  # leaders (user ids) still without a value: preview only
+    missing_for: tuple[str, ...] = ()  # leaders (user ids) without both values
     metric_id: MetricId | None = None  # prints each value with its unit (bot.domain.units)
+    # The pre-registered analysis (bot.domain.analysis); defaults keep older callers working.
+    baseline_n: int | None = None  # the locked baseline's n (leaders, or people in the round)
+    now_n: int | None = None  # leaders with a value now (leader-level criteria)
+    instrument: str | None = None  # bot.domain.analysis.Instrument value
+    spread: tuple[Decimal, Decimal] | None = None  # lowest and highest per-leader change
+    interim: bool = False  # month 3: a direction, not a verdict against the 6-month range
+    too_few: bool = False  # fewer than TREND_MINIMUM leaders measured
+
+
+def analysed_result(
+    metric: MetricDefinition,
+    *,
+    locked: LockedFigure,
+    now: Decimal | None,
+    now_n: int | None,
+    measured: Change,
+    stage: Stage,
+) -> CriterionResult:
+    """A ``CriterionResult`` from the pre-registered analysis: the locked baseline, the change
+    by the locked rule, its verdict for the stage (direction at month 3)."""
+    baseline = locked.figure
+    return CriterionResult(
+        name=metric.short_name,
+        unit=metric.unit,
+        direction=metric.direction,
+        change_kind=metric.change_kind,
+        baseline=baseline,
+        now=now,
+        change=measured.change,
+        expected=None if metric.expected is None else metric.expected.seed_text,
+        verdict=judge(metric, measured.change, stage=stage),
+        data_points=measured.n,
+        anonymous=metric.anonymous_survey,
+        baseline_band=None if baseline is None else dora_band(metric.id, baseline),
+        now_band=None if now is None else dora_band(metric.id, now),
+        missing_for=measured.missing,
+        metric_id=metric.id,
+        baseline_n=locked.n,
+        now_n=now_n,
+        instrument=locked.instrument.value,
+        spread=measured.spread,
+        interim=stage is Stage.INTERIM,
+        too_few=measured.too_few,
+    )
 
 
 def criterion_result(
@@ -105,6 +156,23 @@ def criterion_result(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TrackedBesides:
+    """What a checkpoint reports besides the criteria, pooled over the cohort; a figure from
+    fewer than ``threshold`` ratings has no mean (see ``analysis.pooled_scores``)."""
+
+    self_efficacy: Pooled  # 360: leaders on their own confidence as managers
+    manager_rating: Pooled  # 360: the leaders' managers on their effectiveness
+    coach_rating: Pooled  # 360: the coaches on what they have seen
+    one_on_one_rating: Pooled  # "This 1:1 was useful."
+    pod_rating: Pooled  # "This pod session was useful."
+    held: int  # 1:1s the coach logged as held
+    not_held: int
+    not_logged: int
+    skipped: int  # 1:1s inside a leader's pause
+    threshold: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckpointData:
     """A checkpoint's results. The date is the row's ``occasion`` and lateness its
     ``late_by``: one source for each, whichever kind is built."""
@@ -117,6 +185,7 @@ class CheckpointData:
     anonymity_threshold: int = ANONYMITY_THRESHOLD  # locked at commit
     signed_off_by: str | None = None  # the budget owner who signed off the criteria
     self_approved: bool = False  # ...while being an owner of the program: said in every post
+    tracked: TrackedBesides | None = None  # 360s, attendance, session ratings
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,6 +207,17 @@ class OwnerAlert:
     recipient_id: str  # a user id, or the channel id of a checkpoint post
     kind: AgendaKind
     error: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommitmentRecord:
+    """The locked record under the pre-commitment (bot.domain.record)."""
+
+    record_json: str  # canonical JSON, one line
+    definition_lines: tuple[str, ...]  # one canonical frozen definition a line
+    record_hash: str
+    definitions_hash: str
+    thread_ts: str  # the pre-commitment post's ts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,6 +248,7 @@ PromptData = (
     | Commitment
     | DeviationPostData
     | DeviationChangeData
+    | CommitmentRecord
 )
 
 

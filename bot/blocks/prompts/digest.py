@@ -7,8 +7,11 @@ from bot.blocks.prompts.common import context, fit_lines, header, plural, reply,
 from bot.blocks.prompts.data import DigestData, LeaderWeek, PromptContext
 from bot.blocks.reply import Reply
 from bot.domain.localtime import format_day
-from bot.domain.mrkdwn import mention, plain
+from bot.domain.mrkdwn import clip, mention, plain
 from bot.slack_names import COMMAND
+
+# A long answer is cut in the digest; the leader's own view keeps it whole.
+_ANSWER_MAX = 300
 
 
 def leader_line(week: LeaderWeek) -> str:
@@ -30,7 +33,19 @@ def leader_line(week: LeaderWeek) -> str:
         parts.append(f"{plural(week.failed, 'prompt')} Slack refused (the owners were told)")
     if week.paused_until is not None:
         parts.append(f"on pause until {format_day(week.paused_until)}")
-    return f"• {mention(week.leader_id)} — " + " · ".join(parts)
+    line = f"• {mention(week.leader_id)} — " + " · ".join(parts)
+    ratings = [
+        f"{what} {score}/5"
+        for what, score in (("1:1", week.one_on_one_rating), ("pod", week.pod_rating))
+        if score is not None
+    ]
+    if ratings:
+        line += "\n    Latest ratings (“was useful”): " + ", ".join(ratings)
+    for label, answers in (("Decided", week.decided), ("Will say no to", week.say_no)):
+        if answers:
+            quoted = "; ".join(f"“{clip(plain(answer), _ANSWER_MAX)}”" for answer in answers)
+            line += f"\n    {label}: {quoted}"
+    return line
 
 
 def _next_steps(digest: DigestData) -> str:

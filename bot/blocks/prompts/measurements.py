@@ -48,7 +48,11 @@ def build_three_sixty(prompt: PromptContext) -> Reply:
             f"{program}. Rate how effective they are as a manager today — a few "
             "minutes."
         )
-    note = f"Please answer before the quarter ends on {quarter_end}: the checkpoint uses it."
+    note = (
+        f"Please answer before the quarter ends on {quarter_end}. The checkpoint post shows "
+        "the 360 scores pooled over the cohort only — never one person's figure, and none from "
+        "fewer than the anonymity threshold in ratings."
+    )
     answer = row_button(
         "Answer the 360", action_id=PROMPT_ANSWER_360, row_id=prompt.row_id, primary=True
     )

@@ -40,6 +40,7 @@ PROMPT_NAMES: Final = {
     AgendaKind.DEVIATION_POST: "a deviation post",
     AgendaKind.CHECKPOINT_CHART: "the chart under the checkpoint results post",
     AgendaKind.DEVIATION_CHANGE: "the old → new values of a deviation",
+    AgendaKind.COMMITMENT_RECORD: "the locked record in the pre-commitment's thread",
 }
 # Kinds whose recipient is always a leader: if their account is gone, they have left.
 _LEADER_KINDS: Final = frozenset(
