@@ -270,6 +270,22 @@ def test_a_report_of_two_leaders_counts_once_and_two_people_show_no_number(
     assert len(live.slack.calls_to("views.open")) == 1, "no second form"
     _answer(live, surveys[(other, LEADERS[0])], 4)
     assert _answers(live) == [4, 5]
+    # The coach's digests of the survey weeks go out before the round closes.
+    (preview_row,) = _rows(live, program_id, AgendaKind.CHECKPOINT_PREVIEW)
+    with session_scope(live.services.engine) as session:
+        digests_due = sorted(
+            row.due_at
+            for row in session.exec(
+                select(AgendaRow).where(
+                    AgendaRow.program_id == program_id,
+                    AgendaRow.kind == AgendaKind.COACH_DIGEST.value,
+                    AgendaRow.state == AgendaState.PENDING,
+                )
+            )
+            if live.clock.now() <= row.due_at < preview_row.due_at
+        )
+    for due in digests_due:
+        _deliver(live, due)
 
     preview, post = _preview_and_post(live, program_id)
     for message in (preview, post):
