@@ -22,6 +22,7 @@ from handlers import (
     metrics,
     owner,
     pause,
+    people_events,
     pod,
     schedule,
     setup,
@@ -66,6 +67,7 @@ def register_all(app: App, services: Services) -> Router:
     idempotency.register(app, services)
     commands.register(app, services, router)
     events.register(app, services, router)
+    people_events.register(app, services)
     # Posts with a lasting public meaning go out through the cadence engine's own dispatcher,
     # recorded before they are sent and reconciled when Slack's answer is lost.
     publish = build_dispatcher(services).send_now
