@@ -7,6 +7,7 @@ import logging
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
+from bot.logging_setup import ContextThreadPool
 from bot.services import Services
 from handlers import register_all
 from handlers.router import Router
@@ -37,6 +38,8 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Ro
         request_verification_enabled=not socket_mode,
         process_before_response=False,
         logger=_bolt_logger,
+        # Listeners run after the acknowledgement on this pool, in the request's log context.
+        listener_executor=ContextThreadPool(max_workers=5),
     )
     router = register_all(app, services)
     return app, router

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import configure_logging
 from bot.services import Services, build_web_client
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
@@ -123,9 +124,8 @@ class StartupError(Exception):
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.LOG_LEVEL,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    configure_logging(
+        level=settings.LOG_LEVEL, log_format=settings.LOG_FORMAT, secrets=settings.secret_values
     )
 
 
