@@ -32,6 +32,10 @@ WHERE_TO_GET = {
     "DISPATCH_STALE_SECONDS": "seconds before a silent clock's prompts are checked, 1-3600 (300)",
     "DISPATCH_SENDERS": "prompts a clock sends at once, 1-16 (default 4)",
     "SLACK_TIMEOUT_SECONDS": "seconds to wait for one Slack Web API answer, 1-60 (default 10)",
+    "HEALTH_MAX_AGE_SECONDS": (
+        "seconds since the scheduler's last completed tick before emcoach health fails, "
+        "20-3600 (default 120)"
+    ),
 }
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -69,6 +73,9 @@ class Settings(BaseSettings):
     # One Web API call's limit. A post whose answer does not come in time may still have
     # landed: the engine reconciles it from the channel instead of sending it again.
     SLACK_TIMEOUT_SECONDS: int = Field(default=10, ge=1, le=60)
+    # `emcoach health`: the clock completes a dispatch tick every 10 s; a tick that sends a
+    # large backlog takes longer, so a few minutes of silence before calling it dead.
+    HEALTH_MAX_AGE_SECONDS: int = Field(default=120, ge=20, le=3600)
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

@@ -141,9 +141,11 @@ def build_handler(
 
 
 def configure_logging(*, level: str, log_format: LogFormat, secrets: Iterable[str] = ()) -> None:
-    """The root logger writes through one handler; every library's logger propagates to it."""
+    """The root logger writes through one handler; every library's logger propagates to it.
+    Like ``logging.basicConfig``, a root logger that already has handlers (a test runner's)
+    is left as it is."""
     root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
+    if root.handlers:
+        return
     root.addHandler(build_handler(log_format=log_format, secrets=secrets))
     root.setLevel(level)

@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,21 @@ def test_log_format_is_a_setting_that_defaults_to_text() -> None:
         _env_file=None, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET
     )
     assert set(settings.secret_values) == {BOT_TOKEN, SIGNING_SECRET}
+
+
+def test_emcoach_writes_json_lines_when_asked(tmp_path: Path) -> None:
+    from tests.test_cli import emcoach
+
+    result = emcoach(
+        "migrate",
+        cwd=tmp_path,
+        env={"LOG_FORMAT": "json", "DATABASE_URL": f"sqlite:///{tmp_path / 'json.db'}"},
+    )
+    assert result.returncode == 0, result.stderr
+    logged = [json.loads(line) for line in result.stderr.splitlines()]
+    done = logged[-1]
+    assert (done["message"], done["logger"], done["request_id"]) == (
+        "database is at the newest schema",
+        "emcoach",
+        "-",
+    )
