@@ -19,6 +19,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, Any, Literal, TypeVar
 
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+
 LogFormat = Literal["text", "json"]
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -54,14 +57,23 @@ def slack_request_id(body: dict[str, Any]) -> str:
     return uuid.uuid4().hex[:16]
 
 
-def carry_request_id(body: dict[str, Any], next: Callable[[], None]) -> None:
+class CarryRequestId(Middleware):
     """Bolt global middleware: the request's id for everything it causes. Bolt runs global
     middleware one after another and the listener after them all (on a ContextThreadPool), so
     the id is set here and left set: the next request on this thread sets its own, and the
     HTTP server clears it between requests (``clear_request_id``). Register it first, so the
-    other middleware's lines carry it too."""
-    REQUEST_ID.set(slack_request_id(body))
-    next()
+    other middleware's lines carry it too. A Middleware subclass rather than a function: Bolt
+    inspects a function's signature on every call (~20 µs); this costs ~1 µs."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        REQUEST_ID.set(slack_request_id(req.body))
+        return next()
+
+    @property
+    def name(self) -> str:
+        return "CarryRequestId"
 
 
 def clear_request_id() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.engine.dispatch import build_dispatcher
-from bot.logging_setup import carry_request_id
+from bot.logging_setup import CarryRequestId
 from bot.services import Services
 from handlers import (
     adjust,
@@ -65,7 +65,7 @@ def build_router() -> Router:
 
 def register_all(app: App, services: Services) -> Router:
     router = build_router()
-    app.use(carry_request_id)  # first: every line a request causes carries its id
+    app.use(CarryRequestId())  # first: every line a request causes carries its id
     idempotency.register(app, services)
     commands.register(app, services, router)
     events.register(app, services, router)
