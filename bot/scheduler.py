@@ -36,7 +36,7 @@ JOB_DEFAULTS = {
 HEARTBEAT_JOB = "dispatch_due"
 
 
-class Heartbeat:
+class HeartbeatWriter:
     """After each completed dispatch tick: add its report to this process's totals and write
     them with the beat (storage/heartbeat.py)."""
 
@@ -73,6 +73,6 @@ def build_scheduler(services: Services, *, blocking: bool) -> BaseScheduler:
     scheduler: BaseScheduler = scheduler_class(timezone="UTC", job_defaults=JOB_DEFAULTS)
     jobs.register(scheduler, services, build_dispatcher(services))
     scheduler.add_listener(
-        Heartbeat(services, kind="clock" if blocking else "run"), EVENT_JOB_EXECUTED
+        HeartbeatWriter(services, kind="clock" if blocking else "run"), EVENT_JOB_EXECUTED
     )
     return scheduler

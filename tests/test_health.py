@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.clock import FixedClock, SystemClock
 from bot.config import load_settings
 from bot.engine.dispatch import TickReport
-from bot.scheduler import HEARTBEAT_JOB, Heartbeat, build_scheduler
+from bot.scheduler import HEARTBEAT_JOB, HeartbeatWriter, build_scheduler
 from bot.services import Services, build_web_client
 from bot.standin import SlackStandIn
 from storage.db import make_engine
@@ -80,7 +80,7 @@ def test_a_database_without_the_table_is_unhealthy(
 
 def test_each_completed_dispatch_tick_beats_and_adds_to_the_totals(engine: Engine) -> None:
     clock = FixedClock(SystemClock().now())
-    heartbeat = Heartbeat(_services(engine, clock), kind="clock")
+    heartbeat = HeartbeatWriter(_services(engine, clock), kind="clock")
     report = TickReport(sent=3, failed=1, missed=2, lag_seconds=[0.5, 20.0, 4000.0])
     heartbeat(SimpleNamespace(job_id="replan_stale", retval=0))  # not the heartbeat job
     assert last_beat(engine, kinds=("clock",)) is None

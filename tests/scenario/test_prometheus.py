@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.engine.dispatch import TickReport
-from bot.scheduler import HEARTBEAT_JOB, Heartbeat
+from bot.scheduler import HEARTBEAT_JOB, HeartbeatWriter
 from tests.support.live import LiveApp
 
 
@@ -26,7 +26,7 @@ def _scrape(live: LiveApp) -> dict[tuple[str, tuple[tuple[str, str], ...]], floa
 
 
 def test_metrics_show_what_the_clock_sent_failed_and_missed(live: LiveApp) -> None:
-    heartbeat = Heartbeat(live.services, kind="clock")
+    heartbeat = HeartbeatWriter(live.services, kind="clock")
     report = TickReport(sent=3, failed=1, missed=2, lag_seconds=[0.5, 20.0, 4000.0])
     heartbeat(SimpleNamespace(job_id=HEARTBEAT_JOB, retval=report))
 
