@@ -7,6 +7,7 @@ import logging
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
+from bot.logging_setup import ContextThreadPool
 from bot.scheduler import build_dispatcher
 from bot.services import Services
 from bot.verification import StrictRequestVerification
@@ -46,6 +47,8 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Ro
         before_authorize=StrictRequestVerification(signing_secret, base_logger=_bolt_logger),
         process_before_response=False,
         logger=_bolt_logger,
+        # Listeners run after the acknowledgement on this pool, in the request's log context.
+        listener_executor=ContextThreadPool(max_workers=5),
     )
     # The guard first: a malformed body must not reach a function middleware (see its notes).
     app.use(PayloadGuard())

@@ -15,17 +15,20 @@ from flask import Flask
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import configure_logging
 from bot.services import Services, build_web_client
 from storage.db import make_engine
+from storage.heartbeat import last_beat
 from storage.migrate import upgrade_to_head
 
 logger = logging.getLogger("emcoach")
 
 EXIT_CONFIG = 2
+HEARTBEAT_KINDS = ("clock", "run")
 EXIT_RUNTIME = 1
 
 DESCRIPTION = (
@@ -81,6 +84,16 @@ def _parser() -> argparse.ArgumentParser:
         dest="out_dir",
         help="write the results posts and their chart images (PNG) into this folder",
     )
+    health = sub.add_parser(
+        "health",
+        help="exit 0 if the scheduler (clock or run) completed a tick within "
+        "HEALTH_MAX_AGE_SECONDS, else 1 with the reason: a container health check",
+        description="Read the scheduler's heartbeat from the database. Exit 0 when a process of "
+        "the given kind (default: either) completed a dispatch tick within "
+        "HEALTH_MAX_AGE_SECONDS (default 120), else exit 1 with one line saying why.",
+    )
+    health.add_argument("kind", nargs="?", choices=HEARTBEAT_KINDS, help="clock or run")
+    health.add_argument("--max-age", type=int, help="seconds (overrides $HEALTH_MAX_AGE_SECONDS)")
     sub.add_parser(
         "migrate",
         help="upgrade the database to the newest schema (run/serve/clock also do this at start)",
@@ -97,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "clock": _clock,
         "migrate": _migrate,
         "demo": _demo,
+        "health": _health,
     }
     try:
         settings = load_settings(**_overrides(args))
@@ -115,7 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     """Command-line options that stand in for settings, validated like the environment."""
-    names = {"port": "PORT", "workers": "WEB_CONCURRENCY", "threads": "WEB_THREADS"}
+    names = {
+        "port": "PORT",
+        "workers": "WEB_CONCURRENCY",
+        "threads": "WEB_THREADS",
+        "max_age": "HEALTH_MAX_AGE_SECONDS",
+    }
     return {
         setting: getattr(args, option)
         for option, setting in names.items()
@@ -130,9 +149,8 @@ class StartupError(Exception):
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.LOG_LEVEL,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    configure_logging(
+        level=settings.LOG_LEVEL, log_format=settings.LOG_FORMAT, secrets=settings.secret_values
     )
 
 
@@ -172,6 +190,30 @@ def _build_app(services: Services, *, socket_mode: bool) -> App:
             exit_code=EXIT_CONFIG,
         ) from None
     return app
+
+
+def _health(settings: Settings, args: argparse.Namespace) -> None:
+    """One line and an exit code, for a platform's health check: no migration, no Slack."""
+    kinds = (args.kind,) if args.kind else HEARTBEAT_KINDS
+    engine = make_engine(settings.DATABASE_URL)
+    try:
+        last = last_beat(engine, kinds=kinds)
+    except (OperationalError, ProgrammingError) as exc:
+        raise StartupError(
+            f"unhealthy: cannot read the heartbeat ({' '.join(str(exc.orig).split())[:200]})"
+        ) from None
+    finally:
+        engine.dispose()
+    who = " or ".join(f"emcoach {kind}" for kind in kinds)
+    if last is None:
+        raise StartupError(f"unhealthy: {who} has never completed a tick")
+    age = (SystemClock().now() - last).total_seconds()
+    if age > settings.HEALTH_MAX_AGE_SECONDS:
+        raise StartupError(
+            f"unhealthy: {who} last completed a tick {age:.0f} s ago "
+            f"(more than {settings.HEALTH_MAX_AGE_SECONDS} s)"
+        )
+    print(f"healthy: {who} completed a tick {age:.0f} s ago")
 
 
 def _demo(_settings: Settings, args: argparse.Namespace) -> None:

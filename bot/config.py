@@ -26,14 +26,20 @@ WHERE_TO_GET = {
     "SLACK_API_URL": "leave unset for Slack's own API; set it only to point at a stand-in",
     "PORT": "a TCP port number between 1 and 65535 (default 3000)",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR (default INFO)",
+    "LOG_FORMAT": "text (default) or json: one JSON object per log line",
     "WEB_CONCURRENCY": "the number of web worker processes for emcoach serve, 1-64 (default 1)",
     "WEB_THREADS": "threads per web worker for emcoach serve, 1-256 (default 10)",
     "DISPATCH_STALE_SECONDS": "seconds before a silent clock's prompts are checked, 1-3600 (300)",
     "DISPATCH_SENDERS": "prompts a clock sends at once, 1-16 (default 4)",
     "SLACK_TIMEOUT_SECONDS": "seconds to wait for one Slack Web API answer, 1-60 (default 10)",
+    "HEALTH_MAX_AGE_SECONDS": (
+        "seconds since the scheduler's last completed tick before emcoach health fails, "
+        "20-3600 (default 120)"
+    ),
 }
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+LogFormat = Literal["text", "json"]
 
 
 class ConfigError(Exception):
@@ -56,6 +62,7 @@ class Settings(BaseSettings):
     SLACK_API_URL: str = DEFAULT_SLACK_API_URL
     PORT: int = Field(default=3000, ge=1, le=65535)
     LOG_LEVEL: LogLevel = "INFO"
+    LOG_FORMAT: LogFormat = "text"
     WEB_CONCURRENCY: int = Field(default=1, ge=1, le=64)
     WEB_THREADS: int = Field(default=10, ge=1, le=256)
     # How long a clock's claim on a prompt lasts before another clock presumes it dead and
@@ -66,11 +73,19 @@ class Settings(BaseSettings):
     # One Web API call's limit. A post whose answer does not come in time may still have
     # landed: the engine reconciles it from the channel instead of sending it again.
     SLACK_TIMEOUT_SECONDS: int = Field(default=10, ge=1, le=60)
+    # `emcoach health`: the clock completes a dispatch tick every 10 s; a tick that sends a
+    # large backlog takes longer, so a few minutes of silence before calling it dead.
+    HEALTH_MAX_AGE_SECONDS: int = Field(default=120, ge=20, le=3600)
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("LOG_FORMAT", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -112,6 +127,12 @@ class Settings(BaseSettings):
         self.require("SLACK_SIGNING_SECRET")
         assert self.SLACK_SIGNING_SECRET is not None
         return self.SLACK_SIGNING_SECRET.get_secret_value()
+
+    @property
+    def secret_values(self) -> list[str]:
+        """Every secret set, for the log redactor: none of them may ever appear in a log."""
+        secrets = (self.SLACK_BOT_TOKEN, self.SLACK_SIGNING_SECRET, self.SLACK_APP_TOKEN)
+        return [secret.get_secret_value() for secret in secrets if secret is not None]
 
     @property
     def app_token(self) -> str:

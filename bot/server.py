@@ -8,17 +8,21 @@ Starlette adapter under uvicorn with a sync App. `benchmarks/ack_latency.py` re-
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from gunicorn.app.base import BaseApplication
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App, BoltContext, BoltRequest
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
+from bot.logging_setup import clear_request_id
+from bot.metrics import build_web_metrics
 from bot.verification import SIGNATURE_HEADER, TIMESTAMP_HEADER, is_signed
 from handlers.payload_shape import MALFORMED, is_well_formed
 from storage.health import Probe
@@ -26,6 +30,7 @@ from storage.health import Probe
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 
 
 def is_slack_payload(body: str) -> bool:
@@ -113,7 +118,36 @@ def build_wsgi(app: App, *, engine: Engine, signing_secret: str) -> Flask:
         rolling deploy."""
         return probe_response(probe.schema_problem())
 
+    add_metrics(web, engine=engine)
     return web
+
+
+def add_metrics(web: Flask, *, engine: Engine) -> None:
+    """GET /metrics in Prometheus's text format (bot/metrics.py says what each series is), and
+    the interaction latency around every POST /slack/events: from the request's arrival to the
+    acknowledgement Bolt returns."""
+    metrics = build_web_metrics(engine)
+
+    @web.before_request
+    def start_timer() -> None:
+        clear_request_id()  # a request id never outlives its request on a reused thread
+        g.emcoach_started = time.perf_counter()
+
+    @web.after_request
+    def observe_ack(response: Response) -> Response:
+        started = g.get("emcoach_started")
+        if request.path == EVENTS_PATH and started is not None:
+            metrics.ack_seconds.observe(time.perf_counter() - started)
+        clear_request_id()
+        return response
+
+    @web.get(METRICS_PATH)
+    def metrics_endpoint() -> Response:
+        return Response(
+            generate_latest(metrics.registry),
+            headers={"Cache-Control": "no-store"},
+            content_type=CONTENT_TYPE_LATEST,
+        )
 
 
 def probe_response(problem: str | None) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.flows.commit import Publish
+from bot.logging_setup import CarryRequestId
 from bot.services import Services
 from handlers import (
     adjust,
@@ -22,6 +23,7 @@ from handlers import (
     metrics,
     owner,
     pause,
+    people_events,
     pod,
     schedule,
     setup,
@@ -66,9 +68,11 @@ def register_all(app: App, services: Services, *, publish: Publish) -> Router:
     deviation) through the cadence engine's dispatcher, recorded before they are sent and
     reconciled when Slack's answer is lost."""
     router = build_router()
+    app.use(CarryRequestId())  # first: every line a request causes carries its id
     idempotency.register(app, services)
     commands.register(app, services, router)
     events.register(app, services, router)
+    people_events.register(app, services)
     for flow in FLOWS:
         if flow in PUBLISHING:
             flow.register(app, services, router, publish=publish)

@@ -395,3 +395,15 @@ class LockedBaseline(SQLModel, table=True):
     n: int
     instrument: str = Field(max_length=32)
     locked_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Heartbeat(SQLModel, table=True):
+    """A scheduler process's last completed dispatch tick (``emcoach health`` reads it) and what
+    it has dispatched since it started (``/metrics`` in ``emcoach serve`` reads it)."""
+
+    process: str = Field(primary_key=True, max_length=128)  # e.g. "clock:host:pid"
+    kind: str = Field(index=True, max_length=16)  # "clock" or "run"
+    started_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    beat_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # DispatchTotals as JSON (bot/metrics.py).
+    stats: str | None = Field(default=None, sa_column=Column(Text()))

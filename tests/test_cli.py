@@ -35,11 +35,11 @@ def emcoach(
 def test_help_lists_every_subcommand(tmp_path: Path) -> None:
     result = emcoach("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for word in ("run", "serve", "clock", "migrate", "demo"):
+    for word in ("run", "serve", "clock", "migrate", "demo", "health"):
         assert word in result.stdout
 
 
-@pytest.mark.parametrize("subcommand", ["run", "serve", "clock", "migrate", "demo"])
+@pytest.mark.parametrize("subcommand", ["run", "serve", "clock", "migrate", "demo", "health"])
 def test_each_subcommand_has_its_own_help(tmp_path: Path, subcommand: str) -> None:
     result = emcoach(subcommand, "--help", cwd=tmp_path)
     assert result.returncode == 0

@@ -28,6 +28,7 @@ from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
 from bot.keepalive import KeepAliveWebClient
+from bot.logging_setup import request_id
 from storage.agenda import (
     Posted,
     Wanted,
@@ -144,6 +145,8 @@ class TickReport:
     unsure: int = 0
     reconciled: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    # Seconds from due_at to Slack's acceptance, one per sent prompt (bot/metrics.py).
+    lag_seconds: list[float] = field(default_factory=list, repr=False)
 
     def count_error(self, code: str) -> None:
         self.errors[code] = self.errors.get(code, 0) + 1
@@ -254,15 +257,22 @@ class Dispatcher:
         report = TickReport()
         if row.program_id not in batch.programs:
             return report, None  # deleted meanwhile: its rows go with it (CASCADE)
-        return report, self._deliver(row, batch, report)
+        with request_id(f"agenda:{row.id}"):  # the row's id on every line its sending logs
+            return report, self._deliver(row, batch, report)
 
     def _record(self, rows: list[AgendaRow], sent: list[Posted | None], report: TickReport) -> None:
         """What Slack accepted, recorded for the whole batch in one transaction. A clock that
         dies before this leaves the rows ``sending``: reconciled from the channels' history,
         never sent twice."""
         posted = [item for item in sent if item is not None]
-        mark_sent(self._engine, posted=posted, worker=self._worker, now=self._clock.now())
+        now = self._clock.now()
+        mark_sent(self._engine, posted=posted, worker=self._worker, now=now)
         report.sent += len(posted)
+        report.lag_seconds += [
+            (now - row.due_at).total_seconds()
+            for row, item in zip(rows, sent, strict=True)
+            if item is not None
+        ]
         for row, item in zip(rows, sent, strict=True):
             if item is not None and row.kind == AgendaKind.CHECKPOINT_PUBLISH:
                 self._checkpoint_published(row, item)

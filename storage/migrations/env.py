@@ -1,16 +1,19 @@
-"""Alembic environment: the engine comes from storage.migrate, the target is SQLModel.metadata."""
+"""Alembic environment: the engine (or the connection holding the migration lock) comes from
+storage.migrate, the target is SQLModel.metadata."""
 
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
-engine = config.attributes["engine"]
+locked = config.attributes.get("connection")
 
-with engine.begin() as connection:
+
+def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,
@@ -19,3 +22,12 @@ with engine.begin() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+if locked is not None:
+    # The migration lock is this connection's: migrate on it, in one transaction.
+    with locked.begin():
+        run(locked)
+else:
+    with config.attributes["engine"].begin() as connection:
+        run(connection)

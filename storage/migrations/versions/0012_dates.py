@@ -1,7 +1,7 @@
 """deviations say what changed: the old and new values of the change a deviation allowed
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 12:00:00.000000
 
 ``deviation.change_json`` holds the change made under the deviation, as
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,59 @@
+"""Queries for people as Slack describes them (the cached ``Person`` row) and the programs that
+plan something for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, or_, select
+
+from storage.models import DirectReport, Leader, Person, Pod, Program, ProgramMember
+
+
+def record_profile(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    timezone: str | None,
+    deleted: bool,
+    now: datetime,
+) -> bool:
+    """Store what a profile change says about a cached person; True when their zone or their
+    deleted mark changed. People emcoach never looked up are not cached (nothing is planned
+    for them), so a workspace's many profile edits cost one primary-key read each."""
+    person = session.get(Person, (team_id, user_id))
+    if person is None or (person.timezone, person.deleted) == (timezone, deleted):
+        return False
+    person.timezone, person.deleted, person.refreshed_at = timezone, deleted, now
+    session.add(person)
+    return True
+
+
+def programs_planning_for(session: Session, *, team_id: str, user_id: str) -> list[Program]:
+    """Committed programs of ``team_id`` whose agenda may hold a prompt for ``user_id``: as a
+    member (owner, budget owner, coach, leader), a pod's coach, a leader's manager or report."""
+    member = select(ProgramMember.program_id).where(ProgramMember.user_id == user_id)
+    coach = select(Pod.program_id).where(Pod.coach_id == user_id)
+    leader = select(Leader.program_id).where(
+        or_(Leader.user_id == user_id, Leader.manager_id == user_id)
+    )
+    report = (
+        select(Leader.program_id)
+        .join(DirectReport, col(DirectReport.leader_id) == col(Leader.id))
+        .where(DirectReport.user_id == user_id)
+    )
+    return list(
+        session.exec(
+            select(Program).where(
+                Program.team_id == team_id,
+                col(Program.committed_at).is_not(None),
+                or_(
+                    col(Program.id).in_(member),
+                    col(Program.id).in_(coach),
+                    col(Program.id).in_(leader),
+                    col(Program.id).in_(report),
+                ),
+            )
+        )
+    )
