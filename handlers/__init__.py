@@ -26,6 +26,7 @@ from handlers import (
     schedule,
     setup,
     status,
+    uninstall,
 )
 from handlers.errors import on_error
 from handlers.router import Router, help_subcommand
@@ -48,6 +49,7 @@ FLOWS = (
     metrics,
     adjust,
     answers,
+    uninstall,
 )
 
 

@@ -19,10 +19,19 @@ from sqlmodel import select as orm_select
 from bot.domain.cadence import AgendaItem, AgendaState, SkippedSession
 from bot.domain.localtime import local_date
 from storage.db import session_scope
-from storage.models import AgendaRow, Program
+from storage.models import AgendaRow, Program, Workspace
 from storage.types import UTCDateTime
 
 _TABLE = AgendaRow.__table__  # type: ignore[attr-defined]
+_PROGRAM = Program.__table__  # type: ignore[attr-defined]
+_WORKSPACE = Workspace.__table__  # type: ignore[attr-defined]
+# Programs of a workspace emcoach was removed from: nothing of theirs is claimed, so no Slack
+# call is even tried until a reinstall. Almost always empty, so it costs the claim nothing.
+_STOPPED_PROGRAMS = (
+    select(_PROGRAM.c.id)
+    .join(_WORKSPACE, _WORKSPACE.c.team_id == _PROGRAM.c.team_id)
+    .where(_WORKSPACE.c.uninstalled_at.is_not(None))
+)
 _REPLANNABLE = (AgendaState.PENDING, AgendaState.SKIPPED)
 
 
@@ -126,13 +135,15 @@ def apply_plan(
 
 
 def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list[AgendaRow]:
-    """Atomically move up to ``limit`` due pending rows to ``sending`` for ``worker``."""
+    """Atomically move up to ``limit`` due pending rows to ``sending`` for ``worker``; rows of
+    an uninstalled workspace stay pending (held) until it is reinstalled."""
     due = (
         select(_TABLE.c.id)
         .where(
             _TABLE.c.state == AgendaState.PENDING.value,
             _TABLE.c.due_at <= now,
             or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
+            _TABLE.c.program_id.not_in(_STOPPED_PROGRAMS),
         )
         .order_by(_TABLE.c.due_at, _TABLE.c.id)
         .limit(limit)
@@ -297,6 +308,7 @@ def stale_sending(
         .where(
             AgendaRow.state == AgendaState.SENDING,
             or_(released, col(AgendaRow.claimed_at) < claimed_before),
+            col(AgendaRow.program_id).not_in(_STOPPED_PROGRAMS),
         )
         .order_by(col(AgendaRow.claimed_at))
         .limit(limit)
