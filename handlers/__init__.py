@@ -18,6 +18,7 @@ from handlers import (
     criteria,
     deviation,
     events,
+    forget,
     idempotency,
     metrics,
     owner,
@@ -49,6 +50,7 @@ FLOWS = (
     metrics,
     adjust,
     answers,
+    forget,
     uninstall,
 )
 

@@ -75,9 +75,7 @@ def mark_missed(session: Session, *, row_ids: Sequence[int], reason: str) -> int
         return 0
     result = session.connection().execute(
         update(_AGENDA)
-        .where(
-            _AGENDA.c.id.in_(list(row_ids)), _AGENDA.c.state == AgendaState.PENDING.value
-        )
+        .where(_AGENDA.c.id.in_(list(row_ids)), _AGENDA.c.state == AgendaState.PENDING.value)
         .values(state=AgendaState.MISSED.value, last_error=reason, claimed_by=None)
     )
     return result.rowcount
