@@ -47,6 +47,12 @@ def uninstalled_since(session: Session, *, team_id: str) -> datetime | None:
     ).first()
 
 
+def stopped_teams(session: Session) -> set[str]:
+    """Teams emcoach was removed from (almost always none): the clock's jobs skip them."""
+    statement = select(Workspace.team_id).where(col(Workspace.uninstalled_at).is_not(None))
+    return set(session.exec(statement))
+
+
 def clear_uninstalled(session: Session, *, team_id: str) -> bool:
     """The workspace is back; True when it had been stopped (this call resumed it)."""
     result = session.connection().execute(

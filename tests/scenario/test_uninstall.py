@@ -16,8 +16,9 @@ from bot.engine.dispatch import Dispatcher
 from bot.engine.planning import replan_program
 from bot.engine.render import render
 from bot.flows.uninstall import UNINSTALLED_REASON
+from handlers.jobs import replan_running, replan_stale
 from storage.db import session_scope
-from storage.models import AgendaRow, Leader, ProgramMember, Workspace
+from storage.models import AgendaRow, Leader, Program, ProgramMember, Workspace
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import PodSpec, make_program
 
@@ -52,6 +53,14 @@ def _states(live: LiveApp) -> dict[int, tuple[AgendaState, str | None]]:
             for row in session.exec(select(AgendaRow))
             if row.id is not None
         }
+
+
+def mark_stale(live: LiveApp, program_id: int) -> None:
+    with session_scope(live.services.engine) as session:
+        program = session.get(Program, program_id)
+        assert program is not None
+        program.agenda_stale = True
+        session.add(program)
 
 
 def _uninstalled(live: LiveApp) -> bool:
@@ -90,6 +99,10 @@ def test_uninstalled_mid_program_then_reinstalled(
     before = _states(live)
     for hours in range(1, 24 * 7, 6):  # a week of the clock's ticks
         _tick(live, AFTER_FIRST_ONE_ON_ONE + timedelta(hours=hours))
+        if hours % 24 == 1:  # and its daily re-plan, which refreshes people's time zones
+            replan_running(services=live.services)
+        mark_stale(live, program_id)
+        replan_stale(services=live.services)
     assert len(live.slack.calls) == calls, "not one Web API call while uninstalled"
     assert _states(live) == before, "nothing sent, failed or missed meanwhile"
     assert _counts(live) == kept, "the data is kept"
