@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -16,16 +16,20 @@ _WORKSPACE = Workspace.__table__  # type: ignore[attr-defined]
 _AGENDA = AgendaRow.__table__  # type: ignore[attr-defined]
 
 
-def ensure_workspace(session: Session, *, team_id: str, now: datetime, name: str = "") -> Workspace:
-    """The workspace row for ``team_id``, created on first sight."""
-    workspace = session.get(Workspace, team_id)
-    if workspace is None:
-        workspace = Workspace(team_id=team_id, name=name, first_seen_at=now)
-        session.add(workspace)
-        session.flush()
-    elif name and workspace.name != name:
-        workspace.name = name
-    return workspace
+def ensure_workspace(session: Session, *, team_id: str, now: datetime, name: str = "") -> None:
+    """The workspace row for ``team_id``, created on first sight. Reads and writes only the
+    columns of the first schema, so it works on a database at any revision (migration tests
+    seed programs before upgrading)."""
+    connection = session.connection()
+    current = connection.execute(
+        select(_WORKSPACE.c.name).where(_WORKSPACE.c.team_id == team_id)
+    ).first()
+    if current is None:
+        connection.execute(insert(_WORKSPACE).values(team_id=team_id, name=name, first_seen_at=now))
+    elif name and current.name != name:
+        connection.execute(
+            update(_WORKSPACE).where(_WORKSPACE.c.team_id == team_id).values(name=name)
+        )
 
 
 def mark_uninstalled(engine: Engine, *, team_id: str, now: datetime) -> bool:
