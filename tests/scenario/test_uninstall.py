@@ -94,7 +94,7 @@ def test_uninstalled_mid_program_then_reinstalled(
     kept = _counts(live)
 
     assert live.sender.event({"type": "app_uninstalled"}).status == 200
-    assert _uninstalled(live)
+    live.slack.wait_for(lambda: _uninstalled(live))
     calls = len(live.slack.calls)
     before = _states(live)
     for hours in range(1, 24 * 7, 6):  # a week of the clock's ticks
@@ -111,7 +111,7 @@ def test_uninstalled_mid_program_then_reinstalled(
     # The reinstall: the next verified request from the team (here, the App Home).
     live.clock.set(A_WEEK_LATER)
     assert live.sender.event({"type": "app_home_opened", "user": "U0OWNER"}).status == 200
-    assert not _uninstalled(live)
+    live.slack.wait_for(lambda: not _uninstalled(live))
     held = [row_id for row_id, (state, _) in before.items() if state is AgendaState.PENDING]
     _tick(live, A_WEEK_LATER)
     after = _states(live)
@@ -129,12 +129,12 @@ def test_a_user_token_revoked_does_not_stop_the_workspace(live: LiveApp) -> None
     assert not _uninstalled(live)
     revoked["tokens"] = {"oauth": [], "bot": ["UBOT"]}
     assert live.sender.event(revoked).status == 200
-    assert _uninstalled(live)
+    live.slack.wait_for(lambda: _uninstalled(live))
 
 
 def test_a_command_after_the_uninstall_resumes_the_workspace(live: LiveApp) -> None:
     make_program(live.services.engine)
     live.sender.event({"type": "app_uninstalled"})
-    assert _uninstalled(live)
+    live.slack.wait_for(lambda: _uninstalled(live))
     assert live.sender.command("help", user_id="U0OWNER").status == 200
-    assert not _uninstalled(live)
+    live.slack.wait_for(lambda: not _uninstalled(live))
