@@ -23,7 +23,8 @@ def build_forget_confirm() -> Reply:
         "programs that are not running, your cached time zone, and the prompts still due to "
         "you. In running programs your place stays filled by an anonymous id, so the counts "
         "and published results stay as they are; your anonymous survey answers were never "
-        "linked to you. This cannot be undone. If you only want fewer messages, ask a "
+        "linked to you. This cannot be undone. If you own a running program, add another owner "
+        f"first with `{COMMAND} owner add @name`. If you only want fewer messages, ask a "
         "program's owner to take you out of the program instead."
     )
     buttons = ActionsBlock(

@@ -85,10 +85,10 @@ PERMANENT_ERRORS = frozenset(
         "restricted_action",
     }
 )
-# The workspace removed emcoach (WORKSPACE_GONE: token_revoked, account_inactive,
-# invalid_auth): the row is held, not failed, and the whole workspace stops at once.
 # Slack answered but did not post: safe to send again later.
 TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "service_unavailable"})
+# Neither: WORKSPACE_GONE (token_revoked, account_inactive, invalid_auth) means emcoach was
+# removed from the workspace. The row is held, not failed, and the whole workspace stops.
 
 Renderer = Callable[[Session, AgendaRow, AgendaBatch, datetime], Reply]
 
