@@ -74,7 +74,7 @@ def build_delete_confirm(program_name: str, *, program_id: int) -> Reply:
         ]
     )
     return Reply(
-        text=f"Delete {program_name}? This cannot be undone.",
+        text=f"Delete {plain(program_name)}? This cannot be undone.",
         blocks=[section_block(text).to_dict(), buttons.to_dict()],
     )
 
