@@ -25,12 +25,14 @@ from storage.types import UTCDateTime
 _TABLE = AgendaRow.__table__  # type: ignore[attr-defined]
 _PROGRAM = Program.__table__  # type: ignore[attr-defined]
 _WORKSPACE = Workspace.__table__  # type: ignore[attr-defined]
-# Programs of a workspace emcoach was removed from: nothing of theirs is claimed, so no Slack
-# call is even tried until a reinstall. Almost always empty, so it costs the claim nothing.
-_STOPPED_PROGRAMS = (
-    select(_PROGRAM.c.id)
-    .join(_WORKSPACE, _WORKSPACE.c.team_id == _PROGRAM.c.team_id)
-    .where(_WORKSPACE.c.uninstalled_at.is_not(None))
+# A row of a workspace emcoach was removed from is never claimed, so no Slack call is even
+# tried until a reinstall. Correlated, so it costs two primary-key lookups per due row and
+# nothing when nothing is due (the idle tick).
+_IN_STOPPED_WORKSPACE = (
+    select(1)
+    .select_from(_PROGRAM.join(_WORKSPACE, _WORKSPACE.c.team_id == _PROGRAM.c.team_id))
+    .where(_PROGRAM.c.id == _TABLE.c.program_id, _WORKSPACE.c.uninstalled_at.is_not(None))
+    .exists()
 )
 _REPLANNABLE = (AgendaState.PENDING, AgendaState.SKIPPED)
 
@@ -143,7 +145,7 @@ def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list
             _TABLE.c.state == AgendaState.PENDING.value,
             _TABLE.c.due_at <= now,
             or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
-            _TABLE.c.program_id.not_in(_STOPPED_PROGRAMS),
+            ~_IN_STOPPED_WORKSPACE,
         )
         .order_by(_TABLE.c.due_at, _TABLE.c.id)
         .limit(limit)
@@ -308,7 +310,7 @@ def stale_sending(
         .where(
             AgendaRow.state == AgendaState.SENDING,
             or_(released, col(AgendaRow.claimed_at) < claimed_before),
-            col(AgendaRow.program_id).not_in(_STOPPED_PROGRAMS),
+            ~_IN_STOPPED_WORKSPACE,
         )
         .order_by(col(AgendaRow.claimed_at))
         .limit(limit)
