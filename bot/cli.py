@@ -99,6 +99,15 @@ def _parser() -> argparse.ArgumentParser:
         help="upgrade the database to the newest schema (run/serve/clock also do this at start)",
         description="Apply every pending database migration (Alembic upgrade to head).",
     )
+    purge = sub.add_parser(
+        "purge",
+        help="delete everything emcoach holds about one workspace (asks for --yes)",
+        description="Delete a workspace's data: its programs and everything in them, its "
+        "people's cached profiles and its processed events. Without --yes it only prints "
+        "what it would delete, by table.",
+    )
+    purge.add_argument("--team", required=True, help="the workspace's team id, e.g. T0123ABCD")
+    purge.add_argument("--yes", action="store_true", help="delete for real")
     return parser
 
 
@@ -111,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": _migrate,
         "demo": _demo,
         "health": _health,
+        "purge": _purge,
     }
     try:
         settings = load_settings(**_overrides(args))
@@ -176,6 +186,36 @@ def build_services(settings: Settings) -> Services:
 def _migrate(settings: Settings, _args: argparse.Namespace) -> None:
     _migrated_engine(settings)
     logger.info("database is at the newest schema")
+
+
+def _purge(settings: Settings, args: argparse.Namespace) -> None:
+    from storage.db import session_scope
+    from storage.purge import count_workspace, purge_workspace
+
+    team_id = str(args.team).strip()
+    engine = _migrated_engine(settings)
+    with session_scope(engine) as session:
+        counts = count_workspace(session, team_id=team_id)
+    if not any(counts.values()):
+        print(f"emcoach holds nothing for workspace {team_id}; nothing to delete.")
+        return
+    if not args.yes:
+        print(f"emcoach would delete these rows of workspace {team_id}:")
+        _print_counts(counts)
+        raise StartupError(
+            f"nothing was deleted; re-run with --yes to delete them: "
+            f"emcoach purge --team {team_id} --yes"
+        )
+    with session_scope(engine) as session:
+        deleted = purge_workspace(session, team_id=team_id)
+    print(f"Deleted every row of workspace {team_id}:")
+    _print_counts(deleted)
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    for table, count in counts.items():
+        if count:
+            print(f"  {table:<18} {count}")
 
 
 def _build_app(services: Services, *, socket_mode: bool) -> App:

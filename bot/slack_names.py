@@ -27,7 +27,12 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
 FEATURE_SCOPES: dict[str, str] = {"commands": "the /emcoach slash command"}
 
 # Events the code subscribes to.
-BOT_EVENTS: tuple[str, ...] = ("app_home_opened", "user_change")
+BOT_EVENTS: tuple[str, ...] = (
+    "app_home_opened",
+    "user_change",
+    "app_uninstalled",
+    "tokens_revoked",
+)
 
 # Block Kit ids shared by builders and the handlers that read them.
 ACTION_HELP_COMMAND = "help_command"

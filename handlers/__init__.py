@@ -19,6 +19,7 @@ from handlers import (
     criteria,
     deviation,
     events,
+    forget,
     idempotency,
     metrics,
     owner,
@@ -28,6 +29,7 @@ from handlers import (
     schedule,
     setup,
     status,
+    uninstall,
 )
 from handlers.errors import on_error
 from handlers.router import Router, help_subcommand
@@ -50,6 +52,8 @@ FLOWS = (
     metrics,
     adjust,
     answers,
+    forget,
+    uninstall,
 )
 
 

@@ -17,6 +17,7 @@ from bot.services import Services
 from storage.agenda import stale_programs
 from storage.db import session_scope
 from storage.events import prune_events
+from storage.workspaces import stopped_teams
 
 logger = logging.getLogger("emcoach.jobs")
 
@@ -61,7 +62,13 @@ def replan_stale(*, services: Services) -> int:
     re-plan programs whose cohort, slots or dates changed."""
     settle_commits(services.engine, now=services.clock.now())
     with session_scope(services.engine) as session:
-        stale = [program.id for program in stale_programs(session) if program.id is not None]
+        # A program of an uninstalled workspace stays stale: planned again after a reinstall.
+        stopped = stopped_teams(session)
+        stale = [
+            program.id
+            for program in stale_programs(session)
+            if program.id is not None and program.team_id not in stopped
+        ]
     for program_id in stale:
         replan_program(
             services.engine, services.client, program_id=program_id, now=services.clock.now()
@@ -73,7 +80,12 @@ def replan_running(*, services: Services) -> int:
     """Daily: refresh people's time zones and re-plan every running program's future."""
     changed = 0
     with session_scope(services.engine) as session:
-        running = [program.id for program in committed_programs(session) if program.id is not None]
+        stopped = stopped_teams(session)  # no users.info for a workspace that removed emcoach
+        running = [
+            program.id
+            for program in committed_programs(session)
+            if program.id is not None and program.team_id not in stopped
+        ]
     for program_id in running:
         change = replan_program(
             services.engine, services.client, program_id=program_id, now=services.clock.now()

@@ -19,10 +19,21 @@ from sqlmodel import select as orm_select
 from bot.domain.cadence import AgendaItem, AgendaState, SkippedSession
 from bot.domain.localtime import local_date
 from storage.db import session_scope
-from storage.models import AgendaRow, Program
+from storage.models import AgendaRow, Program, Workspace
 from storage.types import UTCDateTime
 
 _TABLE = AgendaRow.__table__  # type: ignore[attr-defined]
+_PROGRAM = Program.__table__  # type: ignore[attr-defined]
+_WORKSPACE = Workspace.__table__  # type: ignore[attr-defined]
+# A row of a workspace emcoach was removed from is never claimed, so no Slack call is even
+# tried until a reinstall. Correlated, so it costs two primary-key lookups per due row and
+# nothing when nothing is due (the idle tick).
+_IN_STOPPED_WORKSPACE = (
+    select(1)
+    .select_from(_PROGRAM.join(_WORKSPACE, _WORKSPACE.c.team_id == _PROGRAM.c.team_id))
+    .where(_PROGRAM.c.id == _TABLE.c.program_id, _WORKSPACE.c.uninstalled_at.is_not(None))
+    .exists()
+)
 _REPLANNABLE = (AgendaState.PENDING, AgendaState.SKIPPED)
 
 
@@ -126,13 +137,15 @@ def apply_plan(
 
 
 def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list[AgendaRow]:
-    """Atomically move up to ``limit`` due pending rows to ``sending`` for ``worker``."""
+    """Atomically move up to ``limit`` due pending rows to ``sending`` for ``worker``; rows of
+    an uninstalled workspace stay pending (held) until it is reinstalled."""
     due = (
         select(_TABLE.c.id)
         .where(
             _TABLE.c.state == AgendaState.PENDING.value,
             _TABLE.c.due_at <= now,
             or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
+            ~_IN_STOPPED_WORKSPACE,
         )
         .order_by(_TABLE.c.due_at, _TABLE.c.id)
         .limit(limit)
@@ -297,6 +310,7 @@ def stale_sending(
         .where(
             AgendaRow.state == AgendaState.SENDING,
             or_(released, col(AgendaRow.claimed_at) < claimed_before),
+            ~_IN_STOPPED_WORKSPACE,
         )
         .order_by(col(AgendaRow.claimed_at))
         .limit(limit)

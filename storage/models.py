@@ -36,6 +36,10 @@ class Workspace(SQLModel, table=True):
     team_id: str = Field(primary_key=True, max_length=32)
     name: str = Field(default="", max_length=255)
     first_seen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Set when Slack says emcoach was removed (app_uninstalled, tokens_revoked, or a call
+    # answered token_revoked / account_inactive / invalid_auth): nothing is sent to the
+    # workspace until its next request clears it. Its data is kept for the reinstall.
+    uninstalled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Program(SQLModel, table=True):

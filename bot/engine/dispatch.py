@@ -27,6 +27,7 @@ from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
+from bot.flows.uninstall import WORKSPACE_GONE, stop_workspace
 from bot.keepalive import KeepAliveWebClient
 from bot.logging_setup import request_id
 from storage.agenda import (
@@ -73,7 +74,6 @@ MAX_BACKOFF = timedelta(minutes=30)
 # Slack will refuse these again however often we ask: the row fails and the owners are told.
 PERMANENT_ERRORS = frozenset(
     {
-        "account_inactive",
         "channel_not_found",
         "cannot_dm_bot",
         "is_archived",
@@ -86,6 +86,8 @@ PERMANENT_ERRORS = frozenset(
 )
 # Slack answered but did not post: safe to send again later.
 TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "service_unavailable"})
+# Neither: WORKSPACE_GONE (token_revoked, account_inactive, invalid_auth) means emcoach was
+# removed from the workspace. The row is held, not failed, and the whole workspace stops.
 
 Renderer = Callable[[Session, AgendaRow, AgendaBatch, datetime], Reply]
 
@@ -179,6 +181,9 @@ class Dispatcher:
         self._batch_size = batch_size
         self._stale_after = stale_after
         self._pool = ThreadPoolExecutor(max_workers=senders, thread_name_prefix="emcoach-send")
+        # Teams found uninstalled during this tick: the rest of their claimed rows are held
+        # without a call (the claim leaves them out from the next batch on).
+        self._gone: set[str] = set()
 
     @property
     def worker(self) -> str:
@@ -192,6 +197,7 @@ class Dispatcher:
         are in flight, this thread claims and reads the next batch.
         """
         report = TickReport()
+        self._gone = set()
         self._reconcile(report)
         batches = 0
         claimed = self._claim()
@@ -257,6 +263,9 @@ class Dispatcher:
         report = TickReport()
         if row.program_id not in batch.programs:
             return report, None  # deleted meanwhile: its rows go with it (CASCADE)
+        if batch.programs[row.program_id].team_id in self._gone:
+            self._hold(row)
+            return report, None
         with request_id(f"agenda:{row.id}"):  # the row's id on every line its sending logs
             return report, self._deliver(row, batch, report)
 
@@ -318,7 +327,11 @@ class Dispatcher:
                 unfurl_media=False,
             )
         except SlackApiError as error:
-            self._refused(row, error, report)
+            code = str(error.response.get("error") or "")
+            if code in WORKSPACE_GONE:
+                self._workspace_gone(row, batch.programs[row.program_id].team_id, code, report)
+            else:
+                self._refused(row, error, report)
             return None
         except (SlackClientError, OSError) as error:
             # Timeout or dropped connection: the message may be in Slack already.
@@ -428,6 +441,27 @@ class Dispatcher:
         # Anything else is a bug on our side (e.g. invalid_blocks): fail loudly, once.
         logger.error("agenda row %s (%s) refused by Slack: %s", row.id, row.kind, code)
         self._fail(row, code, report)
+
+    def _workspace_gone(self, row: AgendaRow, team_id: str, code: str, report: TickReport) -> None:
+        """emcoach was removed from the row's workspace: stop it (one WARNING), hold the row
+        for a reinstall to send or mark missed. Not an error of ours, and no owner alert:
+        nothing can reach the workspace."""
+        report.count_error(code)
+        self._gone.add(team_id)
+        stop_workspace(
+            self._engine, team_id=team_id, now=self._clock.now(), why=f"Slack answered {code}"
+        )
+        self._hold(row)
+
+    def _hold(self, row: AgendaRow) -> None:
+        assert row.id is not None
+        retry_later(
+            self._engine,
+            row_id=row.id,
+            worker=self._worker,
+            error="workspace_uninstalled",
+            not_before=self._clock.now(),
+        )
 
     def _retry(self, row: AgendaRow, code: str, report: TickReport) -> None:
         assert row.id is not None

@@ -32,6 +32,7 @@ from bot.blocks import (
     commit,
     criteria,
     deviation,
+    forget,
     help,
     metrics,
     owner,
@@ -283,6 +284,12 @@ def _coach_recommendation(s: str) -> Payload:
 # ``s`` goes into names (programs, pods: at most 80 characters), ``long`` into free text
 # (reasons, comments, notes, sources, typed words), up to the longest the handlers accept.
 BUILDERS: dict[str, Callable[[str, str], Payload]] = {
+    # forget: deleting a program names it
+    "delete_confirm": lambda s, long: _message(forget.build_delete_confirm(s, program_id=7)),
+    "delete_refused": lambda s, long: _message(
+        forget.build_delete_refused(s, evaluation=date(2027, 7, 1))
+    ),
+    "deleted": lambda s, long: _message(forget.build_deleted(s)),
     # deviation: the public post and the owner's replies
     "deviation_post": lambda s, long: _message(
         deviation.build_deviation_post(

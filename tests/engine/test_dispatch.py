@@ -262,17 +262,18 @@ def test_a_worker_that_died_mid_batch_is_reconciled_not_resent(
 def test_permanent_errors_fail_the_row_and_tell_the_owners_once(
     engine: Engine, slack: SlackStandIn, clock: FixedClock
 ) -> None:
-    # Oldest first: rows 5, 4, 3 go to the deactivated person and meet the refusal.
+    # Oldest first: rows 5, 4, 3 go to the deactivated person and meet the refusal
+    # (account_inactive is the whole workspace gone: tests/engine/test_uninstall.py).
     recipients = ("U0LEAD1", "U0LEAD1", "U0LEAD1", "U0GONE", "U0GONE", "U0GONE")
     program_id = _schedule(engine, clock, 6, recipients=recipients)
-    slack.inject("chat.postMessage", SlackError("account_inactive"), times=3)
+    slack.inject("chat.postMessage", SlackError("user_disabled"), times=3)
     # One sender, so the three refusals meet the three oldest rows, as the faults are ordered.
     dispatcher = _dispatcher(engine, slack, clock, senders=1)
     dispatcher.tick()
     rows = _rows(engine, program_id)
     failed = [row for row in rows if row.state is AgendaState.FAILED]
     assert len(failed) == 3
-    assert {row.last_error for row in failed} == {"account_inactive"}
+    assert {row.last_error for row in failed} == {"user_disabled"}
     alerts = [row for row in rows if row.kind == AgendaKind.OWNER_ALERT]
     assert len(alerts) == 1, "one alert per owner, person and reason"
     assert alerts[0].state is AgendaState.SENT, "the alert went out in the same tick"

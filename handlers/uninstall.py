@@ -1,0 +1,117 @@
+"""Uninstall and reinstall: the two revocation events, and one global middleware that
+notices a removed workspace is back.
+
+The middleware runs for every verified request. It remembers, per process, the teams it has
+found installed (for ``RECHECK_AFTER``), so a request costs a dictionary lookup; a team not
+remembered costs one primary-key read, bounded so a hung database never delays the reply.
+The clock can mark a workspace uninstalled from another process (Slack answered
+``token_revoked``); the recheck interval bounds how long this process takes to notice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot.flows.uninstall import resume_workspace, revoked_bot, stop_workspace
+from bot.services import Services
+from handlers.idempotency import released_if_failed
+from handlers.router import Router
+from storage.deadline import DatabaseUnavailable, within
+
+logger = logging.getLogger("emcoach.uninstall")
+
+RECHECK_AFTER = timedelta(minutes=5)
+# The first request of a team not remembered waits at most this long for the check; a slower
+# check goes on in the background and the request is served meanwhile.
+CHECK_SECONDS = 0.25
+REVOCATION_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
+
+
+class InstalledTeams:
+    """Teams seen installed recently, in this process: the middleware's cache."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def known(self, team_id: str, now: datetime) -> bool:
+        until = self._until.get(team_id)
+        return until is not None and now < until
+
+    def remember(self, team_id: str, now: datetime) -> None:
+        with self._lock:
+            self._until[team_id] = now + RECHECK_AFTER
+
+    def forget(self, team_id: str) -> None:
+        with self._lock:
+            self._until.pop(team_id, None)
+
+
+def _event_type(body: dict[str, Any]) -> str | None:
+    event = body.get("event")
+    return str(event.get("type")) if isinstance(event, dict) else None
+
+
+def resume_if_back(
+    context: BoltContext,
+    body: dict[str, Any],
+    next: Any,
+    *,
+    services: Services,
+    installed: InstalledTeams,
+) -> None:
+    """Any verified request from a stopped team but the revocation itself resumes it."""
+    team_id = context.team_id
+    now = services.clock.now()
+    if team_id and not installed.known(team_id, now) and _event_type(body) not in REVOCATION_EVENTS:
+        engine = services.engine
+        try:
+            within(CHECK_SECONDS, lambda: resume_workspace(engine, team_id=team_id, now=now))
+            installed.remember(team_id, now)
+        except DatabaseUnavailable:
+            pass  # checked again on the team's next request; the request goes on meanwhile
+    next()
+
+
+def on_app_uninstalled(
+    body: dict[str, Any], context: BoltContext, *, services: Services, installed: InstalledTeams
+) -> None:
+    team_id = context.team_id or str(body.get("team_id") or "")
+    _stop(body, team_id, services=services, installed=installed, why="app_uninstalled")
+
+
+def on_tokens_revoked(
+    event: dict[str, Any],
+    body: dict[str, Any],
+    context: BoltContext,
+    *,
+    services: Services,
+    installed: InstalledTeams,
+) -> None:
+    if not revoked_bot(event):
+        return  # only user tokens went; emcoach sends as its bot
+    team_id = context.team_id or str(body.get("team_id") or "")
+    _stop(body, team_id, services=services, installed=installed, why="tokens_revoked")
+
+
+def _stop(
+    body: dict[str, Any], team_id: str, *, services: Services, installed: InstalledTeams, why: str
+) -> None:
+    installed.forget(team_id)
+    with released_if_failed(services, body):
+        stop_workspace(services.engine, team_id=team_id, now=services.clock.now(), why=why)
+
+
+def register(app: App, services: Services, _router: Router) -> None:
+    installed = InstalledTeams()
+    app.use(partial(resume_if_back, services=services, installed=installed))
+    app.event("app_uninstalled")(
+        partial(on_app_uninstalled, services=services, installed=installed)
+    )
+    app.event("tokens_revoked")(partial(on_tokens_revoked, services=services, installed=installed))
