@@ -32,14 +32,13 @@ from bot.blocks.prompts.actions import (
 )
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
-from bot.engine.dispatch import Dispatcher
 from bot.engine.planning import replan_program
 from bot.engine.reminders import plan_survey_reminders
-from bot.engine.render import render
 from bot.standin import SlackError, SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, Rating, SessionLog, SurveyAnswer, SurveyResponse
+from tests.support.engine import deliver_at as _deliver
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import PodSpec, make_program
 
@@ -87,18 +86,6 @@ def program_id(live: LiveApp) -> int:
         live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
     )
     return program_id
-
-
-def _deliver(live: LiveApp, at: datetime) -> None:
-    """The engine's dispatch tick at ``at``: what is due goes out, older prompts are missed."""
-    live.clock.set(at)
-    Dispatcher(
-        engine=live.services.engine,
-        client=live.services.client,
-        clock=live.clock,
-        render=render,
-        worker="test-clock",
-    ).tick()
 
 
 def _row(live: LiveApp, program_id: int, kind: AgendaKind, recipient: str) -> AgendaRow:

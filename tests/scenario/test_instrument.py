@@ -20,12 +20,11 @@ from bot.blocks.baseline import BASELINE_SURVEY, CHOICE_RUN, SURVEY_CHOICE
 from bot.blocks.commit import COMMIT_CONFIRM
 from bot.blocks.prompts.actions import PROMPT_ANSWER_SURVEY
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.engine.dispatch import Dispatcher
-from bot.engine.render import render
 from bot.standin import SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, Criterion, LockedBaseline, Pod, SurveyRound
+from tests.support.engine import deliver_at as _deliver
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
@@ -96,16 +95,6 @@ def _choose_emcoach_survey(live: LiveApp) -> dict[str, Any]:
     assert result.status == 200
     answer: dict[str, Any] = result.json()
     return answer
-
-
-def _deliver(live: LiveApp) -> None:
-    Dispatcher(
-        engine=live.services.engine,
-        client=live.services.client,
-        clock=live.clock,
-        render=render,
-        worker="test-clock",
-    ).tick()
 
 
 def _surveys(live: LiveApp) -> dict[str, AgendaRow]:

@@ -20,8 +20,6 @@ from sqlmodel import col, select
 from bot.clock import FixedClock
 from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.domain.cadence import AgendaKind
-from bot.engine.dispatch import Dispatcher
-from bot.engine.render import render
 from bot.standin import SlackStandIn, StandInUser
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade_to_head
@@ -33,6 +31,7 @@ from storage.models import (
     LockedBaseline,
     Rating,
 )
+from tests.support.engine import deliver_at as _deliver
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 from tests.support.public_posts import CHANNEL, OWNER, confirm
 
@@ -120,17 +119,6 @@ def _publish_rows(live: LiveApp, program_id: int) -> list[AgendaRow]:
         )
 
 
-def _deliver(live: LiveApp, row: AgendaRow) -> None:
-    live.clock.set(row.due_at)
-    Dispatcher(
-        engine=live.services.engine,
-        client=live.services.client,
-        clock=live.clock,
-        render=render,
-        worker="test-clock",
-    ).tick()
-
-
 def _text(post: dict[str, Any]) -> str:
     return "\n".join(
         str(block["text"]["text"])
@@ -155,9 +143,9 @@ def _run(live: LiveApp) -> tuple[str, str, str]:
     assert "Posted the pre-commitment" in confirm(live, program_id)
     midpoint, final = _publish_rows(live, program_id)
     _enter(live, program_id, 3)
-    _deliver(live, midpoint)
+    _deliver(live, midpoint.due_at)
     _enter(live, program_id, 6)
-    _deliver(live, final)
+    _deliver(live, final.due_at)
     posts = [post for post in live.slack.messages(CHANNEL) if not post.get("thread_ts")]
     pre, month_3, month_6 = posts
     assert pre["text"].startswith("Pre-commitment")
@@ -247,7 +235,7 @@ def test_the_checkpoint_reports_what_else_was_collected_pooled_never_one_persons
         _rate(live, program_id, AgendaKind.THREE_SIXTY, {"U0LEAD1": 2, "U0LEAD2": 5})
         _rate(live, program_id, AgendaKind.ONE_ON_ONE_POST, dict.fromkeys(LEADERS, 4))
         _enter(live, program_id, 3)
-        _deliver(live, midpoint)
+        _deliver(live, midpoint.due_at)
         (month_3,) = [m for m in live.slack.messages(CHANNEL) if "Month-3" in m["text"]]
     shown = _text(month_3)
     assert "*Tracked besides*" in shown

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -23,13 +22,12 @@ import handlers
 from bot.blocks.answers import ANSWERS_SCORE, ANSWERS_VIEW
 from bot.blocks.prompts.actions import PROMPT_ANSWER_SURVEY
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.engine.dispatch import Dispatcher
 from bot.engine.planning import replan_program
-from bot.engine.render import render
 from bot.standin import SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, SurveyAnswer
+from tests.support.engine import deliver_at as _deliver
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
@@ -100,17 +98,6 @@ def _rows(live: LiveApp, program_id: int, kind: AgendaKind) -> list[AgendaRow]:
                 .order_by(col(AgendaRow.id))
             )
         )
-
-
-def _deliver(live: LiveApp, at: datetime) -> None:
-    live.clock.set(at)
-    Dispatcher(
-        engine=live.services.engine,
-        client=live.services.client,
-        clock=live.clock,
-        render=render,
-        worker="test-clock",
-    ).tick()
 
 
 def _sent_surveys(live: LiveApp, program_id: int) -> dict[tuple[str, str], AgendaRow]:
