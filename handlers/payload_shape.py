@@ -146,7 +146,9 @@ def _event_callback_ok(body: dict[str, Any]) -> bool:
         and _is_str(event.get("type"))
         and _optional_str(body.get("team_id"))
         and _optional_str(body.get("event_id"))
-        and all(_optional_str(event.get(key)) for key in ("user", "channel", "tab"))
+        and all(_optional_str(event.get(key)) for key in ("channel", "tab"))
+        # Most events name their person by id; user_change carries the whole profile.
+        and (_optional_str(event.get("user")) or _has_user(event))
         # App Home opens always say whose Home it is.
         and (event.get("type") != "app_home_opened" or _is_str(event.get("user")))
     )

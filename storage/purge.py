@@ -26,6 +26,7 @@ from storage.models import (
     DirectReport,
     Leader,
     LeaderPause,
+    LockedBaseline,
     Person,
     Pod,
     ProcessedEvent,
@@ -55,6 +56,9 @@ RESPONSE, ROUND, VALUE, ADJUSTMENT = (
     _t(CheckpointValue),
     _t(Adjustment),
 )
+LOCKED = _t(LockedBaseline)
+# Tables that hold no workspace's data: a scheduler process's heartbeat and counters.
+NOT_WORKSPACE_DATA = frozenset({"heartbeat"})
 
 # Tables of one program, children first: the order rows are deleted in.
 _BY_AGENDA = (LOG,)
@@ -65,6 +69,7 @@ _BY_PROGRAM = (
     ANSWER,
     ROUND,
     VALUE,
+    LOCKED,
     BASELINE,
     DEVIATION,
     AGENDA,

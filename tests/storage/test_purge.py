@@ -15,9 +15,11 @@ import storage.models  # noqa: F401  (registers the tables)
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
 from bot.domain.timeline import Timeline
+from bot.engine.commitment import baseline_figures
 from bot.engine.results import checkpoint_data
 from bot.flows.forget import TOMBSTONE_PREFIX, forget_me
 from storage.db import session_scope
+from storage.locked_baselines import lock_figures
 from storage.models import (
     Adjustment,
     AgendaRow,
@@ -35,7 +37,13 @@ from storage.models import (
     SurveyResponse,
     SurveyRound,
 )
-from storage.purge import count_workspace, covered_tables, delete_program, purge_workspace
+from storage.purge import (
+    NOT_WORKSPACE_DATA,
+    count_workspace,
+    covered_tables,
+    delete_program,
+    purge_workspace,
+)
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
 NOW = datetime(2027, 5, 10, 9, 0, tzinfo=UTC)
@@ -184,6 +192,15 @@ def fill(engine: Engine, team_id: str) -> tuple[int, int]:
                         recorded_at=NOW,
                     )
                 )
+            # The figures its pre-commitment printed, locked as commit locks them.
+            program = session.get(Program, program_id)
+            assert program is not None
+            lock_figures(
+                session,
+                program_id=program_id,
+                figures=baseline_figures(session, program),
+                now=NOW,
+            )
             session.add(
                 Adjustment(
                     program_id=program_id,
@@ -221,7 +238,8 @@ def fill(engine: Engine, team_id: str) -> tuple[int, int]:
 
 
 def _all_tables() -> set[str]:
-    return {table.name for table in SQLModel.metadata.sorted_tables}
+    """Every table holding workspace data."""
+    return {table.name for table in SQLModel.metadata.sorted_tables} - NOT_WORKSPACE_DATA
 
 
 def test_every_table_has_a_path_to_its_workspace() -> None:
@@ -247,6 +265,7 @@ def test_purge_deletes_every_row_of_the_team_and_nothing_of_another(engine: Engi
             .execute(select(func.count()).select_from(table))
             .scalar_one()
             for table in SQLModel.metadata.sorted_tables
+            if table.name not in NOT_WORKSPACE_DATA
         }
     assert total == other, "what is left is exactly the other team's"
 
