@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Final
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -23,12 +22,11 @@ from bot.blocks.reply import SECTION_MAX, Reply
 from bot.domain.analysis import Instrument, LockedFigure, is_survey, rule_text
 from bot.domain.localtime import format_day
 from bot.domain.mrkdwn import channel_mention, clip, plain, user_mention
-from bot.domain.units import number_text
+from bot.domain.units import value_text
 from bot.slack_names import COMMAND
 
 COMMIT_CONFIRM = "commit_confirm"
 COMMIT_CANCEL = "commit_cancel"
-_FIGURE_STEP: Final = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,18 +59,11 @@ def commitment_text(commitment: Commitment) -> str:
     )
 
 
-def figure_text(figure: Decimal | None, unit: str) -> str:
-    """A locked figure as every post prints it: two places at most, with its unit."""
-    if figure is None:
-        return "no figure"
-    rounded = figure.quantize(_FIGURE_STEP, rounding=ROUND_HALF_UP)
-    return f"{number_text(rounded)} {unit}"
-
-
 def locked_baseline_text(
-    locked: LockedFigure, *, unit: str, threshold: int, survey_closes: date | None = None
+    locked: LockedFigure, *, threshold: int, survey_closes: date | None = None
 ) -> str:
-    """``52.33 hours (median), pooled over 4 leaders``; for a survey, the people in the round."""
+    """``52.33 h, pooled over 4 leaders``; for a survey, the people in the round. The figure
+    reads as every other figure does (``units.value_text``), in every post alike."""
     if is_survey(locked.instrument):
         who = "people" if locked.instrument is Instrument.EMCOACH_SURVEY else "pods"
         if locked.figure is None:
@@ -87,22 +78,21 @@ def locked_baseline_text(
                     f"answered{when} ({locked.n} so far; never shown from fewer than {threshold})"
                 )
             return "no figure"
-        return f"{figure_text(locked.figure, unit)}, from {locked.n} {who}"
+        return f"{value_text(locked.metric_id, locked.figure)}, from {locked.n} {who}"
     if locked.figure is None:
         return "no figure"
     leaders = "leader" if locked.n == 1 else "leaders"
-    return f"{figure_text(locked.figure, unit)}, pooled over {locked.n} {leaders}"
+    return f"{value_text(locked.metric_id, locked.figure)}, pooled over {locked.n} {leaders}"
 
 
 def analysis_text(
     criterion: Mapping[str, Any], locked: LockedFigure, *, threshold: int, kickoff: date
 ) -> str:
     """The pre-registered part of one criterion: baseline, instrument, rule."""
-    unit = plain(str(criterion["unit"]))
     return "\n".join(
         [
             "_Locked baseline:_ "
-            + locked_baseline_text(locked, unit=unit, threshold=threshold, survey_closes=kickoff),
+            + locked_baseline_text(locked, threshold=threshold, survey_closes=kickoff),
             f"_Instrument:_ {locked.instrument.words}",
             f"_Analysis rule:_ {rule_text(locked.instrument)}; month 3 reports the direction, "
             "month 6 is compared with the expected range",

@@ -44,13 +44,11 @@ def _lead(stage: Stage, values: dict[str, Decimal]) -> str:
 
 
 def test_locked_baselines_read_with_their_n() -> None:
-    assert locked_baseline_text(LOCKED_LEAD, unit="hours (median)", threshold=3) == (
-        "52.33 hours (median), pooled over 3 leaders"
-    )
+    assert locked_baseline_text(LOCKED_LEAD, threshold=3) == "52.33 h, pooled over 3 leaders"
     survey = LockedFigure("one_on_one_quality", D("3.2300"), 13, Instrument.EMCOACH_SURVEY)
-    assert locked_baseline_text(survey, unit="mean", threshold=3) == "3.23 mean, from 13 people"
+    assert locked_baseline_text(survey, threshold=3) == "3.23/5, from 13 people"
     waiting = LockedFigure("one_on_one_quality", None, 2, Instrument.EMCOACH_SURVEY)
-    text = locked_baseline_text(waiting, unit="mean", threshold=3)
+    text = locked_baseline_text(waiting, threshold=3)
     assert "2 so far" in text and "never shown from fewer than 3" in text
 
 

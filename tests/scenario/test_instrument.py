@@ -171,7 +171,7 @@ def test_emcoachs_baseline_round_goes_out_before_commit_and_gates_it(live: LiveA
     )
     (post,) = [m for m in live.slack.messages(CHANNEL) if m["text"].startswith("Pre-commitment")]
     shown = json.dumps(post["blocks"], ensure_ascii=False)
-    assert "_Locked baseline:_ 4.33 mean of a 5-point agree scale, from 3 people" in shown
+    assert "_Locked baseline:_ 4.33/5, from 3 people" in shown
     assert "_Instrument:_ emcoach's anonymous survey" in shown
     with session_scope(live.services.engine) as session:
         (locked,) = session.exec(

@@ -52,7 +52,7 @@ VALUES = {
     3: {"U0LEAD1": ("24", "50"), "U0LEAD2": ("39", "45")},
     6: {"U0LEAD1": ("18", "55"), "U0LEAD3": ("80", "35")},
 }
-_BASELINE = re.compile(r"(\d+(?:\.\d+)?) hours \(median\), pooled over (\d+) leaders")
+_BASELINE = re.compile(r"(\d+(?:\.\d+)?) h, pooled over (\d+) leaders")
 
 
 @contextmanager

@@ -92,15 +92,15 @@ def baseline_text(result: CriterionResult, threshold: int) -> str:
         if result.anonymous:
             return f"fewer than {threshold} responses — not shown"
         return "_missing_"
-    if result.instrument is None or result.baseline_n is None:
+    if result.instrument is None or result.baseline_n is None or result.metric_id is None:
         return _value(result.baseline, result.baseline_band, result.metric_id)
     locked = LockedFigure(
-        metric_id="",
+        metric_id=result.metric_id.value,
         figure=result.baseline,
         n=result.baseline_n,
         instrument=Instrument(result.instrument),
     )
-    text = locked_baseline_text(locked, unit=plain(result.unit), threshold=threshold)
+    text = locked_baseline_text(locked, threshold=threshold)
     return f"{text} (DORA band: {result.baseline_band})" if result.baseline_band else text
 
 
