@@ -26,6 +26,7 @@ from storage.programs import add_member
 from storage.setup_state import criteria_of
 from tests.support.live import START, LiveApp
 from tests.support.programs import make_program
+from tests.support.sprint import submit_criteria
 
 OWNER = "U0OWNER"
 CFO = "U0CFO"
@@ -50,22 +51,7 @@ def _stored(live: LiveApp, program_id: int) -> list[tuple[str, int, str]]:
 
 
 def _submit(live: LiveApp, program_id: int, metric_ids: tuple[str, ...], user: str = OWNER) -> Any:
-    values = {
-        CRITERIA_PICK: {
-            CRITERIA_PICK: {
-                "type": "checkboxes",
-                "selected_options": [{"value": metric_id} for metric_id in metric_ids],
-            }
-        }
-    }
-    result = live.sender.view_submission(
-        user_id=user,
-        callback_id=CRITERIA_VIEW,
-        values=values,
-        private_metadata=json.dumps({"program": program_id}),
-    )
-    assert result.status == 200
-    return result.json() if result.body else {}
+    return submit_criteria(live, program_id, metric_ids, user=user)
 
 
 def _requests(live: LiveApp) -> list[dict[str, Any]]:

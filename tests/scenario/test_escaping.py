@@ -14,13 +14,12 @@ from typing import Any
 from bot.blocks.criteria import (
     CRITERIA_CHANGES_VIEW,
     CRITERIA_COMMENT,
-    CRITERIA_PICK,
     CRITERIA_REQUEST_CHANGES,
-    CRITERIA_VIEW,
 )
 from tests.support.live import LiveApp
 from tests.support.markup import foreign_markup, mrkdwn_texts
 from tests.support.programs import PodSpec, make_program
+from tests.support.sprint import submit_criteria
 
 OWNER = "U0OWNER"
 CFO = "U0CFO"
@@ -86,20 +85,7 @@ def test_names_are_shown_without_their_markup(live: LiveApp) -> None:
 
 def test_the_budget_owners_comment_reaches_the_owners_without_markup(live: LiveApp) -> None:
     program_id = make_program(live.services.engine)
-    picked = {
-        CRITERIA_PICK: {
-            CRITERIA_PICK: {
-                "type": "checkboxes",
-                "selected_options": [{"value": "lead_time"}, {"value": "report_retention"}],
-            }
-        }
-    }
-    live.sender.view_submission(
-        user_id=OWNER,
-        callback_id=CRITERIA_VIEW,
-        values=picked,
-        private_metadata=json.dumps({"program": program_id}),
-    )
+    submit_criteria(live, program_id, ("lead_time", "report_retention"))
     live.slack.wait_for(lambda: bool(live.slack.messages(CFO)))
     [request] = live.slack.messages(CFO)
     button = next(

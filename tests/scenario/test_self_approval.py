@@ -18,6 +18,7 @@ from storage.db import session_scope
 from storage.models import AgendaRow
 from tests.support.live import LiveApp
 from tests.support.programs import LeaderSpec, PodSpec, make_program
+from tests.support.sprint import submit_criteria
 
 OWNER = "U0OWNER"
 CFO = "U0CFO"
@@ -62,20 +63,7 @@ def test_the_signoff_request_says_self_approved_when_the_budget_owner_is_an_owne
 
 def test_an_independent_budget_owner_is_not_called_self_approved(live: LiveApp) -> None:
     program_id = make_program(live.services.engine)
-    values = {
-        CRITERIA_PICK: {
-            CRITERIA_PICK: {
-                "type": "checkboxes",
-                "selected_options": [{"value": "lead_time"}, {"value": "report_retention"}],
-            }
-        }
-    }
-    live.sender.view_submission(
-        user_id=OWNER,
-        callback_id=CRITERIA_VIEW,
-        values=values,
-        private_metadata=json.dumps({"program": program_id}),
-    )
+    submit_criteria(live, program_id, ("lead_time", "report_retention"))
     live.slack.wait_for(lambda: bool(live.slack.messages(CFO)))
     assert "self-approved" not in _shown(live.slack.messages(CFO)[-1])
 
