@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
-from bot.domain.cadence import AgendaItem, AgendaState, SkippedSession
+from bot.domain.cadence import AgendaItem, AgendaKind, AgendaState, SkippedSession
 from bot.domain.localtime import local_date
 from storage.db import session_scope
 from storage.models import AgendaRow, Program, Workspace
@@ -345,6 +345,21 @@ def rows_of(
     if states is not None:
         statement = statement.where(col(AgendaRow.state).in_(list(states)))
     return list(session.exec(statement.order_by(col(AgendaRow.due_at), col(AgendaRow.id))))
+
+
+def thread_of(session: Session, row: AgendaRow) -> tuple[str, str] | None:
+    """The (channel, ts) of the message whose thread ``row``'s message goes into: the locked
+    record under the pre-commitment, the chart under a results post; None for a top-level
+    message. Reconciliation looks for such a reply in that thread, not the channel's history."""
+    if row.kind == AgendaKind.CHECKPOINT_CHART.value:
+        parent = session.get(AgendaRow, int(row.about))
+        if parent is not None and parent.channel_id and parent.ts:
+            return parent.channel_id, parent.ts
+    if row.kind == AgendaKind.COMMITMENT_RECORD.value:
+        program = session.get(Program, row.program_id)
+        if program is not None and program.commitment_channel_id and program.commitment_ts:
+            return program.commitment_channel_id, program.commitment_ts
+    return None
 
 
 def rows_by_id(session: Session, *, row_ids: Sequence[int]) -> list[AgendaRow]:

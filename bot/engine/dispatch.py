@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -44,6 +45,7 @@ from storage.agenda import (
     retry_later,
     rows_by_id,
     stale_sending,
+    thread_of,
 )
 from storage.batch import AgendaBatch, load_batch
 from storage.db import session_scope
@@ -344,13 +346,10 @@ class Dispatcher:
     ) -> Posted | None:
         """A file into a thread (the results chart), through files_upload_v2.
 
-        A file share carries no message metadata, so an upload whose answer was lost (5xx,
-        timeout, dropped connection) cannot be looked up the way a message is. It is simply
-        tried again later, up to MAX_ATTEMPTS: the thread may then show the image twice,
-        which is better than a results post without its chart. A clock that dies mid-upload
-        leaves the row ``sending``; reconciliation finds no message carrying it and sends it
-        again, with the same trade-off. The text post was recorded before this row existed,
-        so nothing here ever holds it up.
+        An upload whose answer was lost (5xx, timeout, dropped connection) is reconciled like
+        any post: the post's thread is read for emcoach's file before anything is uploaded
+        again. The text post was recorded before this row existed, so nothing here ever holds
+        it up.
         """
         assert row.id is not None
         try:
@@ -367,12 +366,15 @@ class Dispatcher:
             code = str(error.response.get("error") or f"http_{error.response.status_code}")
             if code in PERMANENT_ERRORS:
                 self._refused(row, error, report)  # the owners are told; the row fails
+            elif error.response.status_code >= 500:
+                # The file may be in the thread already: look there before uploading again.
+                self._unsure(row, code, report)
             else:
-                # Three calls, any of which may hiccup (internal_error, a 5xx): bounded retries.
+                # Slack answered and shared nothing (e.g. internal_error): bounded retries.
                 self._upload_again(row, code, report)
             return None
         except (SlackClientError, OSError) as error:
-            self._upload_again(row, type(error).__name__, report)
+            self._unsure(row, type(error).__name__, report)  # maybe shared: look first
             return None
         shared: dict[str, Any] = answer.get("file") or {}
         # The agenda's ``ts`` holds the file's id here: the upload's answer has no message ts.
@@ -558,25 +560,29 @@ class Dispatcher:
         """The channel and ts of this row's message if Slack has it (found by its metadata),
         None if it certainly does not; raises _CheckFailed when Slack cannot say.
 
-        The search starts before the row's *first* claim, whatever happened since: a message
-        that landed on the first try is found however many later checks failed or came late.
+        A top-level message is searched in the channel's history from before the row's
+        *first* claim, whatever happened since: one that landed on the first try is found
+        however many later checks failed or came late. A reply in a thread (the locked record,
+        a results chart) is searched in that thread, which the channel's history leaves out.
         """
+        with session_scope(self._engine) as session:
+            parent = thread_of(session, row)
         try:
-            channel = row.recipient
-            if channel.startswith(("U", "W")):
-                channel = self._client.conversations_open(users=row.recipient)["channel"]["id"]
-            first = row.first_claimed_at or row.claimed_at or row.due_at
-            since = f"{(first - CLOCK_SKEW).timestamp():.6f}"
+            if parent is not None:
+                channel, thread = parent
+                read = partial(self._client.conversations_replies, channel=channel, ts=thread)
+            else:
+                channel = row.recipient
+                if channel.startswith(("U", "W")):
+                    opened = self._client.conversations_open(users=row.recipient)
+                    channel = opened["channel"]["id"]
+                first = row.first_claimed_at or row.claimed_at or row.due_at
+                since = f"{(first - CLOCK_SKEW).timestamp():.6f}"
+                read = partial(self._client.conversations_history, channel=channel, oldest=since)
             cursor: str | None = None
             for _ in range(HISTORY_PAGES):
-                page = self._client.conversations_history(
-                    channel=channel,
-                    oldest=since,
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
-                found = _message_of(page.get("messages", []), row_id=row.id)
+                page = read(include_all_metadata=True, limit=200, cursor=cursor)
+                found = _message_of(page.get("messages", []), row=row)
                 if found is not None:
                     return str(channel), found
                 cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
@@ -589,11 +595,16 @@ class Dispatcher:
         raise _CheckFailed
 
 
-def _message_of(messages: list[dict[str, Any]], *, row_id: int | None) -> str | None:
-    """The ts of the message carrying ``row_id`` in its metadata, if one is among these."""
+def _message_of(messages: list[dict[str, Any]], *, row: AgendaRow) -> str | None:
+    """The ts of ``row``'s message if it is among these: the one carrying its id in its
+    metadata; for a results chart (a file share carries no metadata), emcoach's file in the
+    post's thread — the only file emcoach puts there — whose id the row records instead."""
     for message in messages:
         metadata: dict[str, Any] = message.get("metadata") or {}
         payload: dict[str, Any] = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == PROMPT_EVENT and payload.get("agenda_id") == row_id:
+        if metadata.get("event_type") == PROMPT_EVENT and payload.get("agenda_id") == row.id:
             return str(message["ts"])
+        files: list[dict[str, Any]] = message.get("files") or []
+        if row.kind == AgendaKind.CHECKPOINT_CHART and files and message.get("bot_id"):
+            return str(files[0].get("id") or message["ts"])
     return None

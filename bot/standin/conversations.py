@@ -80,6 +80,34 @@ def history(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def replies(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
+    """A thread: its parent message first, then the replies, oldest first, as Slack's does."""
+    conversation = ws.conversation(text_arg(args, "channel", missing="channel_not_found"))
+    if not conversation.bot_is_member:
+        raise ApiFailure("not_in_channel")
+    parent = text_arg(args, "ts", missing="thread_not_found")
+    thread = [
+        message
+        for message in ws.messages
+        if message["channel"] == conversation.id
+        and (message["ts"] == parent or message.get("thread_ts") == parent)
+    ]
+    if not any(message["ts"] == parent for message in thread):
+        raise ApiFailure("thread_not_found")
+    limit = min(max(int_arg(args, "limit", default=DEFAULT_HISTORY_LIMIT), 1), MAX_HISTORY_LIMIT)
+    offset = _offset(optional_text(args, "cursor"))
+    page = thread[offset : offset + limit]
+    has_more = offset + limit < len(thread)
+    include_metadata = flag(args.get("include_all_metadata"))
+    return {
+        "messages": [slack_message(message, include_metadata=include_metadata) for message in page],
+        "has_more": has_more,
+        "response_metadata": {
+            "next_cursor": f"{_CURSOR_PREFIX}{offset + limit}" if has_more else ""
+        },
+    }
+
+
 def info(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
     conversation = ws.conversation(text_arg(args, "channel", missing="channel_not_found"))
     return {"channel": conversation.describe()}

@@ -21,6 +21,7 @@ METHODS: Mapping[str, Method] = {
     "chat.update": chat.update,
     "conversations.open": conversations.open_dm,
     "conversations.history": conversations.history,
+    "conversations.replies": conversations.replies,
     "conversations.info": conversations.info,
     "conversations.join": conversations.join,
     "views.open": views.open_modal,

@@ -175,20 +175,24 @@ def test_an_upload_slack_keeps_refusing_fails_on_its_own(
     assert _post(slack)["ts"] == _rows(engine, program_id, AgendaKind.CHECKPOINT_PUBLISH)[0].ts
 
 
-def test_an_upload_whose_answer_is_lost_is_sent_again_a_duplicate_accepted(
+def test_an_upload_whose_answer_is_lost_is_found_in_the_thread_not_sent_again(
     engine: Engine, slack: SlackStandIn, clock: FixedClock
 ) -> None:
-    """A file carries no metadata to find it by: the documented trade-off is a second copy of
-    the image rather than a results post without its chart."""
+    """The file was shared but Slack's answer was lost (and the first check of the thread
+    failed too): reconciliation reads the post's thread, finds emcoach's file and records it —
+    one chart, never a second copy."""
     program_id = _program_at_month_3(engine, clock)
     slack.inject("files.completeUploadExternal", ServerError(500, applied=True))
+    slack.inject("conversations.replies", ServerError(503))
     dispatcher = _dispatcher(engine, slack, clock)
-    dispatcher.tick()
-    clock.advance(timedelta(minutes=1))
-    dispatcher.tick()
-    assert [shared.thread_ts for shared in slack.files()] == [_post(slack)["ts"]] * 2
+    for _ in range(4):
+        dispatcher.tick()
+        clock.advance(timedelta(minutes=6))
+    assert [shared.thread_ts for shared in slack.files()] == [_post(slack)["ts"]]
+    assert len(slack.calls_to("conversations.replies")) >= 2
     (chart_row,) = _rows(engine, program_id, AgendaKind.CHECKPOINT_CHART)
     assert chart_row.state is AgendaState.SENT
+    assert chart_row.ts == slack.files()[0].id
 
 
 def test_a_results_post_found_by_reconciliation_still_gets_its_chart(

@@ -419,3 +419,40 @@ def test_a_slack_incident_and_a_deploy_deliver_each_prompt_once(
     assert len(delivered) == 128
     assert set(delivered.values()) == {1}, "no prompt twice"
     assert len([call for call in slack.calls if call.fault is not None]) >= 20
+
+
+def test_a_thread_reply_whose_answer_is_lost_is_found_in_its_thread(
+    engine: Engine, slack: SlackStandIn, clock: FixedClock
+) -> None:
+    """The locked record goes into the pre-commitment's thread, which the channel's history
+    leaves out: when Slack's answer to it is lost, reconciliation reads the thread, finds it
+    by its metadata and records it — one reply, never a second."""
+    program_id = make_program(engine, name=f"Pilot {next(_NAMES)}", committed=True)
+    parent = _client(slack).chat_postMessage(channel="C0ENG", text="Pre-commitment: Pilot")
+    with session_scope(engine) as session:
+        program = session.get(Program, program_id)
+        assert program is not None
+        program.commitment_channel_id, program.commitment_ts = "C0ENG", str(parent["ts"])
+        session.add(program)
+    seed_due(
+        engine,
+        program_id,
+        count=1,
+        now=clock.now(),
+        recipients=("C0ENG",),
+        kind=AgendaKind.COMMITMENT_RECORD,
+    )
+
+    def in_the_thread(_s: Session, row: AgendaRow, _b: AgendaBatch, _n: object) -> Reply:
+        return Reply(text=f"The locked record ({row.kind})", thread_ts=str(parent["ts"]))
+
+    slack.inject("chat.postMessage", ServerError(500, applied=True))
+    dispatcher = _dispatcher(engine, slack, clock, render=in_the_thread)
+    for _ in range(3):
+        dispatcher.tick()
+        clock.advance(STALE_AFTER + timedelta(minutes=1))
+    replies = [m for m in slack.messages("C0ENG") if m.get("thread_ts") == parent["ts"]]
+    assert len(replies) == 1
+    assert slack.calls_to("conversations.replies"), "the thread was read"
+    [row] = _rows(engine, program_id)
+    assert (row.state, row.ts) == (AgendaState.SENT, replies[0]["ts"])
