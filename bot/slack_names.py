@@ -13,6 +13,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat_update": ("chat:write",),
     "conversations_open": ("im:write",),
     "conversations_history": ("channels:history", "im:history"),
+    "conversations_replies": ("channels:history", "im:history"),
     "users_info": ("users:read",),
     "usergroups_list": ("usergroups:read",),
     "usergroups_users_list": ("usergroups:read",),

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -568,9 +567,10 @@ class Dispatcher:
         with session_scope(self._engine) as session:
             parent = thread_of(session, row)
         try:
+            thread: str | None = None
+            since = ""
             if parent is not None:
                 channel, thread = parent
-                read = partial(self._client.conversations_replies, channel=channel, ts=thread)
             else:
                 channel = row.recipient
                 if channel.startswith(("U", "W")):
@@ -578,10 +578,9 @@ class Dispatcher:
                     channel = opened["channel"]["id"]
                 first = row.first_claimed_at or row.claimed_at or row.due_at
                 since = f"{(first - CLOCK_SKEW).timestamp():.6f}"
-                read = partial(self._client.conversations_history, channel=channel, oldest=since)
             cursor: str | None = None
             for _ in range(HISTORY_PAGES):
-                page = read(include_all_metadata=True, limit=200, cursor=cursor)
+                page = self._page(channel, thread=thread, since=since, cursor=cursor)
                 found = _message_of(page.get("messages", []), row=row)
                 if found is not None:
                     return str(channel), found
@@ -593,6 +592,17 @@ class Dispatcher:
             raise _CheckFailed from error
         logger.warning("agenda row %s: more history than a check reads; asking again later", row.id)
         raise _CheckFailed
+
+    def _page(self, channel: str, *, thread: str | None, since: str, cursor: str | None) -> Any:
+        """One page of the thread ``thread`` or, for a top-level message, of the channel's
+        history since ``since``."""
+        if thread is not None:
+            return self._client.conversations_replies(
+                channel=channel, ts=thread, include_all_metadata=True, limit=200, cursor=cursor
+            )
+        return self._client.conversations_history(
+            channel=channel, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
+        )
 
 
 def _message_of(messages: list[dict[str, Any]], *, row: AgendaRow) -> str | None:
