@@ -32,15 +32,15 @@ from bot.blocks.prompts.actions import (
 )
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
-from bot.engine.planning import replan_program
 from bot.engine.reminders import plan_survey_reminders
 from bot.standin import SlackError, SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, Rating, SessionLog, SurveyAnswer, SurveyResponse
 from tests.support.engine import deliver_at as _deliver
+from tests.support.engine import planned_program
 from tests.support.live import TEAM_ID, LiveApp
-from tests.support.programs import PodSpec, make_program
+from tests.support.programs import PodSpec
 
 COACH, LEADER, MANAGER = "U0COACH", "U0LEAD1", "U0MGR"
 REPORTS = ("U0REP1", "U0REP2", "U0REP3")
@@ -74,16 +74,13 @@ def program_id(live: LiveApp) -> int:
     """A committed, planned program; the answers flow listens (until the lead wires it)."""
     if answers not in handlers.FLOWS:
         answers.register(live.app, live.services, live.router)
-    program_id = make_program(
-        live.services.engine,
+    program_id = planned_program(
+        live,
         criteria=("lead_time", "one_on_one_quality"),
         signed_off=True,
         baselines=True,
         committed=True,
         pods=(PodSpec(),),
-    )
-    replan_program(
-        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
     )
     return program_id
 

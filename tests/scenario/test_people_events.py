@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.engine.planning import replan_program
 from handlers.jobs import replan_stale
 from storage.db import session_scope
 from storage.models import AgendaRow, Person, Program
+from tests.support.engine import planned_program
 from tests.support.live import TEAM_ID, LiveApp
-from tests.support.programs import LeaderSpec, PodSpec, make_program
+from tests.support.programs import LeaderSpec, PodSpec
 
 LENA = "U0LEAD1"  # Europe/Warsaw in the stand-in
 KICKOFF_EVE = datetime(2027, 2, 1, 0, 0, tzinfo=UTC)
@@ -21,14 +21,11 @@ KICKOFF_EVE = datetime(2027, 2, 1, 0, 0, tzinfo=UTC)
 
 def _committed_and_planned(live: LiveApp) -> int:
     live.clock.set(KICKOFF_EVE)
-    program_id = make_program(
-        live.services.engine,
+    program_id = planned_program(
+        live,
         pods=(PodSpec(leaders=[LeaderSpec(LENA)]),),
         committed=True,
         kickoff=date(2027, 2, 1),
-    )
-    replan_program(
-        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
     )
     return program_id
 

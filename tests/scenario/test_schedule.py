@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.engine.planning import replan_program
+from tests.support.engine import planned_program
 from tests.support.live import LiveApp
-from tests.support.programs import LeaderSpec, PodSpec, make_program
+from tests.support.programs import LeaderSpec, PodSpec
 
 OWNER = "U0OWNER"  # Europe/Warsaw
 COACH = "U0COACH"  # Europe/London
@@ -18,15 +18,12 @@ KICKOFF_EVE = datetime(2027, 2, 1, 0, 0, tzinfo=UTC)
 
 
 def _program(live: LiveApp, *, committed: bool = True, name: str = "Pilot") -> int:
-    program_id = make_program(
-        live.services.engine,
+    program_id = planned_program(
+        live,
         name=name,
         pods=(PodSpec(leaders=[LeaderSpec(LENA), LeaderSpec(LEO)]),),
         committed=committed,
         kickoff=KICKOFF,
-    )
-    replan_program(
-        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
     )
     return program_id
 

@@ -22,14 +22,14 @@ import handlers
 from bot.blocks.answers import ANSWERS_SCORE, ANSWERS_VIEW
 from bot.blocks.prompts.actions import PROMPT_ANSWER_SURVEY
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.engine.planning import replan_program
 from bot.standin import SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, SurveyAnswer
 from tests.support.engine import deliver_at as _deliver
+from tests.support.engine import planned_program
 from tests.support.live import TEAM_ID, LiveApp
-from tests.support.programs import LeaderSpec, PodSpec, make_program
+from tests.support.programs import LeaderSpec, PodSpec
 
 OWNER, CHANNEL = "U0OWNER", "C0ENG"
 LEADERS = ("U0LEAD1", "U0LEAD2")
@@ -62,16 +62,13 @@ def _running(live: LiveApp, *leaders: LeaderSpec) -> int:
     """A committed, planned program measuring 1:1 quality with emcoach's survey."""
     if answers not in handlers.FLOWS:
         answers.register(live.app, live.services, live.router)
-    program_id = make_program(
-        live.services.engine,
+    program_id = planned_program(
+        live,
         criteria=("lead_time", "one_on_one_quality"),
         signed_off=True,
         baselines=True,
         committed=True,
         pods=(PodSpec(leaders=list(leaders)),),
-    )
-    replan_program(
-        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
     )
     return program_id
 

@@ -13,12 +13,12 @@ from sqlmodel import select
 
 from bot.domain.cadence import AgendaState
 from bot.engine.dispatch import Dispatcher
-from bot.engine.planning import replan_program
 from bot.engine.render import render
 from bot.flows.uninstall import UNINSTALLED_REASON
 from handlers.jobs import replan_running, replan_stale
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, Program, ProgramMember, Workspace
+from tests.support.engine import planned_program
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import PodSpec, make_program
 
@@ -71,16 +71,13 @@ def _uninstalled(live: LiveApp) -> bool:
 
 @pytest.fixture
 def program_id(live: LiveApp) -> int:
-    program_id = make_program(
-        live.services.engine,
+    program_id = planned_program(
+        live,
         criteria=("lead_time", "one_on_one_quality"),
         signed_off=True,
         baselines=True,
         committed=True,
         pods=(PodSpec(),),
-    )
-    replan_program(
-        live.services.engine, live.services.client, program_id=program_id, now=live.clock.now()
     )
     return program_id
 
