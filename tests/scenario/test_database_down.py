@@ -92,6 +92,7 @@ def _postgres_behind_proxy(
 
 
 @needs_postgres
+@pytest.mark.slow  # waits out the probes' and the command's time limits (about 4 s)
 def test_black_holed_postgres_gets_503_and_an_apology_in_time(
     slack: SlackStandIn, tmp_path: Path
 ) -> None:
@@ -187,6 +188,7 @@ def _gated(engine: Engine) -> Iterator[threading.Event]:
         event.remove(engine, "before_cursor_execute", wait)
 
 
+@pytest.mark.slow  # waits out the probes' and the command's time limits (about 4 s)
 def test_a_database_that_never_answers_gets_503_and_an_apology_in_time(live: LiveApp) -> None:
     with _gated(live.services.engine) as gate:
         gate.clear()
