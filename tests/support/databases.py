@@ -2,10 +2,11 @@
 
 A migrated database is a copy of a template that Alembic upgraded once per test process, so the
 schema every test sees is exactly the migrated one (a byte copy of it) without paying the
-upgrade per test: on SQLite the template is a file, copied; on Postgres it is a database, and each
-test gets ``CREATE DATABASE ... TEMPLATE`` of it. An empty Postgres database is a schema of its
-own (search_path) in the TEST_DATABASE_URL database. Either way tests never see each other's
-rows, also when several processes (pytest-xdist workers) run at once.
+upgrade per test: on SQLite the template is a file, copied; on Postgres it is a database, and
+each test gets a ``CREATE DATABASE ... TEMPLATE`` of it (made one test ahead, on a thread of its
+own). An empty Postgres database is a schema of its own (search_path) in the TEST_DATABASE_URL
+database. Either way tests never see each other's rows, also when several processes
+(pytest-xdist workers) run at once.
 
 Postgres needs a role that may create databases (``postgres`` in CI and the README).
 """
@@ -18,6 +19,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -98,21 +100,61 @@ def _postgres_schema() -> Iterator[Engine]:
 
 @contextmanager
 def _postgres_copy() -> Iterator[Engine]:
-    """A database of its own, created from the migrated template (tens of milliseconds)."""
-    template = _postgres_template()
-    database = f"{PREFIX}{uuid.uuid4().hex[:12]}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
+    """A database of its own, created from the migrated template."""
+    copies = _postgres_copies()
+    database = copies.take()
     engine = _on(database, "public")
     try:
         yield engine
     finally:
         engine.dispose()
+        copies.give_back(database)
+
+
+class _Copies:
+    """Copies of the template made and dropped on a thread of their own, one ahead of the tests:
+    creating and dropping a database takes the server tens of milliseconds (more under load),
+    which the test that needs one then does not wait for."""
+
+    def __init__(self, template: str) -> None:
+        self._template = template
+        self._admin = _admin()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases")
+        self._next = self._pool.submit(self._create)
+
+    def take(self) -> str:
+        database = self._next.result()
+        self._next = self._pool.submit(self._create)
+        return database
+
+    def give_back(self, database: str) -> None:
+        self._pool.submit(self._drop, database)
+
+    def close(self) -> None:
+        """At exit: concurrent.futures has already let the pool finish its drops by then."""
+        self._pool.shutdown(wait=True)
+        self._drop(self._next.result())
+        self._admin.dispose()
+
+    def _create(self) -> str:
+        database = f"{PREFIX}{uuid.uuid4().hex[:12]}"
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{self._template}"'))
+        return database
+
+    def _drop(self, database: str) -> None:
         # FORCE: a connection a test left behind (a killed subprocess's) does not keep it.
-        with admin.connect() as connection:
+        with self._admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
-        admin.dispose()
+
+
+@cache
+def _postgres_copies() -> _Copies:
+    template = _postgres_template()
+    copies = _Copies(template)
+    # atexit runs last-registered first: the copies go before their template.
+    atexit.register(copies.close)
+    return copies
 
 
 @cache
