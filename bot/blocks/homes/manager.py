@@ -26,7 +26,10 @@ def _leader_line(leader: ManagedLeader) -> str:
         return f"• {who}: the 360 of {format_day(open_[0].occasion)} waits for your rating."
     if coming:
         return f"• {who}: next 360 on {format_day(coming[0].occasion)}."
-    return f"• {who}: no 360 is planned (yet)."
+    if leader.three_sixty:
+        last = format_day(leader.three_sixty[-1].occasion)
+        return f"• {who}: every 360 so far has your rating (the last on {last})."
+    return f"• {who}: no 360 is planned yet; the first comes before the month-3 checkpoint."
 
 
 def manager_blocks(part: ManagerPart) -> list[Block]:

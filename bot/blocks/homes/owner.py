@@ -60,13 +60,12 @@ def _pod_line(pod: PodHealth) -> str:
 
 def survey_rate_text(rate: SurveyRate, *, threshold: int) -> str:
     """Response counts only; below the anonymity threshold not even the count is shown."""
+    day = format_day(rate.occasion)
     if rate.answered < threshold:
-        counted = f"fewer than {threshold} responses"
-    else:
-        share = rate.answered * 100 // rate.asked
-        counted = f"{rate.answered} of {rate.asked} answered ({share}%)"
-    asked = plural(rate.asked, "person", "people")
-    return f"• Round of {format_day(rate.occasion)}: {counted} ({asked} asked)"
+        asked = plural(rate.asked, "person", "people")
+        return f"• Round of {day}: fewer than {threshold} responses ({asked} asked)"
+    share = rate.answered * 100 // rate.asked
+    return f"• Round of {day}: {rate.answered} of {rate.asked} people answered ({share}%)"
 
 
 def _health_blocks(part: OwnerPart) -> list[Block]:
