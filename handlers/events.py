@@ -10,12 +10,11 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.engine.homes import publish_with
 from bot.flows.home import (
     BuiltHome,
-    PublishHome,
     open_home,
     people_around,
     record_published,
@@ -52,21 +51,6 @@ def on_app_home_opened(
         )
         client.views_publish(user_id=user_id, view=built.view)
         record_published(services.engine, team_id=team_id, homes_sent=[built], now=now)
-
-
-def publish_with(client: WebClient) -> PublishHome:
-    """A PublishHome over ``client``: a refused publish is logged and retried by the next
-    change, never an error for the request that caused the refresh."""
-
-    def publish(user_id: str, view: dict[str, Any]) -> bool:
-        try:
-            client.views_publish(user_id=user_id, view=view)
-        except SlackApiError as error:
-            logger.warning("App Home of %s not refreshed: %s", user_id, error.response.get("error"))
-            return False
-        return True
-
-    return publish
 
 
 class HomeRefresh(ListenerCompletionHandler):

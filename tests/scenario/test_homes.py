@@ -17,6 +17,7 @@ from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.roles import Role
 from bot.engine.planning import replan_program
 from bot.standin import SlackStandIn, StandInUser
+from handlers.jobs import HomesAfterSends
 from storage.db import session_scope
 from storage.models import (
     AgendaRow,
@@ -29,7 +30,7 @@ from storage.models import (
 )
 from storage.programs import add_member
 from tests.scenario.conftest import PEOPLE
-from tests.support.engine import planned_program
+from tests.support.engine import deliver_at, planned_program
 from tests.support.live import TEAM_ID, LiveApp
 from tests.support.programs import LeaderSpec, PodSpec
 
@@ -406,3 +407,21 @@ def test_a_big_program_stays_within_slacks_100_blocks(live: LiveApp) -> None:
     assert "…and" in shown  # the long lists are cut too
     assert len(json.dumps(view)) < 250_000
     assert timedelta(0) <= live.clock.now() - datetime(2027, 4, 20, 9, 0, tzinfo=UTC)
+
+
+def test_the_clock_refreshes_homes_after_what_it_sent(live: LiveApp) -> None:
+    """A 1:1 ends and its rating prompt goes out: Lena's next 1:1 is a week later now."""
+    _running_program(live)
+    assert "1:1 with <@U0COACH>: Tue 23 Mar, 10:00 CET" in home_text(_open_home(live, LENA))
+    refresh = HomesAfterSends(live.services)
+    assert refresh() == 0  # nothing sent yet: no Slack call
+    calls = len(live.slack.calls_to("views.publish"))
+    report = deliver_at(live, datetime(2027, 3, 23, 9, 50, tzinfo=UTC))
+    assert report.sent
+    assert refresh() >= 1
+    published = [c.args["user_id"] for c in live.slack.calls_to("views.publish")[calls:]]
+    assert LENA in published
+    assert OWNER not in published  # never opened theirs
+    shown = home_text(live.slack.home_view(LENA) or {})
+    assert "1:1 with <@U0COACH>: Tue 30 Mar, 10:00 CEST" in shown
+    assert refresh() == 0  # the same homes again: nothing new to publish
