@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.homes import publish_with
+from bot.engine.people import refresh_zones
 from bot.flows.home import (
     BuiltHome,
     open_home,
@@ -42,6 +43,9 @@ def on_app_home_opened(
     team_id = context.get("team_id") or ""
     with released_if_failed(services, body):
         now = services.clock.now()
+        # Times show in the person's own zone: asked of Slack at most weekly, before the
+        # unit of work opens.
+        refresh_zones(services.engine, client, team_id=team_id, user_ids=[user_id], now=now)
         built: BuiltHome = open_home(
             services.engine,
             team_id=team_id,

@@ -233,6 +233,7 @@ def test_the_budget_owner_sees_the_signoff_cost_and_framing(live: LiveApp) -> No
     assert "one EM departure costs $200,000–$400,000" in shown
     assert "LEO-ONLY" not in shown and "staff engineer" not in shown
     assert "fewer than 3" not in shown
+    assert "Times are in your time zone (America/New_York)" in shown  # asked of Slack
 
 
 def test_a_pending_signoff_is_the_budget_owners_first_line(live: LiveApp) -> None:
