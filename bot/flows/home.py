@@ -622,6 +622,9 @@ def _leader_part(
         ),
         three_sixty=_three_sixty(session, program_id=program.id, recipient=user_id, about=user_id),
         paused=(pause.start, pause.end) if pause is not None and pause.start <= today else None,
+        pause_planned=(pause.start, pause.end)
+        if pause is not None and pause.start > today
+        else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -164,6 +165,10 @@ def test_the_pause_button_becomes_resume_while_paused() -> None:
 
     assert buttons(build_home(_home(leader=(_leader(7),)))) == [(SELF_PAUSE_OPEN, "7")]
     assert buttons(build_home(_home(leader=(_leader(7, paused=True),)))) == [(SELF_RESUME, "7")]
+    later = replace(_leader(7), pause_planned=(date(2027, 4, 1), date(2027, 4, 9)))
+    view = build_home(_home(leader=(later,)))
+    assert buttons(view) == [(SELF_PAUSE_OPEN, "7")]
+    assert "A pause is planned from Thu 1 Apr 2027 until Fri 9 Apr 2027" in home_text(view)
 
 
 def test_a_survey_round_below_the_threshold_shows_no_count() -> None:

@@ -143,7 +143,8 @@ class LeaderPart:
     ratings: tuple[RatingPoint, ...] = ()
     answers: tuple[LoggedAnswer, ...] = ()
     three_sixty: tuple[ThreeSixtyStatus, ...] = ()
-    paused: tuple[date, date] | None = None  # a pause covering today or the next one
+    paused: tuple[date, date] | None = None  # the pause covering today
+    pause_planned: tuple[date, date] | None = None  # else the next one, if any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -54,8 +54,13 @@ def _pause_block(part: LeaderPart) -> tuple[str, ActionsBlock]:
                 elements=[ButtonElement(text="Resume", action_id=SELF_RESUME, value=value)]
             ),
         )
+    planned = ""
+    if part.pause_planned is not None:
+        start, end = part.pause_planned
+        planned = f"A pause is planned from {format_day(start)} until {format_day(end)}. "
     return (
-        "Away for a vacation or leave? Pause yourself; your coach and the owners are told.",
+        f"{planned}Away for a vacation or leave? Pause yourself; your coach and the owners are "
+        "told.",
         ActionsBlock(
             elements=[ButtonElement(text="Pause", action_id=SELF_PAUSE_OPEN, value=value)]
         ),
