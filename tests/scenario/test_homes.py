@@ -36,6 +36,7 @@ from tests.support.programs import LeaderSpec, PodSpec
 
 OWNER, CFO, COACH = "U0OWNER", "U0CFO", "U0COACH"
 LENA, LEO, MANAGER, STRANGER = "U0LEAD1", "U0LEAD2", "U0MGR", "U0STRANGER"
+COACH_2, LEAD_3 = "U0COACH2", "U0LEAD3"
 KICKOFF = date(2027, 2, 1)
 # Mid-March: the program is running, month 3 (Mon 3 May) is next.
 MID_MARCH = datetime(2027, 3, 17, 12, 0, tzinfo=UTC)
@@ -46,8 +47,12 @@ LEO_SAY_NO = "LEO-ONLY: the rewrite"
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
-    manager = StandInUser(id=MANAGER, name="mia", real_name="Mia Manager", tz="Europe/Berlin")
-    with SlackStandIn(team_id=TEAM_ID, users=[*PEOPLE, manager]) as standin:
+    more = [
+        StandInUser(id=MANAGER, name="mia", real_name="Mia Manager", tz="Europe/Berlin"),
+        StandInUser(id=COACH_2, name="bo", real_name="Bo Coach", tz="Europe/Lisbon"),
+        StandInUser(id=LEAD_3, name="lia", real_name="Lia Lead", tz="Europe/Lisbon"),
+    ]
+    with SlackStandIn(team_id=TEAM_ID, users=[*PEOPLE, *more]) as standin:
         yield standin
 
 
@@ -259,6 +264,21 @@ def test_the_coach_sees_their_pods_week_and_who_is_away(live: LiveApp) -> None:
     assert f"<@{LEO}> from Mon 15 Mar 2027 until Fri 26 Mar 2027" in shown
     # The weekly digest carries ratings and decisions; the home shows who owes what only.
     assert "LEO-ONLY" not in shown and "staff engineer" not in shown
+
+
+def test_a_coach_sees_only_their_own_pods(live: LiveApp) -> None:
+    pods = (
+        PodSpec(name="Alpha", leaders=[LeaderSpec(LENA)]),
+        PodSpec(name="Beta", coach_id=COACH_2, leaders=[LeaderSpec(LEAD_3)]),
+    )
+    planned_program(live, pods=pods, committed=True, kickoff=KICKOFF)
+    live.clock.set(MID_MARCH)
+    mine = home_text(_open_home(live, COACH))
+    assert f"Alpha: <@{LENA}>" in mine and f"1:1 with <@{LENA}>" in mine
+    assert "Beta" not in mine and LEAD_3 not in mine
+    theirs = home_text(_open_home(live, COACH_2))
+    assert f"Beta: <@{LEAD_3}>" in theirs
+    assert "Alpha" not in theirs and LENA not in theirs
 
 
 def test_a_leader_sees_only_their_own_ratings_and_decisions(live: LiveApp) -> None:
