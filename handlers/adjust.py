@@ -210,6 +210,7 @@ def register(app: App, services: Services, router: Router) -> None:
             # Owners and coaches: the router has no audience for both, so anyone in a program
             # gets through and choose_program keeps to programs they own or coach.
             audience=Audience.PARTICIPANTS,
+            help_audience=Audience.OVERSEERS,
             run=run_adjust,
         )
     )

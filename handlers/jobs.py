@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.engine.dispatch import Dispatcher, TickReport
+from bot.engine.homes import publish_with
 from bot.engine.nudges import plan_setup_nudges
 from bot.engine.planning import committed_programs, replan_program
 from bot.engine.reminders import plan_survey_reminders
 from bot.flows.commit import settle_commits
+from bot.flows.home import refresh_program_homes
 from bot.services import Services
 from storage.agenda import stale_programs
 from storage.db import session_scope
@@ -31,6 +33,9 @@ NUDGE_EVERY = timedelta(hours=1)
 # A reminder is created due at once; every few minutes keeps it within minutes of 24 h / 72 h.
 REMIND_EVERY = timedelta(minutes=5)
 REPLAN_EVERY = timedelta(hours=24)
+# App Homes after what the clock sent (a checkpoint post, a settled commit, a 1:1 that ended):
+# within a minute, and one cheap query when nothing was sent.
+HOMES_EVERY = timedelta(minutes=1)
 
 
 def prune_processed_events(*, services: Services) -> int:
@@ -94,6 +99,31 @@ def replan_running(*, services: Services) -> int:
     return changed
 
 
+class HomesAfterSends:
+    """Each run: the App Homes (of people who opened theirs) in programs with a prompt or post
+    sent since the last run, published again where they now read differently."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._since: datetime | None = None
+
+    def __call__(self) -> int:
+        services = self._services
+        now = services.clock.now()
+        since = self._since or now - HOMES_EVERY
+        with session_scope(services.engine) as session:
+            stopped = stopped_teams(session)
+        publish = publish_with(services.client)
+        refreshed = refresh_program_homes(
+            services.engine,
+            since=since,
+            now=now,
+            publish_for=lambda team_id: None if team_id in stopped else publish,
+        )
+        self._since = now
+        return refreshed
+
+
 def register(scheduler: BaseScheduler, services: Services, dispatcher: Dispatcher) -> None:
     jobs = [
         ("prune_processed_events", partial(prune_processed_events, services=services), PRUNE_EVERY),
@@ -102,6 +132,7 @@ def register(scheduler: BaseScheduler, services: Services, dispatcher: Dispatche
         ("nudge_setup", partial(nudge_setup, services=services), NUDGE_EVERY),
         ("remind_surveys", partial(remind_surveys, services=services), REMIND_EVERY),
         ("replan_running", partial(replan_running, services=services), REPLAN_EVERY),
+        ("refresh_homes", HomesAfterSends(services), HOMES_EVERY),
     ]
     for job_id, function, every in jobs:
         scheduler.add_job(

@@ -495,6 +495,7 @@ def register(app: App, services: Services, router: Router) -> None:
             usage=PAUSE_USAGE,
             summary="pause a leader for a vacation or leave; their sessions are skipped",
             audience=Audience.PARTICIPANTS,
+            help_audience=Audience.OVERSEERS,  # homes: `help` per role (leaders: `pause me`)
             run=run_pause,
         )
     )
@@ -504,6 +505,7 @@ def register(app: App, services: Services, router: Router) -> None:
             usage=RESUME_USAGE,
             summary="end a leader's pause early; their sessions come back",
             audience=Audience.PARTICIPANTS,
+            help_audience=Audience.OVERSEERS,  # homes: `help` per role (leaders: `pause me`)
             run=run_resume,
         )
     )

@@ -411,3 +411,20 @@ class Heartbeat(SQLModel, table=True):
     beat_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # DispatchTotals as JSON (bot/metrics.py).
     stats: str | None = Field(default=None, sa_column=Column(Text()))
+
+
+class HomeView(SQLModel, table=True):
+    """A person who has opened emcoach's App Home. Only their home is published again when
+    something they see changes; ``digest`` (SHA-256 of the view last published) makes a
+    refresh that would show the same thing cost no Slack call."""
+
+    __tablename__ = "home_view"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    digest: str | None = Field(default=None, max_length=64)
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The help lines the home last listed (JSON): the clock, which has no command registry,
+    # rebuilds a home with them after a post it sent.
+    commands_json: str | None = Field(default=None, sa_column=Column(Text()))

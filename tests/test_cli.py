@@ -132,3 +132,12 @@ def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
     assert [path.name[:16] for path in charts] == ["emcoach-month-3-", "emcoach-month-6-"]
     assert all(path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for path in charts)
     assert len(sorted(out_dir.glob("results-*.txt"))) == 2
+    # At the end every kind of person opens emcoach's App Home, and the transcript shows it.
+    homes = out[out.index("EVERYONE'S APP HOME, AT THE END") :]
+    for role in ("owner", "budget owner", "coach", "leader", "leader's manager"):
+        assert f"sees in emcoach's App Home ({role}):" in homes
+    assert "PILOT 2027 — YOU ARE ITS BUDGET OWNER" in homes
+    assert "one EM departure costs $200,000–$400,000" in homes
+    assert "*Your ratings over time*" in homes and "[Pause]" in homes
+    assert "*The quarterly 360*" in homes
+    assert "about 5.1 hours per leader per month" in homes
