@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from bot.domain.args import ArgumentError
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.domain.program_rules import ProgramState
 from bot.engine.planning import replan_program
 from bot.standin.faults import Timeout
-from handlers.pause import leave_refusal, pause_refusal, read_dates, split_target
+from bot.blocks.pause import leave_refusal_text, pause_refusal_text
+from bot.domain.pause import last_day, leave_problem, pause_problem, read_dates, split_target
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, LeaderPause, Program
@@ -180,6 +180,35 @@ def test_an_unreadable_date_is_refused_with_the_whole_command(live: LiveApp) -> 
     assert _pauses(live) == []
 
 
+def pause_refusal(
+    program: Program, *, left_on: date | None, start: date, end: date | None, today: date
+) -> str | None:
+    """The rule (bot.domain.pause) and its sentence (bot.blocks.pause), as the flow uses them."""
+    last = last_day(kickoff=program.kickoff_date, months=program.months)
+    problem = pause_problem(last=last, left_on=left_on, start=start, end=end, today=today)
+    if problem is None:
+        return None
+    return pause_refusal_text(
+        problem,
+        program_name=program.name,
+        start=start,
+        end=end,
+        today=today,
+        last=last,
+        left_on=left_on,
+    )
+
+
+def leave_refusal(
+    program: Program, *, running: bool, left_on: date | None, day: date
+) -> str | None:
+    last = last_day(kickoff=program.kickoff_date, months=program.months)
+    problem = leave_problem(running=running, last=last, left_on=left_on, day=day)
+    if problem is None:
+        return None
+    return leave_refusal_text(problem, program_name=program.name, left_on=left_on, last=last)
+
+
 def _pilot(*, kickoff: date | None = KICKOFF) -> Program:
     return Program(
         team_id="T0001", name="Pilot", kickoff_date=kickoff, created_by=OWNER, created_at=NOW
@@ -239,16 +268,15 @@ def test_a_pause_on_the_last_day_of_the_program_is_fine() -> None:
 )
 def test_naming_the_leader_wrongly_is_refused(typed: str, expected: str) -> None:
     with pytest.raises(ArgumentError, match=expected):
-        split_target(typed, usage="pause @leader until DATE")
+        split_target(typed, caller_id=OWNER, command="/emcoach pause @leader until DATE")
 
 
 def test_leaving_after_the_program_ended_is_refused() -> None:
     pilot = _pilot()
-    pilot.status = ProgramState.COMMITTED
-    text = leave_refusal(pilot, left_on=None, day=date(2027, 8, 2))
+    text = leave_refusal(pilot, running=True, left_on=None, day=date(2027, 8, 2))
     assert text is not None
     assert "`/emcoach leave @leader on 2027-07-31`" in text
-    assert leave_refusal(pilot, left_on=None, day=date(2027, 7, 31)) is None
+    assert leave_refusal(pilot, running=True, left_on=None, day=date(2027, 7, 31)) is None
 
 
 def test_a_program_typed_before_the_leader_picks_it(live: LiveApp) -> None:
@@ -363,7 +391,9 @@ def test_leaving_twice_is_refused(live: LiveApp) -> None:
 
 
 def test_split_target_takes_the_program_before_the_leader() -> None:
-    target = split_target('"Second wave" <@U0LEAD1|lena> until 14 March 2027 ski', usage="x")
+    target = split_target(
+        '"Second wave" <@U0LEAD1|lena> until 14 March 2027 ski', caller_id=OWNER, command="x"
+    )
     assert target.leader_id == LENA
     assert target.program_name == "Second wave"
     assert target.rest == ("until", "14", "March", "2027", "ski")
@@ -404,7 +434,9 @@ def test_another_writer_is_not_blocked_while_slack_answers_users_info_slowly(
     live.slack.inject("users.info", Timeout(seconds=SLOW_SLACK, applied=True))
     asked = len(live.slack.calls_to("users.info"))
     before = len(live.slack.responses())
-    assert live.sender.command(f"pause <@{LENA}|lena> until 2027-02-14", user_id=OWNER).status == 200
+    assert (
+        live.sender.command(f"pause <@{LENA}|lena> until 2027-02-14", user_id=OWNER).status == 200
+    )
     live.slack.wait_for(lambda: len(live.slack.calls_to("users.info")) > asked)
 
     started = time.monotonic()
