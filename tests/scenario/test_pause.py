@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
+from bot.blocks.pause import leave_refusal_text, pause_refusal_text
 from bot.domain.args import ArgumentError
 from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.pause import last_day, leave_problem, pause_problem, read_dates, split_target
 from bot.engine.planning import replan_program
 from bot.standin.faults import Timeout
-from bot.blocks.pause import leave_refusal_text, pause_refusal_text
-from bot.domain.pause import last_day, leave_problem, pause_problem, read_dates, split_target
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, LeaderPause, Program
