@@ -37,7 +37,6 @@ from bot.domain.cadence import SessionKind
 from bot.domain.localtime import local_date
 from bot.domain.pause import (
     Dated,
-    PauseProblem,
     Target,
     last_day,
     leave_problem,
@@ -221,6 +220,41 @@ def _told(session: Session, membership: Membership, ask: Ask) -> tuple[str, ...]
 # --- pause ----------------------------------------------------------------------------------
 
 
+def pause_refusal(
+    program: Program,
+    *,
+    left_on: date | None,
+    start: date,
+    end: date | None,
+    today: date,
+    self_service: bool = False,
+) -> str | None:
+    """Why a pause from ``start`` to ``end`` cannot be stored, as a sentence; None if it can."""
+    last = _last_day(program)
+    problem = pause_problem(last=last, left_on=left_on, start=start, end=end, today=today)
+    if problem is None:
+        return None
+    return pause_refusal_text(
+        problem,
+        program_name=program.name,
+        start=start,
+        end=end,
+        today=today,
+        last=last,
+        left_on=left_on,
+        self_service=self_service,
+    )
+
+
+def leave_refusal(program: Program, *, left_on: date | None, day: date) -> str | None:
+    """Why the leader cannot leave on ``day``, as a sentence; None if they can."""
+    last = _last_day(program)
+    problem = leave_problem(running=_running(program), last=last, left_on=left_on, day=day)
+    if problem is None:
+        return None
+    return leave_refusal_text(problem, program_name=program.name, left_on=left_on, last=last)
+
+
 def pause(engine: Engine, ask: Ask, *, zones: Mapping[str, str], now: datetime) -> PauseOutcome:
     with session_scope(engine) as session:
         found = _resolve(session, ask, subcommand="pause", coaches_may=True)
@@ -241,23 +275,16 @@ def pause(engine: Engine, ask: Ask, *, zones: Mapping[str, str], now: datetime) 
                 return Refused(with_usage(error.message, ask.usage))
         start = dated.dates.get("from", today)
         end = dated.dates.get("until")
-        last = _last_day(program)
-        problem = pause_problem(
-            last=last, left_on=leader.left_on, start=start, end=end, today=today
+        refusal = pause_refusal(
+            program,
+            left_on=leader.left_on,
+            start=start,
+            end=end,
+            today=today,
+            self_service=ask.self_service,
         )
-        if problem is not None:
-            return Refused(
-                pause_refusal_text(
-                    problem,
-                    program_name=program.name,
-                    start=start,
-                    end=end,
-                    today=today,
-                    last=last,
-                    left_on=leader.left_on,
-                    self_service=ask.self_service,
-                )
-            )
+        if refusal is not None:
+            return Refused(refusal)
         locked = _locked(program, ProgramField.SCHEDULE)
         if locked is not None or end is None:
             return Refused(locked or "")
@@ -352,16 +379,9 @@ def leave(engine: Engine, ask: Ask, *, zones: Mapping[str, str], now: datetime) 
         except ArgumentError as error:
             return Refused(with_usage(error.message, ask.usage))
         day = dated.dates.get("on", today)
-        last = _last_day(program)
-        problem = leave_problem(
-            running=_running(program), last=last, left_on=leader.left_on, day=day
-        )
-        if problem is not None:
-            return Refused(
-                leave_refusal_text(
-                    problem, program_name=program.name, left_on=leader.left_on, last=last
-                )
-            )
+        refusal = leave_refusal(program, left_on=leader.left_on, day=day)
+        if refusal is not None:
+            return Refused(refusal)
         locked = _locked(program, ProgramField.COHORT)
         if locked is not None:
             return Refused(locked)
@@ -411,23 +431,12 @@ def self_pause_form(
         program, leader = found.program, found.leader
         assert program.id is not None
         today = local_date(now, _zone(zones, found))
-        last = _last_day(program)
-        if leader.left_on is not None or (last is not None and today > last):
-            problem = (
-                PauseProblem.LEFT if leader.left_on is not None else PauseProblem.AFTER_PROGRAM
-            )
-            return Refused(
-                pause_refusal_text(
-                    problem,
-                    program_name=program.name,
-                    start=today,
-                    end=today,
-                    today=today,
-                    last=last,
-                    left_on=leader.left_on,
-                    self_service=True,
-                )
-            )
+        # Even a one-day pause from today would be refused: say so before asking for dates.
+        refusal = pause_refusal(
+            program, left_on=leader.left_on, start=today, end=today, today=today, self_service=True
+        )
+        if refusal is not None:
+            return Refused(refusal)
         locked = _locked(program, ProgramField.SCHEDULE)
         if locked is not None:
             return Refused(locked)

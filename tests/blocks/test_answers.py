@@ -237,28 +237,25 @@ def test_refusals_say_what_to_do_instead() -> None:
 # --- correcting a session rating --------------------------------------------------------------
 
 
+def _answered(kind: AgendaKind) -> Any:
+    return build_answered_message(
+        kind=kind,
+        occasion=date(2027, 2, 2),
+        answered=date(2027, 2, 2),
+        row_id=42,
+        changeable_until=date(2027, 2, 9),
+    )
+
+
 def test_a_session_rating_keeps_a_change_button_until_its_window_closes() -> None:
     for kind in (AgendaKind.ONE_ON_ONE_POST, AgendaKind.POD_POST):
-        message = build_answered_message(
-            kind=kind,
-            occasion=date(2027, 2, 2),
-            answered=date(2027, 2, 2),
-            row_id=42,
-            changeable_until=date(2027, 2, 9),
-        )
+        message = _answered(kind)
         assert_valid_message(message.as_ephemeral())
         shown = json.dumps(message.blocks)
         assert ANSWERS_CHANGE_RATING in shown and '"42"' in shown
         assert "You can change it until Tue 9 Feb 2027" in shown
     for kind in (AgendaKind.THREE_SIXTY, AgendaKind.SURVEY):
-        message = build_answered_message(
-            kind=kind,
-            occasion=date(2027, 2, 2),
-            answered=date(2027, 2, 2),
-            row_id=42,
-            changeable_until=date(2027, 2, 9),
-        )
-        assert ANSWERS_CHANGE_RATING not in json.dumps(message.blocks), kind
+        assert ANSWERS_CHANGE_RATING not in json.dumps(_answered(kind).blocks), kind
 
 
 def test_a_changed_rating_says_so_on_the_prompt() -> None:

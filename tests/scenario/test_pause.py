@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from bot.blocks.pause import leave_refusal_text, pause_refusal_text
 from bot.domain.args import ArgumentError
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.domain.pause import last_day, leave_problem, pause_problem, read_dates, split_target
+from bot.domain.pause import read_dates, split_target
+from bot.domain.program_rules import ProgramState
 from bot.engine.planning import replan_program
+from bot.flows.pause import leave_refusal, pause_refusal
 from bot.standin.faults import Timeout
 from storage.agenda import rows_of
 from storage.db import session_scope
@@ -180,35 +181,6 @@ def test_an_unreadable_date_is_refused_with_the_whole_command(live: LiveApp) -> 
     assert _pauses(live) == []
 
 
-def pause_refusal(
-    program: Program, *, left_on: date | None, start: date, end: date | None, today: date
-) -> str | None:
-    """The rule (bot.domain.pause) and its sentence (bot.blocks.pause), as the flow uses them."""
-    last = last_day(kickoff=program.kickoff_date, months=program.months)
-    problem = pause_problem(last=last, left_on=left_on, start=start, end=end, today=today)
-    if problem is None:
-        return None
-    return pause_refusal_text(
-        problem,
-        program_name=program.name,
-        start=start,
-        end=end,
-        today=today,
-        last=last,
-        left_on=left_on,
-    )
-
-
-def leave_refusal(
-    program: Program, *, running: bool, left_on: date | None, day: date
-) -> str | None:
-    last = last_day(kickoff=program.kickoff_date, months=program.months)
-    problem = leave_problem(running=running, last=last, left_on=left_on, day=day)
-    if problem is None:
-        return None
-    return leave_refusal_text(problem, program_name=program.name, left_on=left_on, last=last)
-
-
 def _pilot(*, kickoff: date | None = KICKOFF) -> Program:
     return Program(
         team_id="T0001", name="Pilot", kickoff_date=kickoff, created_by=OWNER, created_at=NOW
@@ -273,10 +245,11 @@ def test_naming_the_leader_wrongly_is_refused(typed: str, expected: str) -> None
 
 def test_leaving_after_the_program_ended_is_refused() -> None:
     pilot = _pilot()
-    text = leave_refusal(pilot, running=True, left_on=None, day=date(2027, 8, 2))
+    pilot.status = ProgramState.COMMITTED
+    text = leave_refusal(pilot, left_on=None, day=date(2027, 8, 2))
     assert text is not None
     assert "`/emcoach leave @leader on 2027-07-31`" in text
-    assert leave_refusal(pilot, running=True, left_on=None, day=date(2027, 7, 31)) is None
+    assert leave_refusal(pilot, left_on=None, day=date(2027, 7, 31)) is None
 
 
 def test_a_program_typed_before_the_leader_picks_it(live: LiveApp) -> None:
