@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -46,7 +46,6 @@ from bot.domain.roles import Audience
 from bot.engine.people import zones_of
 from bot.flows import pause as flow
 from bot.services import Services
-from handlers.programs import team_of
 from handlers.router import Invocation, Router, Subcommand
 
 logger = logging.getLogger("emcoach.pause")
@@ -155,10 +154,10 @@ def run_leave(invocation: Invocation) -> Reply:
 # --- a leader's own pause from App Home ----------------------------------------------------
 
 
-def _own(body: dict[str, Any], program_id: int | None, **fields: Any) -> flow.Ask:
-    user_id = body["user"]["id"]
+def _own(context: BoltContext, program_id: int | None, **fields: Any) -> flow.Ask:
+    user_id = context.user_id or ""
     return flow.Ask(
-        team_id=team_of(body),
+        team_id=context.team_id or "",
         user_id=user_id,
         target=Target(leader_id=user_id, program_name=None, rest=()),
         usage=SELF_PAUSE_USAGE,
@@ -176,13 +175,14 @@ def on_self_pause_open(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
+    context: BoltContext,
     client: WebClient,
     *,
     services: Services,
 ) -> None:
     """The leader's "Pause" button: the modal asking until when, or why not."""
     ack()
-    ask = _own(body, _program_of(action))
+    ask = _own(context, _program_of(action))
     zones = _zones(services, client, ask)
     found = flow.self_pause_form(services.engine, ask, zones=zones, now=services.clock.now())
     if isinstance(found, flow.Refused):
@@ -195,14 +195,19 @@ def on_self_pause_open(
 
 
 def on_self_pause_submit(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, services: Services
+    ack: Ack,
+    view: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    *,
+    services: Services,
 ) -> None:
     picked = parse_self_pause(view["state"]["values"])
     if isinstance(picked, dict):
         ack(response_action="errors", errors=picked)
         return
     program_id = program_id_from_metadata(view.get("private_metadata") or "")
-    ask = _own(body, program_id, until=picked.until, reason=picked.reason)
+    ask = _own(context, program_id, until=picked.until, reason=picked.reason)
     zones = _zones(services, client, ask)
     outcome = flow.pause(services.engine, ask, zones=zones, now=services.clock.now())
     if isinstance(outcome, flow.Refused):
@@ -219,13 +224,14 @@ def on_self_resume(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
+    context: BoltContext,
     client: WebClient,
     *,
     services: Services,
 ) -> None:
     """The leader's "Resume" button: the pause ends today; the answer in a modal."""
     ack()
-    ask = _own(body, _program_of(action))
+    ask = _own(context, _program_of(action))
     zones = _zones(services, client, ask)
     outcome = flow.resume(services.engine, ask, zones=zones, now=services.clock.now())
     if isinstance(outcome, flow.Refused):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.pause import build_refusal
@@ -29,7 +29,6 @@ from bot.domain.schedule import Query, parse_query
 from bot.engine.people import zones_of
 from bot.flows import schedule as flow
 from bot.services import Services
-from handlers.programs import team_of
 from handlers.router import Invocation, Router, Subcommand
 
 
@@ -62,8 +61,8 @@ def run_schedule(invocation: Invocation) -> Reply:
 
 def on_page(
     ack: Ack,
-    body: dict[str, Any],
     action: dict[str, Any],
+    context: BoltContext,
     respond: Respond,
     client: WebClient,
     *,
@@ -76,8 +75,8 @@ def on_page(
         respond(**build_refusal(out_of_date_text()).as_ephemeral(), replace_original=False)
         return
     ask = flow.Ask(
-        team_id=team_of(body),
-        user_id=body["user"]["id"],
+        team_id=context.team_id or "",
+        user_id=context.user_id or "",
         query=Query(scope=state.scope, span=state.span, person=state.person),
         program_id=state.program_id,
         page=state.page,
