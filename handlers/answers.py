@@ -52,6 +52,7 @@ from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import local_date
 from bot.flows import rating
+from bot.flows.outcomes import Refused
 from bot.flows.rating import Target, answer_form, changeable_until, find_target, round_closed
 from bot.services import Services
 from handlers.programs import team_of
@@ -319,7 +320,7 @@ def on_change_rating(
         row_id=_row_id(action),
         now=services.clock.now(),
     )
-    if isinstance(found, rating.Refused):
+    if isinstance(found, Refused):
         _refuse(respond, found.text)
         return
     view = build_answer_modal(row_id=found.row_id, form=found.form, previous=found.previous)
@@ -343,7 +344,7 @@ def _correct(
         answer=answer,
         now=services.clock.now(),
     )
-    if isinstance(corrected, rating.Refused):
+    if isinstance(corrected, Refused):
         ack(response_action="update", view=not_saved_modal(corrected.text))
         return
     text = changed_text(form=corrected.form, answer=corrected.answer)

@@ -45,6 +45,7 @@ from bot.domain.pause import Target, split_target
 from bot.domain.roles import Audience
 from bot.engine.people import zones_of
 from bot.flows import pause as flow
+from bot.flows.outcomes import Pick, Refused
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
 
@@ -84,7 +85,7 @@ def _tell(client: WebClient, people: Sequence[str], message: Reply) -> None:
             logger.warning("could not tell %s of a pause: %s", user_id, error.response.get("error"))
 
 
-def _picker(invocation: Invocation, subcommand: str, pick: flow.Pick) -> Reply:
+def _picker(invocation: Invocation, subcommand: str, pick: Pick) -> Reply:
     return build_program_picker(
         subcommand=subcommand, args=invocation.args, programs=list(pick.programs)
     )
@@ -97,9 +98,9 @@ def run_pause(invocation: Invocation) -> Reply:
         return ask
     zones = _zones(services, invocation.client, ask)
     outcome = flow.pause(services.engine, ask, zones=zones, now=services.clock.now())
-    if isinstance(outcome, flow.Refused):
+    if isinstance(outcome, Refused):
         return build_refusal(outcome.text)
-    if isinstance(outcome, flow.Pick):
+    if isinstance(outcome, Pick):
         return _picker(invocation, "pause", outcome)
     _tell(invocation.client, outcome.tell, build_pause_notice(outcome.paused))
     return build_paused(outcome.paused)
@@ -130,9 +131,9 @@ def run_resume(invocation: Invocation) -> Reply:
         return ask
     zones = _zones(services, invocation.client, ask)
     outcome = flow.resume(services.engine, ask, zones=zones, now=services.clock.now())
-    if isinstance(outcome, flow.Refused):
+    if isinstance(outcome, Refused):
         return build_refusal(outcome.text)
-    if isinstance(outcome, flow.Pick):
+    if isinstance(outcome, Pick):
         return _picker(invocation, "resume", outcome)
     return _resumed(outcome, invocation.client)
 
@@ -144,9 +145,9 @@ def run_leave(invocation: Invocation) -> Reply:
         return ask
     zones = _zones(services, invocation.client, ask)
     outcome = flow.leave(services.engine, ask, zones=zones, now=services.clock.now())
-    if isinstance(outcome, flow.Refused):
+    if isinstance(outcome, Refused):
         return build_refusal(outcome.text)
-    if isinstance(outcome, flow.Pick):
+    if isinstance(outcome, Pick):
         return _picker(invocation, "leave", outcome)
     return build_left(outcome.left)
 
@@ -185,7 +186,7 @@ def on_self_pause_open(
     ask = _own(context, _program_of(action))
     zones = _zones(services, client, ask)
     found = flow.self_pause_form(services.engine, ask, zones=zones, now=services.clock.now())
-    if isinstance(found, flow.Refused):
+    if isinstance(found, Refused):
         view = build_notice_modal(title="Can't pause", text=found.text)
     else:
         view = build_self_pause_modal(
@@ -210,10 +211,10 @@ def on_self_pause_submit(
     ask = _own(context, program_id, until=picked.until, reason=picked.reason)
     zones = _zones(services, client, ask)
     outcome = flow.pause(services.engine, ask, zones=zones, now=services.clock.now())
-    if isinstance(outcome, flow.Refused):
+    if isinstance(outcome, Refused):
         ack(response_action="errors", errors={SELF_PAUSE_UNTIL: outcome.text})
         return
-    if isinstance(outcome, flow.Pick):  # a button names one program: only a forged one can't
+    if isinstance(outcome, Pick):  # a button names one program: only a forged one can't
         ack(response_action="errors", errors={SELF_PAUSE_UNTIL: pick_from_home_text()})
         return
     ack(response_action="update", view=_modal("Paused", build_paused(outcome.paused)))
@@ -234,9 +235,9 @@ def on_self_resume(
     ask = _own(context, _program_of(action))
     zones = _zones(services, client, ask)
     outcome = flow.resume(services.engine, ask, zones=zones, now=services.clock.now())
-    if isinstance(outcome, flow.Refused):
+    if isinstance(outcome, Refused):
         view = build_notice_modal(title="Nothing resumed", text=outcome.text)
-    elif isinstance(outcome, flow.Pick):
+    elif isinstance(outcome, Pick):
         view = build_notice_modal(title="Nothing resumed", text=pick_from_home_text())
     else:
         view = _modal("Resumed", _resumed(outcome, client))

@@ -28,6 +28,7 @@ from bot.domain.roles import Audience
 from bot.domain.schedule import Query, parse_query
 from bot.engine.people import zones_of
 from bot.flows import schedule as flow
+from bot.flows.outcomes import Pick, Refused
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
 
@@ -50,9 +51,9 @@ def run_schedule(invocation: Invocation) -> Reply:
         program_id=invocation.program_id,
     )
     outcome = _show(invocation.services, invocation.client, ask)
-    if isinstance(outcome, flow.Refused):
+    if isinstance(outcome, Refused):
         return build_refusal(outcome.text)
-    if isinstance(outcome, flow.Pick):
+    if isinstance(outcome, Pick):
         return build_program_picker(
             subcommand="schedule", args=invocation.args, programs=list(outcome.programs)
         )
@@ -86,7 +87,7 @@ def on_page(
     if isinstance(outcome, flow.Shown):
         respond(**build_schedule(outcome.schedule).as_ephemeral(), replace_original=True)
         return
-    text = outcome.text if isinstance(outcome, flow.Refused) else out_of_date_text()
+    text = outcome.text if isinstance(outcome, Refused) else out_of_date_text()
     respond(**build_refusal(text).as_ephemeral(), replace_original=False)
 
 

@@ -52,6 +52,7 @@ from bot.domain.program_rules import (
 )
 from bot.domain.roles import Role
 from bot.engine.planning import replan
+from bot.flows.outcomes import Pick, Refused
 from storage.db import session_scope
 from storage.models import Program
 from storage.pauses import (
@@ -85,18 +86,6 @@ class Ask:
     @property
     def self_service(self) -> bool:
         return self.target.leader_id == self.user_id
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    """The caller could mean several programs: ask which."""
-
-    programs: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True, slots=True)

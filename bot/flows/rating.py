@@ -37,6 +37,7 @@ from bot.blocks.answers import (
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import local_date
 from bot.domain.rating import CORRECTION_WINDOW, correctable_until, may_correct
+from bot.flows.outcomes import Refused
 from storage.answers import (
     answered_on,
     answered_row,
@@ -147,11 +148,6 @@ def changeable_until(rated_at: datetime, timezone: str) -> date:
 
 
 # --- correcting a session rating ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    text: str
 
 
 @dataclass(frozen=True, slots=True)

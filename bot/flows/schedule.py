@@ -36,6 +36,7 @@ from bot.domain.localtime import local_date, to_instant
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.schedule import PAGE_SIZE, Query, Scope, clamp_page, pages, window
+from bot.flows.outcomes import Pick, Refused
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
 from storage.programs import programs_where
@@ -53,16 +54,6 @@ class Ask:
     program_id: int | None = None  # picked from "which program?" or carried by a page button
     page: int = 1
     since: datetime | None = None  # a page button's: the first page's "now"
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    programs: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
