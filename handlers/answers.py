@@ -226,19 +226,17 @@ def _save(
             now=now,
         )
         prompts = [row]
+    until = changeable_until(now, program.timezone) if kind in CORRECTABLE else None
     text = saved_text(
         kind=kind,
         form=answer_form(session, target),
         answer=answer,
         threshold=program.anonymity_threshold,
+        changeable_until=until,
     )
     assert row.id is not None
     message = build_answered_message(
-        kind=kind,
-        occasion=row.occasion,
-        answered=today,
-        row_id=row.id,
-        changeable_until=changeable_until(now, program.timezone) if kind in CORRECTABLE else None,
+        kind=kind, occasion=row.occasion, answered=today, row_id=row.id, changeable_until=until
     )
     return _Saved(
         modal=saved_modal(kind=kind, text=text),

@@ -295,8 +295,16 @@ def saved_title(kind: AgendaKind) -> str:
     return "Thank you" if kind is AgendaKind.SURVEY else "Saved"
 
 
-def saved_text(*, kind: AgendaKind, form: AnswerForm, answer: Answer, threshold: int) -> str:
-    """What the confirmation modal says: what was stored and what comes next."""
+def saved_text(
+    *,
+    kind: AgendaKind,
+    form: AnswerForm,
+    answer: Answer,
+    threshold: int,
+    changeable_until: date | None = None,
+) -> str:
+    """What the confirmation modal says: what was stored and what comes next (and, for a
+    session rating, until when it can be changed)."""
     if kind is AgendaKind.SURVEY:
         return (
             "Your answer is saved without your name, and you won't get any more reminders "
@@ -318,6 +326,11 @@ def saved_text(*, kind: AgendaKind, form: AnswerForm, answer: Answer, threshold:
         "The checkpoint post shows 360 scores pooled over the cohort only. Nothing else to do "
         "until the next 360.",
     )
+    if changeable_until is not None:
+        said += (
+            f" Changed your mind? “Change rating” on the message changes it until "
+            f"{format_day(changeable_until)}."
+        )
     return f"{said}\n{next_step}"
 
 

@@ -581,6 +581,10 @@ def test_a_rating_is_changed_within_seven_days_and_the_digest_reads_the_change(
     live: LiveApp, program_id: int
 ) -> None:
     row = _rate(live, program_id, 2, **{ANSWERS_DECIDED: "Hire a tech lead."})
+    saved = live.sender.results[-1].json()["view"]
+    assert "“Change rating” on the message changes it until Tue 9 Feb 2027" in json.dumps(
+        saved, ensure_ascii=False
+    )
     answered = _message(live, row)
     assert _has_button(answered, ANSWERS_CHANGE_RATING)
     assert "You can change it until Tue 9 Feb 2027" in json.dumps(answered["blocks"])
