@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Final
 
-from sqlalchemy import and_
+from sqlalchemy import and_, update
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
@@ -210,6 +210,37 @@ def record_rating(
     session.add(rating)
     session.flush()
     return rating
+
+
+def rating_of(session: Session, *, agenda_id: int) -> Rating | None:
+    return session.exec(select(Rating).where(Rating.agenda_id == agenda_id)).first()
+
+
+def correct_rating(
+    session: Session,
+    *,
+    agenda_id: int,
+    rater_id: str,
+    score: int,
+    decided: str | None,
+    say_no: str | None,
+    rated_since: datetime,
+) -> bool:
+    """Change the rater's rating of the row in place, if it was first sent after
+    ``rated_since``: one statement, so the check and the change cannot be split by another
+    writer, and never a second row (``rated_at`` stays the first sending). False when there is
+    no such rating (none, someone else's, or sent before ``rated_since``)."""
+    changed = session.connection().execute(
+        update(Rating)
+        .where(
+            col(Rating.agenda_id) == agenda_id,
+            col(Rating.rater_id) == rater_id,
+            col(Rating.rated_at) > rated_since,
+        )
+        .values(score=score, decided=decided, say_no=say_no)
+    )
+    session.expire_all()
+    return bool(changed.rowcount)
 
 
 def record_survey_answer(

@@ -56,6 +56,19 @@ def refresh_zones(
     return len(answers)
 
 
+def zones_of(
+    engine: Engine, client: WebClient, *, team_id: str, user_ids: Iterable[str], now: datetime
+) -> dict[str, str]:
+    """Each known person's zone, asking Slack first for the ones not seen for a week, with
+    no transaction open while Slack answers. For a request to fetch before its unit of work
+    opens and hand the zones in as values; unknown people are left out (fall back to the
+    program's zone, as the planner does)."""
+    wanted = set(user_ids)
+    refresh_zones(engine, client, team_id=team_id, user_ids=wanted, now=now)
+    with session_scope(engine) as session:
+        return cached_zones(session, team_id=team_id, user_ids=wanted)
+
+
 def cached_zones(session: Session, *, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
     """The zones the database knows, without asking Slack."""
     people = session.exec(
