@@ -17,9 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.pause import (
     LEAVE_USAGE,
-    PAUSE_HELP_USAGE,
     PAUSE_USAGE,
-    RESUME_HELP_USAGE,
     RESUME_USAGE,
     SELF_PAUSE_OPEN_ACTION,
     SELF_PAUSE_UNTIL,
@@ -47,7 +45,7 @@ from bot.engine.people import zones_of
 from bot.flows import pause as flow
 from bot.flows.outcomes import Pick, Refused
 from bot.services import Services
-from handlers.router import Invocation, Router, Subcommand
+from handlers.router import HelpLine, Invocation, Router, Subcommand
 
 logger = logging.getLogger("emcoach.pause")
 
@@ -253,23 +251,37 @@ def register(app: App, services: Services, router: Router) -> None:
     router.add(
         Subcommand(
             name="pause",
-            usage=PAUSE_HELP_USAGE,
-            summary=(
-                "pause a leader — or yourself, `pause me until DATE` — for a vacation or leave; "
-                "their sessions are skipped"
-            ),
+            usage=PAUSE_USAGE,
+            summary="pause a leader for a vacation or leave; their sessions are skipped",
             audience=Audience.PARTICIPANTS,
-            help_audience=Audience.OVERSEERS,  # homes: `help` per role (leaders: `pause me`)
+            help_audience=Audience.OVERSEERS,
+            more_help=(
+                HelpLine(
+                    usage=SELF_PAUSE_USAGE,
+                    summary=(
+                        "pause yourself for a vacation or leave; your sessions are skipped and "
+                        "your coach and the owners are told"
+                    ),
+                    audience=Audience.LEADERS,
+                ),
+            ),
             run=run_pause,
         )
     )
     router.add(
         Subcommand(
             name="resume",
-            usage=RESUME_HELP_USAGE,
-            summary="end a leader's pause (or your own: `resume me`) early; sessions come back",
+            usage=RESUME_USAGE,
+            summary="end a leader's pause early; their sessions come back",
             audience=Audience.PARTICIPANTS,
-            help_audience=Audience.OVERSEERS,  # homes: `help` per role (leaders: `pause me`)
+            help_audience=Audience.OVERSEERS,
+            more_help=(
+                HelpLine(
+                    usage=SELF_RESUME_USAGE,
+                    summary="end your own pause early; your sessions come back",
+                    audience=Audience.LEADERS,
+                ),
+            ),
             run=run_resume,
         )
     )

@@ -28,9 +28,6 @@ PAUSE_USAGE = "pause [program] @leader [from DATE] until DATE [reason…]"
 RESUME_USAGE = "resume [program] @leader"
 SELF_PAUSE_USAGE = "pause me [from DATE] until DATE [reason…]"
 SELF_RESUME_USAGE = "resume me"
-# What help shows: the owner's and coach's form, and a leader's own.
-PAUSE_HELP_USAGE = "pause [program] @leader|me [from DATE] until DATE [reason…]"
-RESUME_HELP_USAGE = "resume [program] @leader|me"
 LEAVE_USAGE = "leave [program] @leader [on DATE] [reason…]"
 # A leader's own pause from App Home: the buttons (rendered there, value = the program's id)
 # and the modal asking until when.

@@ -10,15 +10,16 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.blocks.homes.common import heading
 from bot.blocks.homes.data import LeaderPart, ThreeSixtyStatus
 from bot.blocks.homes.text import ANSWER_MAX, command, listed, section
+from bot.blocks.pause import SELF_PAUSE_OPEN_ACTION, SELF_RESUME_ACTION
 from bot.domain.localtime import format_day, format_local
 from bot.domain.mrkdwn import clip, plain, user_mention
 
-# The leader's own buttons; value: the program id. Their listeners live with self-service
-# pausing (handlers/pause.py): this module only shows them.
-SELF_PAUSE_OPEN: Final = "self_pause_open"
-SELF_RESUME: Final = "self_resume"
 RATINGS_SHOWN: Final = 12
 ANSWERS_SHOWN: Final = 5
+# The leader's own buttons (value: the program id) are self-service pausing's
+# (bot/blocks/pause.py, listeners in handlers/pause.py): this module only shows them.
+SELF_PAUSE_OPEN: Final = SELF_PAUSE_OPEN_ACTION
+SELF_RESUME: Final = SELF_RESUME_ACTION
 
 
 def _next_lines(part: LeaderPart, zone: str) -> list[str]:
