@@ -43,6 +43,7 @@ def show_status(invocation: Invocation) -> Reply | None:
         kickoff=program.kickoff_date,
         months=program.months,
         posting=program.status is ProgramState.COMMITTING,
+        closed=program.status is ProgramState.CLOSED,
     )
     return build_status(status)
 
