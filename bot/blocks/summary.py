@@ -156,9 +156,7 @@ def build_closing_summary(prompt: PromptContext) -> Reply:
     """The page, for the budget owner's DM or as a reply under an owner's month-6 preview."""
     summary = prompt.data
     if not isinstance(summary, SummaryData):
-        raise TypeError(
-            f"a {prompt.kind} prompt needs SummaryData, got {type(summary).__name__}"
-        )
+        raise TypeError(f"a {prompt.kind} prompt needs SummaryData, got {type(summary).__name__}")
     results = summary.results
     threshold = results.anonymity_threshold
     blocks: list[Block] = [
@@ -184,4 +182,3 @@ def build_closing_summary(prompt: PromptContext) -> Reply:
     ]
     built = reply(f"{plain(_heading(prompt))}: results, cost, decisions and deviations.", blocks)
     return Reply(text=built.text, blocks=built.blocks, thread_ts=summary.thread_ts)
-

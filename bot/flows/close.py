@@ -120,9 +120,7 @@ def summary_rows(
     return rows
 
 
-def summary_of(
-    session: Session, program: Program, *, row: AgendaRow, now: datetime
-) -> SummaryData:
+def summary_of(session: Session, program: Program, *, row: AgendaRow, now: datetime) -> SummaryData:
     """What the summary page shows: the month-6 results as the post computed them (the same
     closed survey rounds, the same locked baselines), the cost, the decisions, the deviations."""
     assert program.id is not None and program.kickoff_date is not None

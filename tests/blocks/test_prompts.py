@@ -833,6 +833,8 @@ def test_the_closing_summary_has_the_posts_figures_the_cost_the_decision_and_the
 
 def test_an_owners_copy_of_the_summary_goes_under_their_month_6_preview() -> None:
     summary = _summary()
-    data = SummaryData(**{**{f: getattr(summary, f) for f in summary.__slots__}, "thread_ts": "9.1"})
+    data = SummaryData(
+        **{**{f: getattr(summary, f) for f in summary.__slots__}, "thread_ts": "9.1"}
+    )
     reply = _build(AgendaKind.CLOSING_SUMMARY_OWNER, data=data)
     assert reply.thread_ts == "9.1"

@@ -37,11 +37,7 @@ def _status(live: LiveApp, program_id: int) -> ProgramState:
 
 
 def _summaries(live: LiveApp, user: str) -> list[dict[str, Any]]:
-    return [
-        message
-        for message in live.slack.messages(user)
-        if "is closed" in str(message["text"])
-    ]
+    return [message for message in live.slack.messages(user) if "is closed" in str(message["text"])]
 
 
 def test_the_program_closes_after_its_month_6_post_and_the_summary_goes_out_once() -> None:

@@ -28,8 +28,15 @@ from bot.standin import SlackStandIn, StandInUser
 from handlers import jobs
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade_to_head
+from storage.models import (
+    AgendaRow,
+    Baseline,
+    CheckpointValue,
+    Leader,
+    SurveyAnswer,
+    SurveyResponse,
+)
 from storage.programs import add_member
-from storage.models import AgendaRow, Baseline, CheckpointValue, Leader, SurveyAnswer, SurveyResponse
 from tests.support.engine import deliver_at, planned_program
 from tests.support.programs import LeaderSpec, PodSpec
 
@@ -131,7 +138,7 @@ def _enter(live: LiveApp, program_id: int, month: int) -> None:
                     leader_id=leader_id,
                     month=month,
                     value=Decimal(value),
-                    source="=HYPERLINK(\"http://x\")" if month == 6 else "CI export",
+                    source='=HYPERLINK("http://x")' if month == 6 else "CI export",
                     recorded_by=OWNER,
                     recorded_at=live.clock.now(),
                 )
