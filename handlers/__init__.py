@@ -19,6 +19,7 @@ from handlers import (
     criteria,
     deviation,
     events,
+    export,
     forget,
     idempotency,
     metrics,
@@ -52,6 +53,7 @@ FLOWS = (
     metrics,
     adjust,
     answers,
+    export,
     forget,
     uninstall,
 )
