@@ -32,7 +32,7 @@ from bot.domain.record import RECORD_FILE, VERIFY_COMMAND
 from bot.domain.roles import Role
 from bot.domain.survey_rounds import round_figure
 from bot.domain.timeline import Timeline
-from bot.domain.units import value_text
+from bot.domain.units import number_text, value_text
 from bot.engine.commitment import baseline_figures, commitment_record, instruments_of
 from bot.engine.results import checkpoint_data
 from storage.closing import published
@@ -201,7 +201,7 @@ def _baselines(session: Session, program: Program, locked: dict[str, LockedFigur
                 metric.short_name,
                 "pooled, locked at commit",
                 "cohort",
-                "" if figure.figure is None else figure.figure,
+                "" if figure.figure is None else number_text(figure.figure),
                 f"fewer than {threshold} responses"
                 if hidden
                 else _shown(metric.id.value, figure.figure),
@@ -222,7 +222,7 @@ def _baselines(session: Session, program: Program, locked: dict[str, LockedFigur
                 get_metric(value.metric_id).short_name,
                 value.scope,
                 value.who,
-                value.value,
+                number_text(value.value),
                 _shown(value.metric_id, value.value),
                 "",
                 "" if instrument is None else instrument.value,
@@ -244,7 +244,7 @@ def _checkpoint_values(session: Session, program: Program) -> Table:
             value.metric_id,
             get_metric(value.metric_id).short_name,
             value.who,
-            value.value,
+            number_text(value.value),
             _shown(value.metric_id, value.value),
             value.source,
             value.details or "",
@@ -375,6 +375,7 @@ def _sessions(session: Session, program: Program) -> Table:
     for one in one_on_ones(session, program_id=program.id):
         for key in ((one.pod, f"{one.occasion:%Y-%m}"), ("all pods", "all months")):
             counts.setdefault(key, dict.fromkeys(outcomes, 0))[one.outcome] += 1
+    counts.setdefault(("all pods", "all months"), dict.fromkeys(outcomes, 0))
     ordered = sorted(counts, key=lambda key: (key[0] == "all pods", key))
     rows = tuple(
         (pod, month, *(counts[(pod, month)][o] for o in outcomes)) for pod, month in ordered

@@ -33,6 +33,7 @@ from storage.models import (
     Baseline,
     CheckpointValue,
     Leader,
+    SessionLog,
     SurveyAnswer,
     SurveyResponse,
 )
@@ -172,13 +173,34 @@ def _answer(live: LiveApp, program_id: int, month: int, occasion: Any) -> None:
             )
 
 
-def run_to_month_6(live: LiveApp) -> Finished:
-    """The program from commit to its confirmed month-6 post (evaluated, not closed yet)."""
+def _log_first_one_on_ones(live: LiveApp, program_id: int) -> None:
+    """The first week's 1:1s, sent to the coach on time: one held, one not, one not logged."""
+    logs = rows(live, program_id, AgendaKind.ONE_ON_ONE_LOG)
+    first = [row for row in logs if row.occasion == logs[0].occasion]
+    deliver_at(live, max(row.due_at for row in first))
+    with session_scope(live.services.engine) as session:
+        for row, held in zip(first, (True, False), strict=False):
+            assert row.id is not None
+            session.add(
+                SessionLog(agenda_id=row.id, held=held, logged_by="U0COACH", logged_at=row.due_at)
+            )
+
+
+def run_to_month_3(live: LiveApp) -> int:
+    """The program from commit to its month-3 post; returns its id."""
     program_id = _ready(live)
-    midpoint, final = rows(live, program_id, AgendaKind.CHECKPOINT_PUBLISH)
+    _log_first_one_on_ones(live, program_id)
+    midpoint, _ = rows(live, program_id, AgendaKind.CHECKPOINT_PUBLISH)
     _enter(live, program_id, 3)
     _answer(live, program_id, 3, midpoint.occasion)
     deliver_at(live, midpoint.due_at)
+    return program_id
+
+
+def run_to_month_6(live: LiveApp) -> Finished:
+    """The program from commit to its confirmed month-6 post (evaluated, not closed yet)."""
+    program_id = run_to_month_3(live)
+    _, final = rows(live, program_id, AgendaKind.CHECKPOINT_PUBLISH)
     _enter(live, program_id, 6)
     _answer(live, program_id, 6, final.occasion)
     previews = [
