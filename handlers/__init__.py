@@ -27,6 +27,7 @@ from handlers import (
     pause,
     people_events,
     pod,
+    renew,
     schedule,
     setup,
     status,
@@ -54,6 +55,7 @@ FLOWS = (
     adjust,
     answers,
     export,
+    renew,
     forget,
     uninstall,
 )

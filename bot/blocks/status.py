@@ -169,6 +169,11 @@ def _commit_text(status: SprintStatus) -> str:
             "channel; Slack hasn't confirmed the post yet. emcoach checks the channel and posts "
             "it if it isn't there (never twice): nothing to do."
         )
+    if status.closed and status.committed_on is not None:
+        return (
+            f"*Committed* on {day_text(status.committed_on)}; what it locked stays as published "
+            "— a closed program takes no deviations."
+        )
     if status.committed_on is not None:
         return (
             f"*Committed* on {day_text(status.committed_on)}: the criteria, baselines, "

@@ -80,6 +80,8 @@ def test_status_says_closed_and_what_owners_can_do_next() -> None:
         finished = run_to_month_6(live)
         clock_ticks(live, ticks=1)
         said = answer(live, lambda: live.sender.command("status", user_id=OWNER))
+        delete = answer(live, lambda: live.sender.command("delete", user_id=OWNER))
+    assert "Delete Pilot?" in delete and "export" in delete  # closed: deletable
     assert "The program is closed" in said
     assert "The program is running" not in said
     for command in ("export", "renew", "delete"):
