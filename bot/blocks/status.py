@@ -184,6 +184,11 @@ def _commit_text(status: SprintStatus) -> str:
 
 def status_text(status: SprintStatus) -> str:
     """The notification text: one line a person can act on without opening the message."""
+    if status.closed:
+        return (
+            f"{plain(status.program_name)} is closed: its results are published. Next: "
+            f"{COMMAND} export, renew or delete."
+        )
     open_steps = [step for step in status.steps if step.state is not StepState.DONE]
     done = len(status.steps) - len(open_steps)
     text = (

@@ -102,6 +102,7 @@ def test_a_closed_program_says_so_and_what_owners_can_do_next() -> None:
     assert_valid_message({"text": reply.text, "blocks": reply.blocks})
     shown = json.dumps(reply.blocks, ensure_ascii=False)
     assert "The program is closed" in shown and "The program is running" not in shown
+    assert "is closed" in reply.text and "Setup sprint" not in reply.text
     assert "month-6 evaluation on Mon 2 Aug 2027" in shown
     for command in ("export", "renew", "delete"):
         assert f"/emcoach {command} " in shown
