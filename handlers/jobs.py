@@ -13,6 +13,7 @@ from bot.engine.homes import publish_with
 from bot.engine.nudges import plan_setup_nudges
 from bot.engine.planning import committed_programs, replan_program
 from bot.engine.reminders import plan_survey_reminders
+from bot.flows.close import close_finished
 from bot.flows.commit import settle_commits
 from bot.flows.home import refresh_program_homes
 from bot.services import Services
@@ -66,6 +67,7 @@ def replan_stale(*, services: Services) -> int:
     """Settle pre-commitments whose post went out (or was refused) since the last tick, then
     re-plan programs whose cohort, slots or dates changed."""
     settle_commits(services.engine, now=services.clock.now())
+    close_finished(services.engine, now=services.clock.now())  # after the month-6 post
     with session_scope(services.engine) as session:
         # A program of an uninstalled workspace stays stale: planned again after a reinstall.
         stopped = stopped_teams(session)

@@ -349,9 +349,13 @@ def rows_of(
 
 def thread_of(session: Session, row: AgendaRow) -> tuple[str, str] | None:
     """The (channel, ts) of the message whose thread ``row``'s message goes into: the locked
-    record under the pre-commitment, the chart under a results post; None for a top-level
+    record under the pre-commitment, the chart under a results post, an owner's closing
+    summary under their month-6 preview; None for a top-level
     message. Reconciliation looks for such a reply in that thread, not the channel's history."""
-    if row.kind == AgendaKind.CHECKPOINT_CHART.value:
+    if row.kind == AgendaKind.CHECKPOINT_CHART.value or (
+        row.kind == AgendaKind.CLOSING_SUMMARY_OWNER.value and row.about.isdigit()
+    ):
+        # A chart under its results post; a closing summary under the owner's month-6 preview.
         parent = session.get(AgendaRow, int(row.about))
         if parent is not None and parent.channel_id and parent.ts:
             return parent.channel_id, parent.ts

@@ -96,6 +96,10 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
     AgendaKind.COMMITMENT_RECORD: lambda line: (
         f"The locked record, in the pre-commitment's thread in {mention(line.recipient)}"
     ),
+    AgendaKind.CLOSING_SUMMARY: lambda _line: "The program's closing summary",
+    AgendaKind.CLOSING_SUMMARY_OWNER: lambda _line: (
+        "The program's closing summary, under the month-6 preview"
+    ),
 }
 
 

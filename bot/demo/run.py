@@ -148,6 +148,12 @@ def _report(
                     where = f", saved as {path}"
                 size = f"{len(shared.content):,} bytes"
                 say(f"  In its thread: the chart “{shared.title}” ({size}{where})")
+    summary = simulation.first_of_kind.get(AgendaKind.CLOSING_SUMMARY.value)
+    closing = by_ts.get((summary.channel_id, summary.ts)) if summary else None
+    if summary is not None and closing is not None:
+        who = names.get(summary.recipient, summary.recipient)
+        say(f"\nThe program closed after its last results post; {who} got the summary:")
+        say(render_message(closing, names))
 
 
 def _as_posted(slack: SlackStandIn) -> dict[tuple[str | None, str | None], dict[str, Any]]:

@@ -118,6 +118,10 @@ class AgendaKind(StrEnum):
     # The locked record (JSON and the command that checks its hash), in the pre-commitment's
     # thread; added when the commit settles, once the post's ts is known.
     COMMITMENT_RECORD = "commitment_record"
+    # The end of a program (bot/flows/close.py): the one-page summary in the budget owner's
+    # DM, and the same page as a reply under each owner's month-6 preview.
+    CLOSING_SUMMARY = "closing_summary"
+    CLOSING_SUMMARY_OWNER = "closing_summary_owner"
 
 
 class AgendaState(StrEnum):
@@ -163,6 +167,8 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.CHECKPOINT_CHART: None,  # part of the results post: late, never dropped
     AgendaKind.DEVIATION_CHANGE: None,
     AgendaKind.COMMITMENT_RECORD: None,
+    AgendaKind.CLOSING_SUMMARY: None,  # what the budget owner signed off ends here: never dropped
+    AgendaKind.CLOSING_SUMMARY_OWNER: None,
 }
 
 

@@ -102,6 +102,8 @@ PUBLIC_RECORD = KEEP_TRYING | {
     AgendaKind.COMMITMENT_COPY,
     AgendaKind.DEVIATION_POST,
     AgendaKind.DEVIATION_CHANGE,
+    AgendaKind.CLOSING_SUMMARY,
+    AgendaKind.CLOSING_SUMMARY_OWNER,
 }
 # Beyond the clock's own claim: how far before a row's first claim its message may carry a
 # Slack timestamp (clocks of different machines, Slack's own).

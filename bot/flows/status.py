@@ -36,4 +36,5 @@ def sprint_status(session: Session, program: Program, *, now: datetime) -> Sprin
         kickoff=program.kickoff_date,
         months=program.months,
         posting=program.status is ProgramState.COMMITTING,
+        closed=program.status is ProgramState.CLOSED,
     )

@@ -617,6 +617,8 @@ def test_every_kind_has_a_grace_window_and_only_the_public_record_is_never_dropp
         K.CHECKPOINT_CHART,
         K.DEVIATION_CHANGE,
         K.COMMITMENT_RECORD,
+        K.CLOSING_SUMMARY,
+        K.CLOSING_SUMMARY_OWNER,
     ]
 
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot.blocks.export import EXPORT_ACTION
 from bot.blocks.homes import MAX_BLOCKS, SELF_PAUSE_OPEN, SELF_RESUME, home_text
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.roles import Role
@@ -205,8 +206,10 @@ def test_a_stranger_sees_what_emcoach_is_and_how_to_start_and_no_program(
 
 
 def test_the_owner_sees_program_health_without_anyones_answer(live: LiveApp) -> None:
-    _running_program(live)
-    shown = home_text(_open_home(live, OWNER))
+    program_id = _running_program(live)
+    view = _open_home(live, OWNER)
+    shown = home_text(view)
+    assert _buttons(view) == {EXPORT_ACTION: str(program_id)}
     assert "Pilot — you are an owner · running" in shown
     assert "1:1s so far, by pod" in shown
     assert "Alpha: 4 held" not in shown  # nothing was logged: sent logs wait for the coach

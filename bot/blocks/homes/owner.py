@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+)
 
+from bot.blocks.export import EXPORT_ACTION
 from bot.blocks.homes.common import dates_line, heading, published_block
 from bot.blocks.homes.data import OwnerPart, PodHealth, SurveyRate
 from bot.blocks.homes.text import ANSWER_MAX, command, listed, plural, section
@@ -100,6 +107,17 @@ def _health_blocks(part: OwnerPart) -> list[Block]:
             "Deviations",
             listed(deviations, more="in the program's channel")
             or ["None: the program runs as pre-committed."],
+        )
+    )
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Export the record (CSV)",
+                    action_id=EXPORT_ACTION,
+                    value=str(part.program.program_id),
+                )
+            ]
         )
     )
     return blocks

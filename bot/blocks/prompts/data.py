@@ -14,6 +14,7 @@ from decimal import Decimal
 from bot.blocks.commit import Commitment
 from bot.domain.analysis import Change, LockedFigure, Pooled, Stage, judge
 from bot.domain.cadence import AgendaKind
+from bot.domain.cost import CostEstimate, MoneyRange
 from bot.domain.metrics import (
     ChangeKind,
     Direction,
@@ -239,8 +240,46 @@ class DeviationChangeData:
     announced_on: date | None = None  # the day the deviation was posted
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryAdjustment:
+    """A month-3 decision as the closing summary shows it."""
+
+    label: str  # e.g. "change the cadence" (bot.blocks.adjust.Decision.label)
+    note: str  # as the owner typed it (escape to show)
+    decided_by: str
+    decided_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryDeviation:
+    """A deviation as the closing summary shows it: what was announced, why, old → new."""
+
+    announced_on: date
+    field: ProgramField
+    reason: str  # as typed (escape to show)
+    changes: tuple[ChangeLine, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryData:
+    """The one-page summary at the end of a program (bot/flows/close.py): the month-6
+    results exactly as the post printed them, the cost, the month-3 decision, the deviations."""
+
+    results: CheckpointData
+    kickoff: date
+    evaluation: date
+    leaders: int  # leaders in the cohort, those who left included
+    planned: CostEstimate | None  # the model's range for the cohort; None: no model recorded
+    leader_months: Decimal  # coached, leaders who left counted until they left
+    spent: MoneyRange | None  # leader_months at the model's rates
+    adjustments: tuple[SummaryAdjustment, ...]
+    deviations: tuple[SummaryDeviation, ...]
+    thread_ts: str | None = None  # an owner's copy: the month-6 preview it answers
+
+
 PromptData = (
-    DigestData
+    SummaryData
+    | DigestData
     | CheckpointData
     | SurveyData
     | SetupNudge
