@@ -124,3 +124,22 @@ def remove_member(session: Session, *, program_id: int, user_id: str, role: Role
     for member in session.exec(statement).all():
         session.delete(member)
     session.flush()
+
+
+def owned_program(
+    session: Session, *, team_id: str, program_id: int, user_id: str
+) -> Program | None:
+    """The program, only when it is in this workspace and ``user_id`` owns it (checked anew
+    on every click and submission: a button or modal may outlive the person's role)."""
+    program = get_program(session, team_id=team_id, program_id=program_id)
+    if program is None or not has_role(
+        session, program_id=program_id, user_id=user_id, role=Role.OWNER
+    ):
+        return None
+    return program
+
+
+def is_member(session: Session, *, team_id: str, program_id: int, user_id: str) -> bool:
+    """True when ``user_id`` holds any role in the program: who may hear who runs it."""
+    programs = programs_where(session, team_id=team_id, user_id=user_id, roles=set(Role))
+    return any(program.id == program_id for program in programs)
