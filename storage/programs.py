@@ -143,3 +143,14 @@ def is_member(session: Session, *, team_id: str, program_id: int, user_id: str) 
     """True when ``user_id`` holds any role in the program: who may hear who runs it."""
     programs = programs_where(session, team_id=team_id, user_id=user_id, roles=set(Role))
     return any(program.id == program_id for program in programs)
+
+
+def record_coach_decision(
+    session: Session, program: Program, *, decision: str, now: datetime
+) -> str | None:
+    """Setup week 2's decision (external coach or internal mentor); returns the one before."""
+    previous = program.coach_decision
+    program.coach_decision = decision
+    program.coach_decided_at = now
+    session.add(program)
+    return previous
