@@ -10,8 +10,9 @@ from bot.domain.args.errors import ArgumentError
 from bot.domain.args.refs import usergroups, users, words
 from bot.domain.args.slots import WeeklySlot, parse_weekday_time
 from bot.domain.args.tokens import SpecialMention, Token, UserName, UserRef, Word
+from bot.slack_names import COMMAND
 
-LEADER_EXAMPLE = "/emcoach pod Alpha leader @lena manager @max reports @a @b 1:1 tue 10:00"
+LEADER_EXAMPLE = f"{COMMAND} pod Alpha leader @lena manager @max reports @a @b 1:1 tue 10:00"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
