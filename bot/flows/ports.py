@@ -16,6 +16,10 @@ class GroupError(Exception):
         self.message = message
 
 
+class SlackUnavailable(Exception):
+    """Slack did not answer (a timeout, a dropped connection): go on without what was asked."""
+
+
 @dataclass(frozen=True, slots=True)
 class ZoneAnswer:
     """What users.info said about one person's zone."""
@@ -33,5 +37,5 @@ class Directory(Protocol):
         ...
 
     def zones(self, user_ids: Collection[str]) -> dict[str, ZoneAnswer]:
-        """Each person's zone as Slack has it now."""
+        """Each person's zone as Slack has it now; raises SlackUnavailable."""
         ...

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Collection, Sequence
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.cohort import group_gone_text, no_such_group_text
-from bot.flows.ports import GroupError, ZoneAnswer
+from bot.flows.ports import GroupError, SlackUnavailable, ZoneAnswer
 
 logger = logging.getLogger("emcoach.people")
 
@@ -26,7 +26,11 @@ class SlackDirectory:
         return group_members(self._client, group_ids=group_ids, handles=handles)
 
     def zones(self, user_ids: Collection[str]) -> dict[str, ZoneAnswer]:
-        return {user_id: lookup_zone(self._client, user_id) for user_id in sorted(user_ids)}
+        try:
+            return {user_id: lookup_zone(self._client, user_id) for user_id in sorted(user_ids)}
+        except (SlackClientError, OSError) as error:  # an API error is an answer: not these
+            logger.warning("no time zones for %s: %s", sorted(user_ids), error)
+            raise SlackUnavailable(str(error)) from error
 
 
 def group_members(
