@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, func, select
 
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from storage.db import READ_ONLY
 from storage.deadline import within
@@ -154,3 +155,14 @@ def record_coach_decision(
     program.coach_decided_at = now
     session.add(program)
     return previous
+
+
+def program_by_id(session: Session, *, program_id: int) -> Program | None:
+    """The program of any workspace: for the clock's jobs, never for a person's request."""
+    return session.get(Program, program_id)
+
+
+def committed_programs(session: Session) -> list[Program]:
+    """Programs whose agenda is planned: committed and not closed."""
+    running = [ProgramState.COMMITTED, ProgramState.MIDPOINT_DONE, ProgramState.EVALUATED]
+    return list(session.exec(select(Program).where(col(Program.status).in_(running))))
