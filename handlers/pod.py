@@ -74,8 +74,8 @@ from bot.flows.programs import NotChosen, ProgramAsk
 from bot.services import Services
 from bot.slack.directory import SlackDirectory
 from bot.slack.payload import team_of
-from handlers.conflicts import once_more_on_conflict
 from handlers.router import Invocation, Router, Subcommand
+from storage.conflicts import once_more_on_conflict
 from storage.pods import LeaderPlan
 from storage.uow import SqlUnitOfWork
 
