@@ -23,9 +23,9 @@ from bot.flows.adjust import (
     parse_adjustment,
 )
 from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
-from storage.uow import SqlUnitOfWork
 
 # Re-exported: tests import the parser from here.
 __all__ = ["MAX_NOTE_CHARS", "AdjustmentError", "parse_adjustment", "register"]
@@ -41,7 +41,7 @@ def run_adjust(invocation: Invocation) -> Reply:
         program_id=invocation.program_id,
     )
     outcome = adjust(
-        SqlUnitOfWork(invocation.services.engine), ask=ask, now=invocation.services.clock.now()
+        unit_of_work(invocation.services.engine), ask=ask, now=invocation.services.clock.now()
     )
     match outcome:
         case NotChosen(roles, candidates):

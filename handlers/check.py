@@ -16,14 +16,14 @@ from bot.blocks.check import (
 from bot.blocks.reply import Reply, program_id_from_metadata
 from bot.domain.roles import Audience
 from bot.flows.check import check_form, record_check
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
-from storage.uow import SqlUnitOfWork
 
 
 def open_check(invocation: Invocation) -> Reply | None:
     form = check_form(
-        SqlUnitOfWork(invocation.services.engine),
+        unit_of_work(invocation.services.engine),
         team_id=invocation.team_id,
         user_id=invocation.user_id,
     )
@@ -36,7 +36,7 @@ def open_check(invocation: Invocation) -> Reply | None:
 
 def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext, *, services: Services) -> None:
     result = record_check(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         team_id=context.team_id or "",
         user_id=context.user_id or "",
         program_id=program_id_from_metadata(view.get("private_metadata", "")),

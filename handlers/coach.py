@@ -30,9 +30,9 @@ from bot.domain.coach_choice import MAX_HEADCOUNT, MIN_HEADCOUNT
 from bot.domain.roles import Audience
 from bot.flows.coach import NotOwner, coach_form, decide_coach, recommend_coach
 from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
-from storage.uow import SqlUnitOfWork
 
 
 def open_coach(invocation: Invocation) -> Reply | None:
@@ -42,7 +42,7 @@ def open_coach(invocation: Invocation) -> Reply | None:
         args=invocation.args,
         program_id=invocation.program_id,
     )
-    form = coach_form(SqlUnitOfWork(invocation.services.engine), ask=ask)
+    form = coach_form(unit_of_work(invocation.services.engine), ask=ask)
     if isinstance(form, NotChosen):
         return build_program_choice(
             roles=form.roles, candidates=form.candidates, subcommand="coach", args=ask.args
@@ -77,7 +77,7 @@ def on_questions(
         ack(response_action="errors", errors=errors)
         return
     found = recommend_coach(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         team_id=context.team_id or "",
         user_id=context.user_id or "",
         program_id=program_id_from_metadata(view.get("private_metadata", "")),
@@ -108,7 +108,7 @@ def on_decision(
         )
         return
     decided = decide_coach(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         team_id=context.team_id or "",
         user_id=context.user_id or "",
         program_id=program_id_from_metadata(view.get("private_metadata", "")),

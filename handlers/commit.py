@@ -29,10 +29,10 @@ from bot.blocks.reply import Reply
 from bot.domain.roles import Audience
 from bot.flows.commit import Answer, CommitOutcome, Publish, confirm_commit, preview_commit
 from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from bot.slack.payload import team_of
 from handlers.router import Invocation, Router, Subcommand
-from storage.uow import SqlUnitOfWork
 
 # Errors after which the post can succeed once the owner fixes the channel.
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
@@ -45,7 +45,7 @@ def preview(invocation: Invocation) -> Reply | None:
         args=invocation.args,
         program_id=invocation.program_id,
     )
-    shown = preview_commit(SqlUnitOfWork(invocation.services.engine), ask=ask)
+    shown = preview_commit(unit_of_work(invocation.services.engine), ask=ask)
     if isinstance(shown, NotChosen):
         return build_program_choice(
             roles=shown.roles, candidates=shown.candidates, subcommand="commit", args=ask.args

@@ -27,10 +27,10 @@ from bot.domain.roles import Audience
 from bot.flows.commit import Publish
 from bot.flows.deviation import Asked, NotAsked, Posting, deviate
 from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from bot.slack_names import COMMAND
 from handlers.router import Invocation, Router, Subcommand
-from storage.uow import SqlUnitOfWork
 
 
 def post_deviation(invocation: Invocation, *, publish: Publish) -> Reply:
@@ -41,7 +41,7 @@ def post_deviation(invocation: Invocation, *, publish: Publish) -> Reply:
         program_id=invocation.program_id,
     )
     asked = deviate(
-        SqlUnitOfWork(invocation.services.engine),
+        unit_of_work(invocation.services.engine),
         publish=publish,
         ask=ask,
         request_key=invocation.trigger_id or None,

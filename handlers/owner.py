@@ -34,9 +34,9 @@ from bot.flows.owner import (
     change_owners,
 )
 from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
-from storage.uow import SqlUnitOfWork
 
 logger = logging.getLogger("emcoach.owner")
 
@@ -49,7 +49,7 @@ def run_owner(invocation: Invocation) -> Reply | None:
         program_id=invocation.program_id,
     )
     outcome = change_owners(
-        SqlUnitOfWork(invocation.services.engine), ask=ask, now=invocation.services.clock.now()
+        unit_of_work(invocation.services.engine), ask=ask, now=invocation.services.clock.now()
     )
     match outcome:
         case NotChosen(roles, candidates):

@@ -58,6 +58,7 @@ from bot.flows.pod import (
     Cohort,
     LeaderChange,
     LeaderForm,
+    LeaderPlan,
     PodChange,
     Refusal,
     Said,
@@ -71,13 +72,11 @@ from bot.flows.pod import (
     with_group,
 )
 from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import once_more_on_conflict, unit_of_work
 from bot.services import Services
 from bot.slack.directory import SlackDirectory
 from bot.slack.payload import team_of
 from handlers.router import Invocation, Router, Subcommand
-from storage.conflicts import once_more_on_conflict
-from storage.pods import LeaderPlan
-from storage.uow import SqlUnitOfWork
 
 # Re-exported: tests and older callers import the parser and the group rule from here.
 __all__ = ["TypedLeader", "parse_typed_leader", "register", "with_group"]
@@ -91,7 +90,7 @@ def run_pod(invocation: Invocation) -> Reply:
         program_id=invocation.program_id,
     )
     outcome = typed_pod(
-        SqlUnitOfWork(invocation.services.engine),
+        unit_of_work(invocation.services.engine),
         SlackDirectory(invocation.client),
         ask=ask,
         now=invocation.services.clock.now(),
@@ -132,7 +131,7 @@ def open_pod_modal(
     value = int(action["value"])
     new = action["action_id"] == POD_NEW
     form = pod_form(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         team_id=team_of(body),
         user_id=body["user"]["id"],
         program_id=value if new else None,
@@ -158,7 +157,7 @@ def open_leader_modal(
     value = int(action["value"])
     new = action["action_id"] == POD_ADD_LEADER
     form = leader_form(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         team_id=team_of(body),
         user_id=body["user"]["id"],
         program_id=value if new else None,
@@ -251,7 +250,7 @@ def pod_submitted(
         _errors(ack, change.field, change.message)
         return
     outcome = save_pod_form(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         team_id=team_of(body),
         user_id=body["user"]["id"],
         change=change,
@@ -279,7 +278,7 @@ def leader_submitted(
         _errors(ack, change.field, change.message)
         return
     outcome = save_leader_form(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         SlackDirectory(client),
         team_id=team_of(body),
         user_id=body["user"]["id"],
@@ -306,7 +305,7 @@ def pod_slot_changed(
     if isinstance(change, Refusal):
         return  # half a slot: nothing to check yet
     nights = pod_nights(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         SlackDirectory(client),
         team_id=team_of(body),
         user_id=body["user"]["id"],
@@ -340,7 +339,7 @@ def leader_slot_changed(
     if isinstance(change, Refusal):
         return
     nights = leader_nights(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         SlackDirectory(client),
         team_id=team_of(body),
         user_id=body["user"]["id"],

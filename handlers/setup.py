@@ -23,10 +23,10 @@ from bot.blocks.setup import (
 )
 from bot.domain.roles import Audience
 from bot.flows.setup import NotYours, Refused, save_setup, setup_modal, validate
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from bot.slack.directory import SlackDirectory
 from handlers.router import Invocation, Router, Subcommand
-from storage.uow import SqlUnitOfWork
 
 # Re-exported: tests import the form's validation from here.
 __all__ = ["register", "validate"]
@@ -46,7 +46,7 @@ def open_setup(invocation: Invocation) -> Reply | None:
         retry_handlers=[],
     )
     modal = setup_modal(
-        SqlUnitOfWork(invocation.services.engine),
+        unit_of_work(invocation.services.engine),
         SlackDirectory(quick),
         team_id=invocation.team_id,
         user_id=invocation.user_id,
@@ -77,7 +77,7 @@ def on_submit(
     form = form_from_state(view["state"]["values"])
     user_id, team_id = context.user_id or "", context.team_id or ""
     outcome = save_setup(
-        SqlUnitOfWork(services.engine),
+        unit_of_work(services.engine),
         form,
         program_id=program_id_from_metadata(view.get("private_metadata", "")),
         team_id=team_id,

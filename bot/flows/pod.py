@@ -101,6 +101,31 @@ from storage.programs import owned_program
 from storage.setup_state import leaders_of, pods_of, reports_of, setup_state
 from storage.uow import UnitOfWork
 
+__all__ = [
+    "Cohort",
+    "LeaderChange",
+    "LeaderForm",
+    "LeaderPlan",  # re-exported: what the leader modal holds
+    "Nights",
+    "PodChange",
+    "PodForm",
+    "Refusal",
+    "Said",
+    "change_leader",
+    "change_pod",
+    "cohort",
+    "leader_form",
+    "leader_line",
+    "leader_nights",
+    "pod_form",
+    "pod_lines",
+    "pod_nights",
+    "save_leader_form",
+    "save_pod_form",
+    "typed_pod",
+    "with_group",
+]
+
 # --- outcomes -------------------------------------------------------------------------------
 
 
