@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.flows.ports import ZoneAnswer
 from bot.slack.directory import lookup_zone
+from bot.slack.ports import ZoneAnswer
 from storage.db import session_scope
 from storage.people import ZONE_MAX_AGE, cached_zones, stale_people, store_zone
 

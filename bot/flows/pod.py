@@ -78,8 +78,8 @@ from bot.domain.program_rules import (
 )
 from bot.engine.people import store_answers
 from bot.flows.locks import change_refusal
-from bot.flows.ports import Directory, GroupError, ZoneAnswer
 from bot.flows.programs import Chosen, NotChosen, ProgramAsk, choose_program
+from bot.slack.ports import Directory, GroupError, ZoneAnswer
 from storage.agenda import mark_agenda_stale
 from storage.baselines import has_leader_baselines
 from storage.models import Leader, Pod, Program

@@ -44,7 +44,7 @@ from bot.domain.sprint import default_kickoff
 from bot.domain.timeline import Timeline
 from bot.engine.people import store_answers
 from bot.flows.locks import change_permit, changed_under
-from bot.flows.ports import Directory, SlackUnavailable
+from bot.slack.ports import Directory, SlackUnavailable
 from bot.slack_names import COMMAND
 from storage.agenda import mark_agenda_stale
 from storage.models import Program

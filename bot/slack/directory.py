@@ -9,13 +9,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.cohort import group_gone_text, no_such_group_text
-from bot.flows.ports import GroupError, SlackUnavailable, ZoneAnswer
+from bot.slack.ports import GroupError, SlackUnavailable, ZoneAnswer
 
 logger = logging.getLogger("emcoach.people")
 
 
 class SlackDirectory:
-    """``bot.flows.ports.Directory`` over one WebClient."""
+    """``bot.slack.ports.Directory`` over one WebClient."""
 
     def __init__(self, client: WebClient) -> None:
         self._client = client

@@ -10,7 +10,7 @@ from types import TracebackType
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
-from bot.flows.ports import GroupError, ZoneAnswer
+from bot.slack.ports import GroupError, ZoneAnswer
 from storage.uow import SqlUnitOfWork
 
 
