@@ -63,14 +63,13 @@ from bot.flows.pod import (
     Refusal,
     Said,
     leader_form,
-    leader_nights,
     pod_form,
-    pod_nights,
     save_leader_form,
     save_pod_form,
-    typed_pod,
     with_group,
 )
+from bot.flows.pod_nights import leader_nights, pod_nights
+from bot.flows.pod_typed import typed_pod
 from bot.flows.programs import NotChosen, ProgramAsk
 from bot.flows.work import once_more_on_conflict, unit_of_work
 from bot.services import Services

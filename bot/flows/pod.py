@@ -1,4 +1,5 @@
 """/emcoach pod: week 3, structure the cohort — pods, coaches, leaders, their people and slots.
+(The typed forms are bot/flows/pod_typed.py, the night-time check bot/flows/pod_nights.py.)
 
 The overview and modals, and the typed forms (`pod add Alpha`, `pod Alpha coach @cora`,
 `pod Alpha session first tuesday 15:00`, `pod Alpha leader @lena manager @max reports @a @b
@@ -12,16 +13,15 @@ modal's save reads who takes part, closes, asks Slack, then checks and writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.blocks.cohort import (
     CREATE_A_POD_FIRST,
     NAME_A_POD,
-    NAME_THE_NEW_POD,
     NOT_OWNER,
     PICK_A_POD,
     SavedLeader,
@@ -33,14 +33,11 @@ from bot.blocks.cohort import (
     leader_saved_text,
     leads_elsewhere,
     missing_session_slot,
-    one_coach_typed,
     own_manager,
     own_report,
     pod_name_taken,
     pod_name_too_long,
     pod_saved_text,
-    pod_usage,
-    unknown_pod,
 )
 from bot.blocks.pod import (
     LEADER_GROUP,
@@ -54,21 +51,7 @@ from bot.blocks.pod import (
     LeaderLine,
     PodLine,
 )
-from bot.domain.args import (
-    ArgumentError,
-    MonthlySlot,
-    Token,
-    WeeklySlot,
-    Word,
-    parse_monthly_slot,
-    tokenize,
-    usergroups,
-    users,
-    words,
-)
-from bot.domain.args.leader import TypedLeader, parse_typed_leader
-from bot.domain.hours import Participant, next_monthly, next_weekly, odd_hours
-from bot.domain.localtime import local_date
+from bot.domain.args import MonthlySlot
 from bot.domain.program_rules import (
     POD_MAX_LEADERS,
     PodFullError,
@@ -76,14 +59,11 @@ from bot.domain.program_rules import (
     check_pod_can_add_leader,
     cohort_gaps,
 )
-from bot.engine.people import store_answers
 from bot.flows.locks import change_refusal
-from bot.flows.programs import Chosen, NotChosen, ProgramAsk, choose_program
-from bot.slack.ports import Directory, GroupError, ZoneAnswer
+from bot.slack.ports import Directory, GroupError
 from storage.agenda import mark_agenda_stale
 from storage.baselines import has_leader_baselines
 from storage.models import Leader, Pod, Program
-from storage.people import cached_zones, stale_people
 from storage.pods import (
     LeaderPlan,
     find_leader,
@@ -92,7 +72,6 @@ from storage.pods import (
     get_pod,
     monthly_slot_of,
     other_leaders,
-    plan_of,
     save_leader,
     save_pod,
     weekly_slot_of,
@@ -116,13 +95,15 @@ __all__ = [
     "cohort",
     "leader_form",
     "leader_line",
-    "leader_nights",
+    "line_of",
+    "owned",
     "pod_form",
     "pod_lines",
-    "pod_nights",
+    "pod_of",
     "save_leader_form",
     "save_pod_form",
-    "typed_pod",
+    "saved_leader",
+    "saved_pod",
     "with_group",
 ]
 
@@ -301,162 +282,6 @@ def with_group(plan: LeaderPlan, members: Sequence[str]) -> tuple[LeaderPlan, bo
     return replace(plan, reports=(*plan.reports, *added)), left_out
 
 
-# --- time of day ----------------------------------------------------------------------------
-
-
-def _pod_warnings(
-    program: Program,
-    leaders: Sequence[Leader],
-    *,
-    coach_id: str | None,
-    slot: MonthlySlot | None,
-    zones: Mapping[str, str],
-    now: datetime,
-) -> list[SlotWarning]:
-    """The pod session for everyone in it, and each leader's 1:1 for the coach."""
-    after = _first_day(program, now)
-    zone = _zone_in(zones, program)
-    warnings: list[SlotWarning] = []
-    if slot is not None:
-        start = next_monthly(
-            after, ordinal=slot.ordinal, weekday=slot.weekday, at=slot.time, zone=program.timezone
-        )
-        people = [*([coach_id] if coach_id else []), *(leader.user_id for leader in leaders)]
-        found = odd_hours(start, [Participant(person, zone(person)) for person in people])
-        if found:
-            warnings.append(SlotWarning(leader_id=None, hours=found))
-    for leader in leaders:
-        one_on_one = weekly_slot_of(leader)
-        if one_on_one is None or coach_id is None:
-            continue
-        start = next_weekly(
-            after, weekday=one_on_one.weekday, at=one_on_one.time, zone=zone(leader.user_id)
-        )
-        found = odd_hours(start, [Participant(coach_id, zone(coach_id))])
-        if found:
-            warnings.append(SlotWarning(leader_id=leader.user_id, hours=found))
-    return warnings
-
-
-def _leader_warnings(
-    program: Program,
-    *,
-    user_id: str,
-    coach_id: str | None,
-    slot: WeeklySlot | None,
-    zones: Mapping[str, str],
-    now: datetime,
-) -> list[SlotWarning]:
-    """The leader's 1:1 (a wall time in their zone) for them and their pod's coach."""
-    if slot is None:
-        return []
-    zone = _zone_in(zones, program)
-    start = next_weekly(
-        _first_day(program, now), weekday=slot.weekday, at=slot.time, zone=zone(user_id)
-    )
-    people = [user_id, *([coach_id] if coach_id else [])]
-    found = odd_hours(start, [Participant(person, zone(person)) for person in people])
-    return [SlotWarning(leader_id=user_id, hours=found)] if found else []
-
-
-def _first_day(program: Program, now: datetime) -> date:
-    """The day slots are checked from: the next occurrence on or after today or the kickoff."""
-    today = local_date(now, program.timezone)
-    kickoff = program.kickoff_date
-    return max(today, kickoff) if kickoff is not None else today
-
-
-def _zone_in(zones: Mapping[str, str], program: Program) -> Callable[[str], str]:
-    """A person's zone, the program's when Slack does not say (as the planner does)."""
-    return lambda user_id: zones.get(user_id) or program.timezone
-
-
-def pod_nights(
-    uow: UnitOfWork,
-    directory: Directory,
-    *,
-    team_id: str,
-    user_id: str,
-    change: PodChange,
-    now: datetime,
-) -> Said | Nights:
-    """While the pod modal is filled in: does its session, or a leader's 1:1 with the coach
-    picked, fall before 07:00 or after 21:00 for anyone? Zones Slack has not told us about
-    for a week are asked with no transaction open."""
-    with uow as session:
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
-        if program is None or program.id is None:
-            return Said(NOT_OWNER)
-        pod = _pod_of(session, program.id, change.pod_id)
-        leaders = leaders_of(session, pod_id=pod.id) if pod is not None and pod.id else []
-        people = {leader.user_id for leader in leaders} | (
-            {change.coach_id} if change.coach_id else set()
-        )
-        stale = stale_people(session, team_id=team_id, user_ids=people, now=now)
-    answers = directory.zones(stale) if stale else {}
-    with uow as session:
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
-        if program is None or program.id is None:
-            return Said(NOT_OWNER)
-        zones = _zones(session, program, people=people, answers=answers, now=now)
-        warnings = _pod_warnings(
-            program, leaders, coach_id=change.coach_id, slot=change.slot, zones=zones, now=now
-        )
-        return Nights(warnings=tuple(warnings), timezone=program.timezone)
-
-
-def leader_nights(
-    uow: UnitOfWork,
-    directory: Directory,
-    *,
-    team_id: str,
-    user_id: str,
-    change: LeaderChange,
-    now: datetime,
-) -> Said | Nights:
-    """While the leader modal is filled in: does their 1:1 fall before 07:00 or after 21:00
-    for them or their pod's coach?"""
-    plan = change.plan
-    with uow as session:
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
-        if program is None or program.id is None:
-            return Said(NOT_OWNER)
-        pod = get_pod(session, program_id=program.id, pod_id=plan.pod_id)
-        coach_id = pod.coach_id if pod is not None else None
-        people = {plan.user_id, *([coach_id] if coach_id else [])}
-        needed = people if plan.one_on_one is not None else set()
-        stale = stale_people(session, team_id=team_id, user_ids=needed, now=now)
-    answers = directory.zones(stale) if stale else {}
-    with uow as session:
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
-        if program is None or program.id is None:
-            return Said(NOT_OWNER)
-        zones = _zones(session, program, people=people, answers=answers, now=now)
-        warnings = _leader_warnings(
-            program,
-            user_id=plan.user_id,
-            coach_id=coach_id,
-            slot=plan.one_on_one,
-            zones=zones,
-            now=now,
-        )
-        pods = tuple((row.id or 0, row.name) for row in pods_of(session, program_id=program.id))
-        return Nights(warnings=tuple(warnings), timezone=program.timezone, pods=pods)
-
-
-def _zones(
-    session: Session,
-    program: Program,
-    *,
-    people: set[str],
-    answers: Mapping[str, ZoneAnswer],
-    now: datetime,
-) -> dict[str, str]:
-    """Store what Slack just said, then everyone's zone as the database knows it."""
-    store_answers(session, team_id=program.team_id, answers=answers, now=now)
-    return cached_zones(session, team_id=program.team_id, user_ids=people)
-
-
 # --- what the person sees -------------------------------------------------------------------
 
 
@@ -507,13 +332,13 @@ def cohort(session: Session, program: Program, *, only: int | None = None) -> Co
     )
 
 
-def _line_of(session: Session, program: Program, pod_id: int | None) -> PodLine:
+def line_of(session: Session, program: Program, pod_id: int | None) -> PodLine:
     return next(line for line in pod_lines(session, program) if line.id == pod_id)
 
 
-def _saved_pod(session: Session, program: Program, pod: Pod, *, created: bool) -> Said:
+def saved_pod(session: Session, program: Program, pod: Pod, *, created: bool) -> Said:
     saved = SavedPod(
-        line=_line_of(session, program, pod.id),
+        line=line_of(session, program, pod.id),
         timezone=program.timezone,
         committed=program.committed_at is not None,
         created=created,
@@ -521,211 +346,14 @@ def _saved_pod(session: Session, program: Program, pod: Pod, *, created: bool) -
     return Said(pod_saved_text(saved))
 
 
-def _saved_leader(session: Session, program: Program, leader: Leader, *, left_out: bool) -> Said:
+def saved_leader(session: Session, program: Program, leader: Leader, *, left_out: bool) -> Said:
     saved = SavedLeader(
         leader=leader_line(session, leader),
-        pod=_line_of(session, program, leader.pod_id),
+        pod=line_of(session, program, leader.pod_id),
         committed=program.committed_at is not None,
         left_out=left_out,
     )
     return Said(leader_saved_text(saved))
-
-
-# --- /emcoach pod typed ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Groups:
-    """User-group members asked of Slack before the unit of work opened, by group id."""
-
-    members: Mapping[str, list[str] | GroupError]
-
-    def of(self, group_ids: Sequence[str]) -> list[str]:
-        """Everyone in these groups, in order, each once; raises the first group's error."""
-        found: list[str] = []
-        for group_id in group_ids:
-            answer = self.members[group_id]
-            if isinstance(answer, GroupError):
-                raise answer
-            found += [member for member in answer if member not in found]
-        return found
-
-
-def typed_pod(
-    uow: UnitOfWork, directory: Directory, *, ask: ProgramAsk, now: datetime
-) -> NotChosen | Said | Cohort:
-    """`/emcoach pod [program] [pod] [add|coach|session|leader …]`."""
-    groups = _ask_groups(directory, ask.args)
-    with uow as session:
-        chosen = choose_program(session, ask)
-        if not isinstance(chosen, Chosen):
-            return chosen
-        try:
-            tokens = tokenize(chosen.args)
-            return _typed(session, chosen.program, tokens, groups, by=ask.user_id, now=now)
-        except ArgumentError as error:
-            return Said(error.message)
-
-
-def _ask_groups(directory: Directory, args: str) -> _Groups:
-    """The members of every user group mentioned, asked before any transaction opens (only a
-    `leader … reports @group` clause uses them)."""
-    try:
-        group_ids = list(dict.fromkeys(ref.id for ref in usergroups(tokenize(args))))
-    except ArgumentError:
-        return _Groups(members={})  # the parse in the unit of work says what is wrong
-    members: dict[str, list[str] | GroupError] = {}
-    for group_id in group_ids:
-        try:
-            members[group_id] = directory.group_members(group_ids=[group_id])
-        except GroupError as error:
-            members[group_id] = error
-    return _Groups(members=members)
-
-
-def _typed(
-    session: Session,
-    program: Program,
-    tokens: list[Token],
-    groups: _Groups,
-    *,
-    by: str,
-    now: datetime,
-) -> Said | Cohort:
-    if not tokens:
-        return cohort(session, program)
-    if isinstance(tokens[0], Word) and tokens[0].text.lower() == "add":
-        return _typed_add(session, program, tokens[1:], by=by, now=now)
-    pod, rest = _leading_pod(session, program, tokens)
-    if pod is None:
-        assert program.id is not None
-        return Said(
-            unknown_pod(
-                program_name=program.name,
-                typed=tokens[0].text if isinstance(tokens[0], Word) else "that",
-                pod_names=[row.name for row in pods_of(session, program_id=program.id)],
-            )
-        )
-    keyword = rest[0].text.lower() if rest and isinstance(rest[0], Word) else ""
-    if not rest:
-        return cohort(session, program, only=pod.id)
-    if keyword == "coach":
-        return _typed_coach(session, program, pod, rest[1:], by=by, now=now)
-    if keyword == "session":
-        slot = parse_monthly_slot(" ".join(words(rest[1:])))
-        outcome = change_pod(
-            session,
-            program,
-            pod=pod,
-            name=pod.name,
-            coach_id=pod.coach_id,
-            slot=slot,
-            by=by,
-            now=now,
-        )
-        return _pod_said(session, program, outcome)
-    if keyword == "leader":
-        typed = parse_typed_leader(rest[1:])
-        return _typed_leader(session, program, pod, typed, groups, by=by, now=now)
-    return Said(pod_usage(pod.name))
-
-
-def _leading_pod(
-    session: Session, program: Program, tokens: list[Token]
-) -> tuple[Pod | None, list[Token]]:
-    """The pod named by the leading words (quoted or not), and the tokens after its name."""
-    assert program.id is not None
-    leading = 0
-    while leading < len(tokens) and isinstance(tokens[leading], Word):
-        leading += 1
-    for count in range(leading, 0, -1):
-        name = " ".join(token.text for token in tokens[:count] if isinstance(token, Word))
-        pod = find_pod(session, program_id=program.id, name=name)
-        if pod is not None:
-            return pod, tokens[count:]
-    return None, tokens
-
-
-def _typed_add(
-    session: Session, program: Program, tokens: list[Token], *, by: str, now: datetime
-) -> Said:
-    if not tokens or not all(isinstance(token, Word) for token in tokens):
-        return Said(NAME_THE_NEW_POD)
-    name = " ".join(words(tokens))
-    outcome = change_pod(
-        session, program, pod=None, name=name, coach_id=None, slot=None, by=by, now=now
-    )
-    return _pod_said(session, program, outcome, created=True)
-
-
-def _typed_coach(
-    session: Session, program: Program, pod: Pod, tokens: list[Token], *, by: str, now: datetime
-) -> Said:
-    coaches = users(tokens)
-    if len(coaches) != 1 or words(tokens):
-        return Said(one_coach_typed(pod.name))
-    outcome = change_pod(
-        session,
-        program,
-        pod=pod,
-        name=pod.name,
-        coach_id=coaches[0].id,
-        slot=monthly_slot_of(pod),
-        by=by,
-        now=now,
-    )
-    return _pod_said(session, program, outcome)
-
-
-def _pod_said(
-    session: Session,
-    program: Program,
-    outcome: Pod | Refusal,
-    *,
-    created: bool = False,
-) -> Said:
-    if isinstance(outcome, Refusal):
-        return Said(outcome.message)
-    return _saved_pod(session, program, outcome, created=created)
-
-
-def _typed_leader(
-    session: Session,
-    program: Program,
-    pod: Pod,
-    typed: TypedLeader,
-    groups: _Groups,
-    *,
-    by: str,
-    now: datetime,
-) -> Said:
-    assert program.id is not None
-    assert pod.id is not None
-    existing = find_leader(session, program_id=program.id, user_id=typed.user_id)
-    leader = existing if existing is not None and existing.pod_id == pod.id else None
-    if leader is not None:
-        plan = plan_of(session, leader)
-    else:
-        plan = LeaderPlan(
-            pod_id=pod.id, user_id=typed.user_id, manager_id=None, reports=(), one_on_one=None
-        )
-    plan = replace(
-        plan,
-        manager_id=typed.manager_id or plan.manager_id,
-        reports=plan.reports if typed.reports is None else typed.reports,
-        one_on_one=typed.one_on_one or plan.one_on_one,
-    )
-    left_out = False
-    if typed.group_ids:
-        try:
-            members = groups.of(typed.group_ids)
-        except GroupError as error:
-            return Said(error.message)
-        plan, left_out = with_group(plan, members)
-    outcome = change_leader(session, program, leader=leader, plan=plan, by=by, now=now)
-    if isinstance(outcome, Refusal):
-        return Said(outcome.message)
-    return _saved_leader(session, program, outcome, left_out=left_out)
 
 
 # --- the modals -----------------------------------------------------------------------------
@@ -739,7 +367,7 @@ def pod_form(
         pod = session.get(Pod, pod_id) if pod_id is not None else None
         if pod_id is not None:
             program_id = pod.program_id if pod is not None else None
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=program_id)
+        program = owned(session, team_id=team_id, user_id=user_id, program_id=program_id)
         if program is None or program.id is None or (pod_id is not None and pod is None):
             return Said(NOT_OWNER)
         line = None
@@ -760,7 +388,7 @@ def leader_form(
         leader = session.get(Leader, leader_id) if leader_id is not None else None
         if leader_id is not None:
             program_id = leader.program_id if leader is not None else None
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=program_id)
+        program = owned(session, team_id=team_id, user_id=user_id, program_id=program_id)
         if program is None or program.id is None or (leader_id is not None and leader is None):
             return Said(NOT_OWNER)
         pods = pods_of(session, program_id=program.id)
@@ -782,7 +410,7 @@ def leader_form(
         )
 
 
-def _owned(
+def owned(
     session: Session, *, team_id: str, user_id: str, program_id: int | None
 ) -> Program | None:
     if program_id is None:
@@ -796,10 +424,10 @@ def save_pod_form(
     """A submitted pod modal: refused (``Said``: not an owner; ``Refusal``: one field), or
     saved."""
     with uow as session:
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
+        program = owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
         if program is None or program.id is None:
             return Said(NOT_OWNER)
-        pod = _pod_of(session, program.id, change.pod_id)
+        pod = pod_of(session, program.id, change.pod_id)
         outcome = change_pod(
             session,
             program,
@@ -813,14 +441,14 @@ def save_pod_form(
         if isinstance(outcome, Refusal):
             return outcome
         return SavedPod(
-            line=_line_of(session, program, outcome.id),
+            line=line_of(session, program, outcome.id),
             timezone=program.timezone,
             committed=program.committed_at is not None,
             created=pod is None,
         )
 
 
-def _pod_of(session: Session, program_id: int, pod_id: int | None) -> Pod | None:
+def pod_of(session: Session, program_id: int, pod_id: int | None) -> Pod | None:
     return get_pod(session, program_id=program_id, pod_id=pod_id) if pod_id else None
 
 
@@ -842,7 +470,7 @@ def save_leader_form(
             return Refusal(LEADER_GROUP, error.message)
         plan, left_out = with_group(plan, members)
     with uow as session:
-        program = _owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
+        program = owned(session, team_id=team_id, user_id=user_id, program_id=change.program_id)
         if program is None or program.id is None:
             return Said(NOT_OWNER)
         leader = (
@@ -855,7 +483,7 @@ def save_leader_form(
             return outcome
         return SavedLeader(
             leader=leader_line(session, outcome),
-            pod=_line_of(session, program, outcome.pod_id),
+            pod=line_of(session, program, outcome.pod_id),
             committed=program.committed_at is not None,
             left_out=left_out,
         )

@@ -12,12 +12,11 @@ from bot.flows.pod import (
     PodChange,
     Refusal,
     Said,
-    leader_nights,
-    pod_nights,
     save_leader_form,
     save_pod_form,
-    typed_pod,
 )
+from bot.flows.pod_nights import leader_nights, pod_nights
+from bot.flows.pod_typed import typed_pod
 from bot.flows.programs import NotChosen, ProgramAsk
 from storage.pods import LeaderPlan
 from tests.flows.fakes import FakeDirectory, FakeUnitOfWork
