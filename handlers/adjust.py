@@ -34,12 +34,7 @@ logger = logging.getLogger(__name__)
 
 
 def run_adjust(invocation: Invocation) -> Reply:
-    ask = ProgramAsk(
-        team_id=invocation.team_id,
-        user_id=invocation.user_id,
-        args=invocation.args,
-        program_id=invocation.program_id,
-    )
+    ask = ProgramAsk.of(invocation)
     outcome = adjust(
         unit_of_work(invocation.services.engine), ask=ask, now=invocation.services.clock.now()
     )

@@ -36,12 +36,7 @@ from handlers.router import Invocation, Router, Subcommand
 
 
 def open_coach(invocation: Invocation) -> Reply | None:
-    ask = ProgramAsk(
-        team_id=invocation.team_id,
-        user_id=invocation.user_id,
-        args=invocation.args,
-        program_id=invocation.program_id,
-    )
+    ask = ProgramAsk.of(invocation)
     form = coach_form(unit_of_work(invocation.services.engine), ask=ask)
     if isinstance(form, NotChosen):
         return build_program_choice(

@@ -39,12 +39,7 @@ CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
 
 
 def preview(invocation: Invocation) -> Reply | None:
-    ask = ProgramAsk(
-        team_id=invocation.team_id,
-        user_id=invocation.user_id,
-        args=invocation.args,
-        program_id=invocation.program_id,
-    )
+    ask = ProgramAsk.of(invocation)
     shown = preview_commit(unit_of_work(invocation.services.engine), ask=ask)
     if isinstance(shown, NotChosen):
         return build_program_choice(

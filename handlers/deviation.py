@@ -34,12 +34,7 @@ from handlers.router import Invocation, Router, Subcommand
 
 
 def post_deviation(invocation: Invocation, *, publish: Publish) -> Reply:
-    ask = ProgramAsk(
-        team_id=invocation.team_id,
-        user_id=invocation.user_id,
-        args=invocation.args,
-        program_id=invocation.program_id,
-    )
+    ask = ProgramAsk.of(invocation)
     asked = deviate(
         unit_of_work(invocation.services.engine),
         publish=publish,

@@ -42,12 +42,7 @@ logger = logging.getLogger("emcoach.owner")
 
 
 def run_owner(invocation: Invocation) -> Reply | None:
-    ask = ProgramAsk(
-        team_id=invocation.team_id,
-        user_id=invocation.user_id,
-        args=invocation.args,
-        program_id=invocation.program_id,
-    )
+    ask = ProgramAsk.of(invocation)
     outcome = change_owners(
         unit_of_work(invocation.services.engine), ask=ask, now=invocation.services.clock.now()
     )

@@ -60,6 +60,7 @@ from bot.flows.pod import (
     LeaderForm,
     LeaderPlan,
     PodChange,
+    PodForm,
     Refusal,
     Said,
     leader_form,
@@ -82,12 +83,7 @@ __all__ = ["TypedLeader", "parse_typed_leader", "register", "with_group"]
 
 
 def run_pod(invocation: Invocation) -> Reply:
-    ask = ProgramAsk(
-        team_id=invocation.team_id,
-        user_id=invocation.user_id,
-        args=invocation.args,
-        program_id=invocation.program_id,
-    )
+    ask = ProgramAsk.of(invocation)
     outcome = typed_pod(
         unit_of_work(invocation.services.engine),
         SlackDirectory(invocation.client),
@@ -117,7 +113,7 @@ def _cohort_reply(cohort: Cohort) -> Reply:
 # --- buttons: open the modals ---------------------------------------------------------------
 
 
-def open_pod_modal(
+def open_modal(
     ack: Ack,
     body: dict[str, Any],
     action: dict[str, Any],
@@ -126,52 +122,32 @@ def open_pod_modal(
     *,
     services: Services,
 ) -> None:
+    """*New pod*, *Edit pod*, *Add leader* or *Edit leader* clicked: open that modal."""
     ack()
-    value = int(action["value"])
-    new = action["action_id"] == POD_NEW
-    form = pod_form(
-        unit_of_work(services.engine),
-        team_id=team_of(body),
-        user_id=body["user"]["id"],
-        program_id=value if new else None,
-        pod_id=None if new else value,
-    )
+    clicked, value = action["action_id"], int(action["value"])
+    who = {"team_id": team_of(body), "user_id": body["user"]["id"]}
+    uow = unit_of_work(services.engine)
+    form: Said | PodForm | LeaderForm
+    if clicked in (POD_NEW, POD_EDIT):
+        new = clicked == POD_NEW
+        form = pod_form(
+            uow, **who, program_id=value if new else None, pod_id=None if new else value
+        )
+    else:
+        new = clicked == POD_ADD_LEADER
+        form = leader_form(
+            uow, **who, program_id=value if new else None, leader_id=None if new else value
+        )
     if isinstance(form, Said):
         _refuse_click(respond, form.text)
         return
-    view = build_pod_modal(program_id=form.program_id, timezone=form.timezone, pod=form.pod)
+    if isinstance(form, PodForm):
+        view = build_pod_modal(program_id=form.program_id, timezone=form.timezone, pod=form.pod)
+    else:
+        view = build_leader_modal(
+            program_id=form.program_id, pods=form.pods, pod_id=form.pod_id, leader=form.leader
+        )
     client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def open_leader_modal(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    *,
-    services: Services,
-) -> None:
-    ack()
-    value = int(action["value"])
-    new = action["action_id"] == POD_ADD_LEADER
-    form = leader_form(
-        unit_of_work(services.engine),
-        team_id=team_of(body),
-        user_id=body["user"]["id"],
-        program_id=value if new else None,
-        leader_id=None if new else value,
-    )
-    if isinstance(form, Said):
-        _refuse_click(respond, form.text)
-        return
-    client.views_open(trigger_id=body["trigger_id"], view=_leader_modal(form))
-
-
-def _leader_modal(form: LeaderForm) -> dict[str, Any]:
-    return build_leader_modal(
-        program_id=form.program_id, pods=form.pods, pod_id=form.pod_id, leader=form.leader
-    )
 
 
 def _refuse_click(respond: Respond, text: str) -> None:
@@ -395,10 +371,8 @@ def register(app: App, services: Services, router: Router) -> None:
             run=run_pod,
         )
     )
-    app.action(POD_NEW)(partial(open_pod_modal, services=services))
-    app.action(POD_EDIT)(partial(open_pod_modal, services=services))
-    app.action(POD_ADD_LEADER)(partial(open_leader_modal, services=services))
-    app.action(POD_EDIT_LEADER)(partial(open_leader_modal, services=services))
+    for button in (POD_NEW, POD_EDIT, POD_ADD_LEADER, POD_EDIT_LEADER):
+        app.action(button)(partial(open_modal, services=services))
     # Two saves of the same new pod or leader at once: the loser answers as a duplicate.
     # (The partial inside: Bolt reads the argument names by unwrapping to it.)
     app.view(POD_VIEW)(once_more_on_conflict(partial(pod_submitted, services=services)))

@@ -39,12 +39,7 @@ def choose_program(
     invocation: Invocation, *, subcommand: str, roles: Set[Role] = frozenset({Role.OWNER})
 ) -> Chosen | Reply:
     """The program ``invocation`` is about, among those where the caller holds ``roles``."""
-    ask = ProgramAsk(
-        team_id=invocation.team_id,
-        user_id=invocation.user_id,
-        args=invocation.args,
-        program_id=invocation.program_id,
-    )
+    ask = ProgramAsk.of(invocation)
     with SqlUnitOfWork(invocation.services.engine) as session:
         chosen = choose_in(session, ask, roles=roles)
     if isinstance(chosen, Chosen):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.blocks.pod import LeaderLine, PodLine, describe_leader, describe_session, weekday_name
 from bot.domain.args import MONTHLY_SLOT_EXAMPLE
-from bot.domain.hours import EARLIEST, LATEST, OddHour
+from bot.domain.hours import EARLIEST, LATEST, OddHour, SlotWarning
 from bot.domain.mrkdwn import plain, user_mention
 from bot.slack_names import COMMAND
 
@@ -183,15 +183,6 @@ def missing_session_slot(pod_name: str) -> str:
 
 
 # --- night-time warnings --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SlotWarning:
-    """One session that falls in someone's night: the pod session (``leader_id`` None) or a
-    leader's 1:1."""
-
-    leader_id: str | None
-    hours: tuple[OddHour, ...]
 
 
 def _local(hour: OddHour) -> str:

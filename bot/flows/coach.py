@@ -16,8 +16,8 @@ from bot.blocks.coach import leaders_note
 from bot.domain.coach_choice import CoachChoice, choose_coach
 from bot.domain.cost import CostEstimate, CostModel, estimate
 from bot.domain.program_rules import POD_MAX_LEADERS
-from bot.flows.programs import Chosen, NotChosen, ProgramAsk, choose_program
-from storage.programs import owned_program, record_coach_decision
+from bot.flows.programs import Chosen, NotChosen, ProgramAsk, choose_program, owned
+from storage.programs import record_coach_decision
 from storage.setup_state import leaders_of, pods_of
 from storage.uow import UnitOfWork
 
@@ -75,11 +75,7 @@ def recommend_coach(
 ) -> NotOwner | Recommendation:
     """The seed's recommendation for the program, priced for its leaders."""
     with uow as session:
-        program = None
-        if program_id is not None:
-            program = owned_program(
-                session, team_id=team_id, program_id=program_id, user_id=user_id
-            )
+        program = owned(session, team_id=team_id, user_id=user_id, program_id=program_id)
         if program is None or program.id is None:
             return NotOwner()
         leaders, counted = _leaders_to_price(session, program.id)
@@ -108,11 +104,7 @@ def decide_coach(
     now: datetime,
 ) -> NotOwner | Decided:
     with uow as session:
-        program = None
-        if program_id is not None:
-            program = owned_program(
-                session, team_id=team_id, program_id=program_id, user_id=user_id
-            )
+        program = owned(session, team_id=team_id, user_id=user_id, program_id=program_id)
         if program is None:
             return NotOwner()
         previous = record_coach_decision(session, program, decision=decision, now=now)

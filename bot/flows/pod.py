@@ -26,7 +26,6 @@ from bot.blocks.cohort import (
     PICK_A_POD,
     SavedLeader,
     SavedPod,
-    SlotWarning,
     baselines_bind_leader,
     coach_leads_this_pod,
     leader_coaches_pod,
@@ -52,6 +51,7 @@ from bot.blocks.pod import (
     PodLine,
 )
 from bot.domain.args import MonthlySlot
+from bot.domain.hours import SlotWarning
 from bot.domain.program_rules import (
     POD_MAX_LEADERS,
     PodFullError,
@@ -60,6 +60,7 @@ from bot.domain.program_rules import (
     cohort_gaps,
 )
 from bot.flows.locks import change_refusal
+from bot.flows.programs import owned
 from bot.slack.ports import Directory, GroupError
 from storage.agenda import mark_agenda_stale
 from storage.baselines import has_leader_baselines
@@ -76,7 +77,6 @@ from storage.pods import (
     save_pod,
     weekly_slot_of,
 )
-from storage.programs import owned_program
 from storage.setup_state import leaders_of, pods_of, reports_of, setup_state
 from storage.uow import UnitOfWork
 
@@ -408,14 +408,6 @@ def leader_form(
         return LeaderForm(
             program_id=program.id, pods=choices, pod_id=(room or pods)[0].id, leader=None
         )
-
-
-def owned(
-    session: Session, *, team_id: str, user_id: str, program_id: int | None
-) -> Program | None:
-    if program_id is None:
-        return None
-    return owned_program(session, team_id=team_id, program_id=program_id, user_id=user_id)
 
 
 def save_pod_form(

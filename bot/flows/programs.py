@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Set
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlmodel import Session
 
 from bot.domain.roles import Role
 from storage.models import Program
-from storage.programs import get_program, programs_where
+from storage.programs import get_program, owned_program, programs_where
 
 OWNERS = frozenset({Role.OWNER})
 
@@ -33,6 +34,19 @@ class NotChosen:
     candidates: tuple[tuple[int, str], ...] = ()
 
 
+class Asking(Protocol):
+    """Anything that says who asks and with what arguments (a listener's invocation)."""
+
+    @property
+    def team_id(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def args(self) -> str: ...
+    @property
+    def program_id(self) -> int | None: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProgramAsk:
     """Who asks, and how they named the program (typed arguments, or a picked program)."""
@@ -41,6 +55,15 @@ class ProgramAsk:
     user_id: str
     args: str
     program_id: int | None = None  # set when the person picked one from a "which program?"
+
+    @classmethod
+    def of(cls, asking: Asking) -> ProgramAsk:
+        return cls(
+            team_id=asking.team_id,
+            user_id=asking.user_id,
+            args=asking.args,
+            program_id=asking.program_id,
+        )
 
 
 def choose_program(
@@ -76,3 +99,13 @@ def _named(args: str, candidates: list[Program]) -> Chosen | None:
             if lowered.startswith(prefix) and (not rest or rest[0].isspace()):
                 return Chosen(program=program, args=text[len(prefix) :].strip())
     return None
+
+
+def owned(
+    session: Session, *, team_id: str, user_id: str, program_id: int | None
+) -> Program | None:
+    """The program a click or modal is about, only if ``user_id`` owns it now (a button or a
+    modal may outlive the person's role); None when it is gone or not theirs."""
+    if program_id is None:
+        return None
+    return owned_program(session, team_id=team_id, program_id=program_id, user_id=user_id)
