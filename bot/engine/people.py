@@ -14,7 +14,14 @@ from bot.slack.ports import ZoneAnswer
 from storage.db import session_scope
 from storage.people import ZONE_MAX_AGE, cached_zones, stale_people, store_zone
 
-__all__ = ["ZONE_MAX_AGE", "cached_zones", "refresh_zones", "store_answers", "zones_for"]
+__all__ = [
+    "ZONE_MAX_AGE",
+    "cached_zones",
+    "refresh_zones",
+    "store_answers",
+    "zones_for",
+    "zones_of",
+]
 
 
 def zones_for(
@@ -48,6 +55,19 @@ def refresh_zones(
         with session_scope(engine) as session:
             store_answers(session, team_id=team_id, answers=answers, now=now)
     return len(answers)
+
+
+def zones_of(
+    engine: Engine, client: WebClient, *, team_id: str, user_ids: Iterable[str], now: datetime
+) -> dict[str, str]:
+    """Each known person's zone, asking Slack first for the ones not seen for a week, with
+    no transaction open while Slack answers. For a request to fetch before its unit of work
+    opens and hand the zones in as values; unknown people are left out (fall back to the
+    program's zone, as the planner does)."""
+    wanted = set(user_ids)
+    refresh_zones(engine, client, team_id=team_id, user_ids=wanted, now=now)
+    with session_scope(engine) as session:
+        return cached_zones(session, team_id=team_id, user_ids=wanted)
 
 
 def store_answers(
