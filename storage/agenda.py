@@ -432,3 +432,23 @@ def mark_agenda_stale(session: Session, program: Program) -> None:
 
 def stale_programs(session: Session) -> list[Program]:
     return list(session.exec(orm_select(Program).where(col(Program.agenda_stale).is_(True))))
+
+
+def clear_agenda_stale(session: Session, program: Program) -> None:
+    """The agenda was just re-planned from the program's rows."""
+    if program.agenda_stale:
+        program.agenda_stale = False
+        session.add(program)
+
+
+def rows_between(session: Session, *, program_id: int, start: date, end: date) -> list[AgendaRow]:
+    """The program's agenda rows whose occasion is from ``start`` to ``end``, both included."""
+    return list(
+        session.exec(
+            orm_select(AgendaRow).where(
+                AgendaRow.program_id == program_id,
+                col(AgendaRow.occasion) >= start,
+                col(AgendaRow.occasion) <= end,
+            )
+        ).all()
+    )

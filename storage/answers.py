@@ -324,3 +324,46 @@ def unanswered_sent_surveys(
         .order_by(col(AgendaRow.id))
     )
     return list(session.exec(statement))
+
+
+def held_by_row(session: Session, *, agenda_ids: list[int]) -> dict[int, bool]:
+    """Per logged 1:1 row: whether the coach said it was held."""
+    return {
+        log.agenda_id: log.held
+        for log in session.exec(select(SessionLog).where(col(SessionLog.agenda_id).in_(agenda_ids)))
+    }
+
+
+def ratings_until(
+    session: Session, *, program_id: int, day: date
+) -> list[tuple[Rating, AgendaRow]]:
+    """The program's 1:1 and pod ratings of sessions up to ``day``, by session date then time
+    rated (the latest last)."""
+    statement = (
+        select(Rating, AgendaRow)
+        .join(AgendaRow, col(AgendaRow.id) == col(Rating.agenda_id))
+        .where(
+            Rating.program_id == program_id,
+            col(AgendaRow.kind).in_([AgendaKind.ONE_ON_ONE_POST, AgendaKind.POD_POST]),
+            col(AgendaRow.occasion) <= day,
+        )
+        .order_by(col(AgendaRow.occasion), col(Rating.rated_at))
+    )
+    return [(rating, row) for rating, row in session.exec(statement)]
+
+
+def answered_rounds(
+    session: Session, *, program_ids: set[int], respondents: set[str]
+) -> set[tuple[int, date, str | None]]:
+    """(program, round, respondent) of every survey answer by these people in these programs."""
+    answered = session.exec(
+        select(
+            col(SurveyResponse.program_id),
+            col(SurveyResponse.occasion),
+            col(SurveyResponse.respondent),
+        ).where(
+            col(SurveyResponse.program_id).in_(program_ids),
+            col(SurveyResponse.respondent).in_(respondents),
+        )
+    ).all()
+    return {(program, occasion, person) for program, occasion, person in answered}

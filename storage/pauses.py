@@ -60,6 +60,22 @@ def add_pause(
     return pause
 
 
+def pauses_of(session: Session, *, leader_id: int) -> list[LeaderPause]:
+    """Every pause of a leader, past and future."""
+    return list(session.exec(select(LeaderPause).where(LeaderPause.leader_id == leader_id)))
+
+
+def pauses_reaching(session: Session, *, leader_ids: list[int], day: date) -> list[LeaderPause]:
+    """The pauses of these leaders that last until ``day`` or beyond."""
+    return list(
+        session.exec(
+            select(LeaderPause).where(
+                col(LeaderPause.leader_id).in_(leader_ids), col(LeaderPause.end) >= day
+            )
+        )
+    )
+
+
 def open_pauses(session: Session, *, leader_id: int, today: date) -> list[LeaderPause]:
     """Pauses not over yet on ``today`` (running or still to come), earliest first."""
     statement = (

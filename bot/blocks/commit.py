@@ -252,3 +252,17 @@ def build_commit_posting(program_name: str, channel_id: str) -> Reply:
 
 def _section_reply(text: str) -> Reply:
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+
+
+def already_committed_text(name: str, channel_id: str) -> str:
+    return (
+        f"*{plain(name)}* is already committed: the pre-commitment is in "
+        f"{channel_mention(channel_id)}. To change a locked part, post a deviation with "
+        f"`{COMMAND} deviation <what> <reason>`."
+    )
+
+
+PROGRAM_GONE = "That program no longer exists."
+ONLY_OWNERS_COMMIT = "Only the program's owners can commit it."
+COMMIT_BUTTON_OUTDATED = f"That button is out of date. Run `{COMMAND} commit` again."
+NOT_POSTED = f"Not posted. Run `{COMMAND} commit` again when you're ready."
