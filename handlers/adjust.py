@@ -30,9 +30,10 @@ from bot.domain.args.errors import typed
 from bot.domain.errors import DomainError
 from bot.domain.localtime import format_day, local_date
 from bot.domain.roles import Audience, Role
+from bot.flows.metrics import Checkpoints, checkpoints_of
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.metrics import Checkpoints, checkpoints_of, published_text
+from handlers.metrics import published_text
 from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
 from storage.adjustments import adjustments_of, record_adjustment

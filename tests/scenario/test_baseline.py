@@ -24,7 +24,7 @@ from bot.blocks.baseline import (
 )
 from bot.domain.metrics import MetricValueError, get_metric
 from bot.domain.program_rules import ProgramField
-from handlers.baseline import parse_value, retained_percent
+from bot.flows.baseline import parse_value, retained_percent
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import Baseline, Leader, Pod
