@@ -488,7 +488,13 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
     ),
     "survey_baseline_modal": lambda s, long: _view(
         baseline.build_survey_baseline_modal(
-            program_id=1, pod_id=1, pod_name=s, entry=_pod_entries(s, long).surveys[0]
+            program_id=1,
+            pod_id=1,
+            pod_name=s,
+            entry=_pod_entries(s, long).surveys[0],
+            asked=True,
+            people=2,
+            threshold=3,
         )
     ),
     "checkpoint_values": lambda s, long: _message(
