@@ -119,8 +119,10 @@ def uncertainty_text(result: CriterionResult, threshold: int) -> str:
         return plural(result.data_points, "response")
     if result.change is None or result.instrument is None:
         return plural(result.data_points, "data point")
-    leaders = plural(result.data_points, result.counted)
-    text = f"mean of {leaders}' own changes"
+    if result.data_points == 1:
+        text = f"1 {result.counted}'s own change"
+    else:
+        text = f"mean of {result.data_points} {result.counted}s' own changes"
     if result.spread is not None and result.data_points > 1:
         text += f", {spread_text(result)}"
     if result.too_few:
