@@ -1,8 +1,8 @@
 """emcoach's baseline survey round, sent in setup week 4 before commit (issue #10 item 3).
 
 With 1:1 quality on emcoach's survey (chosen with the criteria), sending the baseline round
-records one SURVEY row a direct report and leader, due now, under the very key the six-month plan gives it — so planning after
-commit finds them and never sends a second baseline survey. The round is the kickoff's
+records one SURVEY row a direct report and leader, due now, under the very key the six-month
+plan gives it — so planning after commit finds them and never sends a second baseline survey. The round is the kickoff's
 (``occasion``), as every reader of survey rounds expects; it closes at commit.
 """
 

@@ -28,9 +28,9 @@ from bot.blocks.baseline import BASELINE_SURVEY
 from bot.blocks.commit import COMMIT_CONFIRM
 from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_INSTRUMENT
 from bot.blocks.metrics import METRICS_POD, METRICS_POD_SOURCE, METRICS_POD_VALUE
-from bot.domain.metrics import Instrument
 from bot.blocks.prompts.actions import PROMPT_ANSWER_SURVEY
 from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.metrics import Instrument
 from bot.standin import SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
@@ -200,7 +200,7 @@ def test_emcoachs_baseline_round_goes_out_before_commit_and_gates_it(live: LiveA
     assert closed.closed_at is not None and closed.respondents == 3
 
 
-# --- chosen with the criteria, hashed, signed off -------------------------------------------------
+# --- chosen with the criteria, hashed, signed off ----------------------------------------------
 
 
 def _definitions(live: LiveApp, program_id: int) -> list[dict[str, Any]]:
@@ -344,7 +344,7 @@ def test_after_commit_the_instrument_changes_only_as_a_deviation_old_to_new(
     assert (locked.instrument, locked.figure) == ("emcoach_survey", None)
 
 
-# --- the company's survey at month 3 and month 6 ---------------------------------------------------
+# --- the company's survey at month 3 and month 6 -----------------------------------------------
 
 
 def _rows_of(live: LiveApp, program_id: int, kind: AgendaKind) -> list[AgendaRow]:
