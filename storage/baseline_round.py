@@ -2,8 +2,9 @@
 
 With 1:1 quality on emcoach's survey (chosen with the criteria), sending the baseline round
 records one SURVEY row a direct report and leader, due now, under the very key the six-month
-plan gives it — so planning after commit finds them and never sends a second baseline survey. The round is the kickoff's
-(``occasion``), as every reader of survey rounds expects; it closes at commit.
+plan gives it — so planning after commit finds them and never sends a second baseline survey.
+The round is the kickoff's (``occasion``), as every reader of survey rounds expects; it closes
+at commit.
 """
 
 from __future__ import annotations
