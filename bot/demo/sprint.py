@@ -289,9 +289,8 @@ class Walk:
         answers: dict[str, Answer] = {CRITERIA_PICK: tuple(m.value for m in company.criteria)}
         if any(get_metric(metric).anonymous_survey for metric in company.criteria):
             self.narrate(
-                f"For 1:1 quality {company.who(owner)} chooses emcoach's own anonymous survey "
-                "of the direct reports (baseline round in week 4, then month 3 and month 6): "
-                "locked with the criteria, so the budget owner signs it off too."
+                f"For 1:1 quality {company.who(owner)} chooses emcoach's anonymous survey of the "
+                "direct reports, locked with the criteria (the budget owner signs it off too)."
             )
             answers[CRITERIA_INSTRUMENT] = Instrument.EMCOACH_SURVEY.value
         view = self.modal(owner, "criteria")
@@ -367,9 +366,8 @@ class Walk:
         overview = self.reply(owner, "baseline")
         if any(get_metric(metric).anonymous_survey for metric in company.criteria):
             self.narrate(
-                f"Week 4 — {company.who(owner)} sends emcoach's baseline survey for 1:1 quality, "
-                "the instrument locked with the criteria: it goes to every direct report now, "
-                "before commit."
+                f"Week 4 — {company.who(owner)} sends emcoach's baseline survey (1:1 quality's "
+                "instrument) to every direct report now, before commit."
             )
             view = self.modal_from_click(owner, overview, BASELINE_SURVEY)
             self.submit(owner, view, {})
