@@ -51,6 +51,7 @@ from bot.flows.baseline import (
     peek_refusal,
     pod_entries,
     read_leader_form,
+    relock,
     submit_survey,
     survey_form,
 )
@@ -294,6 +295,9 @@ def leader_submitted(
             leader_id=leader.id,
         )
         _store(session, program, saved, leader_id=leader.id, source=source, by=user_id, now=now)
+        changes += relock(
+            session, program, metric_ids=[value.metric.id.value for value in saved], now=now
+        )
         changed_under(session, program, permit, changes, now=now)
         text = baseline_saved_text(
             who=f"<@{leader.user_id}>",

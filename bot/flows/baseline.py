@@ -29,7 +29,9 @@ from bot.blocks.baseline import (
     retention_details,
     round_note,
 )
+from bot.blocks.commit import locked_baseline_text
 from bot.blocks.pod import ViewState
+from bot.domain.analysis import LockedFigure
 from bot.domain.metrics import (
     Instrument,
     MetricDefinition,
@@ -38,12 +40,14 @@ from bot.domain.metrics import (
     check_value,
 )
 from bot.domain.mrkdwn import plain
-from bot.domain.program_rules import ProgramField
+from bot.domain.program_rules import ChangeLine, ProgramField
 from bot.domain.roles import Role
+from bot.engine.commitment import compute_locked
 from handlers.locks import baseline_change_lines, change_permit, change_refusal, changed_under
 from storage.baseline_round import baseline_round_sent, send_baseline_round
 from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope
+from storage.locked_baselines import locked_figures, relock_figures
 from storage.models import Leader, Program
 from storage.pods import get_leader, get_pod
 from storage.programs import get_program, has_role
@@ -282,6 +286,45 @@ def missing_before_commit(session: Session, program: Program) -> tuple[str, ...]
     return setup_state(session, program).missing
 
 
+def relock(
+    session: Session, program: Program, *, metric_ids: Sequence[str], now: datetime
+) -> list[ChangeLine]:
+    """After commit, in the unit of work of a change a deviation allowed: the locked
+    baselines of ``metric_ids`` computed anew (on each criterion's instrument), those of
+    criteria no longer chosen dropped; old → new for each. A program whose figures were never
+    locked has nothing to relock."""
+    assert program.id is not None
+    locked = locked_figures(session, program_id=program.id)
+    if not locked or program.committed_at is None:
+        return []
+    wanted = set(metric_ids)
+    figures = [figure for figure in compute_locked(session, program) if figure.metric_id in wanted]
+    metrics = metrics_of(session, program_id=program.id)
+    relock_figures(
+        session,
+        program_id=program.id,
+        figures=figures,
+        criteria=[metric.id.value for metric in metrics],
+        now=now,
+    )
+    names = {metric.id.value: metric.short_name for metric in metrics}
+    threshold = program.anonymity_threshold
+
+    def text(figure: LockedFigure | None) -> str:
+        return "none" if figure is None else locked_baseline_text(figure, threshold=threshold)
+
+    lines: list[ChangeLine] = []
+    for figure in figures:
+        before = locked.get(figure.metric_id)
+        if before == figure:
+            continue
+        new = text(figure)
+        if before is None or before.instrument is not figure.instrument:
+            new += f" ({figure.instrument.label})"
+        lines.append(ChangeLine(f"{names[figure.metric_id]} locked baseline", text(before), new))
+    return lines
+
+
 # --- the pod's survey baseline ------------------------------------------------------------------
 
 
@@ -426,6 +469,7 @@ def submit_survey(
             recorded_by=user_id,
             now=now,
         )
+        changes += relock(session, program, metric_ids=[metric.id.value], now=now)
         changed_under(session, program, permit, changes, now=now)
         return SurveyOutcome(
             saved=SurveySaved.SAVED,

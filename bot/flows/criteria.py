@@ -18,9 +18,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.blocks.commit import locked_baseline_text
 from bot.blocks.criteria import SignoffRequest
-from bot.domain.analysis import LockedFigure
 from bot.domain.metrics import (
     Instrument,
     MetricDefinition,
@@ -32,11 +30,10 @@ from bot.domain.metrics import (
 )
 from bot.domain.program_rules import ChangeLine, ProgramField
 from bot.domain.roles import Role
-from bot.engine.commitment import compute_locked
+from bot.flows.baseline import relock
 from handlers.locks import change_permit, change_refusal, changed_under
 from storage.criteria import replace_criteria
 from storage.db import session_scope
-from storage.locked_baselines import locked_figures, relock_figures
 from storage.models import Program
 from storage.programs import get_program, has_role
 from storage.setup_state import frozen_definitions, metrics_of, self_approved
@@ -162,36 +159,14 @@ def _relock(
     now: datetime,
 ) -> list[ChangeLine]:
     """After commit: a criterion that is new or on a new instrument gets its locked baseline
-    from that instrument, and a dropped one loses its; old → new for each baseline that
-    changed. Nothing to do for a program whose figures were never locked."""
-    assert program.id is not None
-    locked = locked_figures(session, program_id=program.id)
-    if not locked:
-        return []
+    from that instrument, and a dropped one loses its."""
     was = {metric.id: metric.instrument for metric in old}
-    changed = {metric.id.value for metric in new if was.get(metric.id) is not metric.instrument}
-    figures = [figure for figure in compute_locked(session, program) if figure.metric_id in changed]
-    relock_figures(
+    return relock(
         session,
-        program_id=program.id,
-        figures=figures,
-        criteria=[metric.id.value for metric in new],
+        program,
+        metric_ids=[m.id.value for m in new if was.get(m.id) is not m.instrument],
         now=now,
     )
-    threshold = program.anonymity_threshold
-    names = {metric.id.value: metric.short_name for metric in new}
-
-    def text(figure: LockedFigure | None) -> str:
-        return "none" if figure is None else locked_baseline_text(figure, threshold=threshold)
-
-    return [
-        ChangeLine(
-            f"{names[figure.metric_id]} locked baseline",
-            text(locked.get(figure.metric_id)),
-            f"{text(figure)} ({figure.instrument.label})",
-        )
-        for figure in figures
-    ]
 
 
 def save_criteria(

@@ -24,7 +24,7 @@ from sqlmodel import select
 
 import handlers
 from bot.blocks.answers import ANSWERS_SCORE, ANSWERS_VIEW
-from bot.blocks.baseline import BASELINE_SURVEY
+from bot.blocks.baseline import BASELINE_SURVEY, SURVEY_SOURCE, SURVEY_VALUE
 from bot.blocks.commit import COMMIT_CONFIRM
 from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_INSTRUMENT
 from bot.blocks.metrics import METRICS_POD, METRICS_POD_SOURCE, METRICS_POD_VALUE
@@ -457,3 +457,58 @@ def test_company_survey_values_at_month_3_and_6_are_compared_within_that_survey(
     assert "Verdict: *within the expected range*" in m6
     assert "Left out" not in m6
     assert "response" not in m3 + m6, "the company's results are not emcoach's survey answers"
+
+
+def test_moving_to_the_company_survey_after_commit_locks_its_own_baseline(live: LiveApp) -> None:
+    """emcoach's survey → the company's, under a criteria deviation: the locked baseline is
+    not carried across; the company survey's pod result, entered under a baselines
+    deviation, becomes the locked baseline, and each follow-up says old → new."""
+    program_id = _ready(live)
+    _send_emcoach_round(live)
+    _deliver(live)
+    surveys = _surveys(live)
+    for report, score in (("U0REP1", 4), ("U0REP2", 3), ("U0REP3", 4)):
+        _answer(live, surveys[report], score)
+    assert "Posted the pre-commitment" in confirm(live, program_id)
+
+    _say(live, "deviation criteria The company survey asks the same question, to more people.")
+    submit_criteria(live, program_id, PAIR, instrument="company_survey")
+    _say(live, "deviation baselines The company survey's result arrived for pod Alpha.")
+    with session_scope(live.services.engine) as session:
+        pod_id = session.exec(select(Pod.id)).one()
+    before = len(live.slack.calls_to("views.open"))
+    live.sender.block_action(
+        user_id=OWNER,
+        action_id=BASELINE_SURVEY,
+        value=json.dumps({"pod": pod_id, "metric": "one_on_one_quality"}),
+    )
+    live.slack.wait_for(lambda: len(live.slack.calls_to("views.open")) > before)
+    view = live.slack.calls_to("views.open")[-1].args["view"]
+    saved = live.sender.view_submission(
+        user_id=OWNER,
+        callback_id=view["callback_id"],
+        values={
+            SURVEY_VALUE: {SURVEY_VALUE: {"type": "number_input", "value": "3.4"}},
+            SURVEY_SOURCE: {SURVEY_SOURCE: {"type": "plain_text_input", "value": "Q1 survey"}},
+        },
+        private_metadata=view["private_metadata"],
+    )
+    assert "Baseline saved" in json.dumps(saved.json())
+    for _ in range(3):
+        _deliver(live)
+    follow_ups = [
+        json.dumps(m["blocks"], ensure_ascii=False)
+        for m in live.slack.messages(CHANNEL)
+        if "Deviation made in" in json.dumps(m["blocks"])
+    ]
+    assert len(follow_ups) == 2
+    instrument, baseline = follow_ups
+    assert "1:1 Quality instrument: emcoach's anonymous survey → the company's own" in instrument
+    assert "1:1 Quality locked baseline: 3.67/5, from 3 people → no figure" in instrument
+    assert "1:1 Quality baseline for pod Alpha: none → 3.4/5" in baseline
+    assert "1:1 Quality locked baseline: no figure → 3.4/5, from 1 pod" in baseline
+    with session_scope(live.services.engine) as session:
+        locked = session.exec(
+            select(LockedBaseline).where(LockedBaseline.metric_id == "one_on_one_quality")
+        ).one()
+    assert (locked.instrument, str(locked.figure), locked.n) == ("company_survey", "3.4000", 1)
