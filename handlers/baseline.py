@@ -8,10 +8,7 @@ round, or the company survey's result per pod). Baselines lock at commit.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -23,7 +20,6 @@ from bot.blocks.baseline import (
     BASELINE_FORM,
     BASELINE_LEADER,
     BASELINE_LEADER_VIEW,
-    BASELINE_SOURCE,
     BASELINE_SURVEY,
     BASELINE_SURVEY_VIEW,
     SURVEY_SOURCE,
@@ -38,30 +34,23 @@ from bot.blocks.baseline import (
 from bot.blocks.pod import ViewState
 from bot.blocks.reply import Reply, build_notice_modal
 from bot.domain.args import escape_mrkdwn
-from bot.domain.metrics import Instrument, MetricDefinition
-from bot.domain.program_rules import ProgramField
 from bot.domain.roles import Audience
 from bot.flows.baseline import (
-    DEFAULT_SOURCE,
-    EnteredValue,
+    LeaderSaved,
     SurveyInput,
     SurveySaved,
+    as_rows,
     find_leader_entries,
-    missing_before_commit,
     peek_refusal,
     pod_entries,
-    read_leader_form,
-    relock,
+    submit_leader_baselines,
     submit_survey,
     survey_form,
 )
-from bot.flows.baseline import owned_leader as flow_owned_leader
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.locks import baseline_change_lines, change_permit, changed_under
 from handlers.programs import Chosen, choose_program, clicked_program, refuse_click, team_of
 from handlers.router import Invocation, Router, Subcommand
-from storage.baselines import save_baseline
 from storage.db import session_scope
 from storage.models import Leader, Pod, Program
 from storage.pods import find_pod
@@ -206,106 +195,41 @@ def open_survey_form(
 # --- modals submitted -------------------------------------------------------------------------
 
 
-def _store(
-    session: Session,
-    program: Program,
-    saved: Sequence[EnteredValue],
-    *,
-    leader_id: int,
-    source: str,
-    by: str,
-    now: datetime,
-) -> None:
-    assert program.id is not None
-    for value in saved:
-        save_baseline(
-            session,
-            program_id=program.id,
-            metric_id=value.metric.id.value,
-            leader_id=leader_id,
-            value=value.value,
-            details=value.details,
-            source=source,
-            recorded_by=by,
-            now=now,
-        )
-
-
-def saved_values(
-    saved: Sequence[EnteredValue],
-) -> list[tuple[MetricDefinition, Decimal, str | None]]:
-    return [(value.metric, value.value, value.details) for value in saved]
-
-
 def notice(ack: Ack, title: str, text: str) -> None:
     """Replace the submitted modal with what happened and what to do next."""
     ack(response_action="update", view=build_notice_modal(title=title, text=text))
-
-
-def owned_leader(
-    session: Session, body: dict[str, Any], meta: Mapping[str, Any]
-) -> tuple[Program, Leader] | None:
-    """The program and leader a per-leader form is about, when its submitter owns it."""
-    return flow_owned_leader(
-        session,
-        team_id=team_of(body),
-        user_id=body["user"]["id"],
-        program_id=int(meta["program"]),
-        leader_id=int(meta["leader"]),
-    )
 
 
 def leader_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], *, services: Services
 ) -> None:
     meta = json.loads(view["private_metadata"])
-    user_id, now = body["user"]["id"], services.clock.now()
-    state = ViewState(view["state"]["values"])
-    with session_scope(services.engine) as session:
-        owned = owned_leader(session, body, meta)
-        if owned is None:
-            notice(ack, "Not saved", _NOT_OWNER)
-            return
-        program, leader = owned
-        metrics = [
-            m
-            for m in metrics_of(session, program_id=leader.program_id)
-            if m.instrument is Instrument.LEADER_VALUES
-        ]
-        if not metrics:
-            notice(
-                ack, "Not saved", f"Nothing to enter per leader. `{COMMAND} baseline` shows why."
-            )
-            return
-        saved, errors = read_leader_form(state, metrics, form=BASELINE_FORM)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        permit = change_permit(session, program, ProgramField.BASELINES, now=now)
-        if permit.refusal:
-            notice(ack, "Not saved", permit.refusal)
-            return
-        source = state.text(BASELINE_SOURCE) or DEFAULT_SOURCE
-        assert program.id is not None and leader.id is not None
-        changes = baseline_change_lines(
-            session,
-            program_id=program.id,
-            who=f"<@{leader.user_id}>",
-            values=[(value.metric, value.value) for value in saved],
-            leader_id=leader.id,
-        )
-        _store(session, program, saved, leader_id=leader.id, source=source, by=user_id, now=now)
-        changes += relock(
-            session, program, metric_ids=[value.metric.id.value for value in saved], now=now
-        )
-        changed_under(session, program, permit, changes, now=now)
+    outcome = submit_leader_baselines(
+        services.engine,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        program_id=int(meta["program"]),
+        leader_id=int(meta["leader"]),
+        state=ViewState(view["state"]["values"]),
+        form=BASELINE_FORM,
+        now=services.clock.now(),
+    )
+    if outcome.saved is LeaderSaved.INVALID:
+        ack(response_action="errors", errors=dict(outcome.errors or {}))
+    elif outcome.saved is LeaderSaved.NOT_OWNER:
+        notice(ack, "Not saved", _NOT_OWNER)
+    elif outcome.saved is LeaderSaved.NOTHING:
+        notice(ack, "Not saved", f"Nothing to enter per leader. `{COMMAND} baseline` shows why.")
+    elif outcome.saved is LeaderSaved.REFUSED:
+        notice(ack, "Not saved", outcome.message)
+    else:
         text = baseline_saved_text(
-            who=f"<@{leader.user_id}>",
-            saved=saved_values(saved),
-            source=source,
-            missing=missing_before_commit(session, program),
+            who=f"<@{outcome.user_id}>",
+            saved=as_rows(outcome.values),
+            source=outcome.source,
+            missing=outcome.missing,
         )
-    notice(ack, "Baselines saved", text)
+        notice(ack, "Baselines saved", text)
 
 
 _SURVEY_INPUTS = {SurveyInput.VALUE: SURVEY_VALUE, SurveyInput.SOURCE: SURVEY_SOURCE}
@@ -341,7 +265,7 @@ def survey_submitted(
         assert outcome.value is not None
         text = baseline_saved_text(
             who=f"pod {escape_mrkdwn(outcome.pod_name)}",
-            saved=saved_values([outcome.value]),
+            saved=as_rows([outcome.value]),
             source=outcome.source,
             missing=outcome.missing,
         )

@@ -2,8 +2,9 @@
 
 The checkpoint preview asks owners for missing values two business days before the results go
 out; the results (``bot.engine.results``) read what is entered here. The per-leader form, its
-checks and its wording are the baselines' (``handlers.baseline``), so a value means the same at
-week 4 and at month 6. Once a checkpoint's CHECKPOINT_PUBLISH row is sent its values are final:
+checks and its wording are the baselines' (``bot.flows.baseline``), so a value means the same
+at week 4 and at month 6. When 1:1 quality is on the company's own survey, each pod's result
+is entered here too. Once a checkpoint's CHECKPOINT_PUBLISH row is sent its values are final:
 the public post said what it said, and later values count for the next checkpoint.
 """
 
@@ -16,7 +17,6 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.baseline import saved_lines
 from bot.blocks.metrics import (
     METRICS_FORM,
     METRICS_LEADER,
@@ -29,6 +29,7 @@ from bot.blocks.metrics import (
     build_checkpoint_values,
     build_leader_checkpoint_modal,
     build_pod_checkpoint_modal,
+    leader_values_saved_text,
     pod_value_saved_text,
     published_sentence,
     when_published,
@@ -38,24 +39,24 @@ from bot.blocks.prompts.checkpoint import METRICS_COMMAND
 from bot.blocks.reply import Reply
 from bot.domain.args import escape_mrkdwn
 from bot.domain.localtime import format_day, local_date
-from bot.domain.metrics import Instrument
 from bot.domain.roles import Audience
-from bot.flows.baseline import DEFAULT_SOURCE, find_leader_entries, read_leader_form
+from bot.flows.baseline import as_rows, find_leader_entries
 from bot.flows.metrics import (
     Checkpoint,
     Checkpoints,
+    LeaderSaved,
     PodInput,
     PodSaved,
     checkpoint_entries,
     checkpoints_of,
     emcoach_survey_names,
     pod_value_form,
-    save_leader_values,
+    submit_leader_values,
     submit_pod_value,
 )
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.baseline import notice, only_pod, owned_leader, saved_values
+from handlers.baseline import notice, only_pod
 from handlers.programs import (
     Chosen,
     choose_program,
@@ -66,7 +67,6 @@ from handlers.programs import (
 from handlers.router import Invocation, Router, Subcommand
 from storage.db import session_scope
 from storage.models import Leader, Pod, Program
-from storage.setup_state import metrics_of
 
 _NOT_OWNER = (
     "Only the program's owners can enter checkpoint values. Ask an owner to add you with "
@@ -217,53 +217,43 @@ def leader_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], *, services: Services
 ) -> None:
     meta = json.loads(view["private_metadata"])
-    user_id, now = body["user"]["id"], services.clock.now()
-    state = ViewState(view["state"]["values"])
     month = int(meta["month"])
-    with session_scope(services.engine) as session:
-        owned = owned_leader(session, body, meta)
-        if owned is None:
-            notice(ack, "Not saved", _NOT_OWNER)
-            return
-        program, leader = owned
-        assert program.id is not None
-        assert leader.id is not None
-        checkpoints = checkpoints_of(session, program, now=now)
-        checkpoint = checkpoints.open
-        if checkpoint is None or checkpoint.month != month:
-            notice(ack, "Not saved", refusal_for_month(checkpoints, program, month))
-            return
-        metrics = [
-            m
-            for m in metrics_of(session, program_id=program.id)
-            if m.instrument is Instrument.LEADER_VALUES
-        ]
-        saved, errors = read_leader_form(state, metrics, form=METRICS_FORM)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        source = state.text(METRICS_FORM.source) or DEFAULT_SOURCE
-        missing = save_leader_values(
-            session,
-            program,
-            saved,
-            leader_id=leader.id,
-            month=month,
-            source=source,
-            by=user_id,
-            now=now,
-        )
-        published = when_published(open_checkpoint(checkpoints, checkpoint, program))
-    after = (
-        f"{missing} value(s) still missing for month {month}: `{METRICS_COMMAND}` shows them."
-        if missing
-        else f"Every month-{month} value is in."
+    outcome = submit_leader_values(
+        services.engine,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        program_id=int(meta["program"]),
+        leader_id=int(meta["leader"]),
+        month=month,
+        state=ViewState(view["state"]["values"]),
+        form=METRICS_FORM,
+        now=services.clock.now(),
+    )
+    if outcome.saved is LeaderSaved.INVALID:
+        ack(response_action="errors", errors=dict(outcome.errors or {}))
+        return
+    if outcome.saved is LeaderSaved.NOT_OWNER:
+        notice(ack, "Not saved", _NOT_OWNER)
+        return
+    assert outcome.program is not None and outcome.checkpoints is not None
+    if outcome.saved is LeaderSaved.CLOSED:
+        notice(ack, "Not saved", refusal_for_month(outcome.checkpoints, outcome.program, month))
+        return
+    assert outcome.checkpoint is not None
+    published = when_published(
+        open_checkpoint(outcome.checkpoints, outcome.checkpoint, outcome.program)
     )
     notice(
         ack,
         "Values saved",
-        f"Saved for <@{leader.user_id}>, month {month} (source: {escape_mrkdwn(source)}):\n"
-        f"{saved_lines(saved_values(saved))}\n{after} {published}",
+        leader_values_saved_text(
+            user_id=outcome.user_id,
+            month=month,
+            saved=as_rows(outcome.values),
+            source=outcome.source,
+            missing=outcome.missing,
+            published=published,
+        ),
     )
 
 
@@ -350,7 +340,7 @@ def pod_submitted(
         pod_value_saved_text(
             pod_name=outcome.pod_name,
             month=month,
-            saved=saved_values([outcome.value]),
+            saved=as_rows([outcome.value]),
             source=outcome.source,
             missing=outcome.missing,
             published=when_published(open_),

@@ -187,9 +187,9 @@ def build_pod_checkpoint_modal(
     )
 
 
-def pod_value_saved_text(
+def _values_saved_text(
     *,
-    pod_name: str,
+    who: str,
     month: int,
     saved: Sequence[tuple[MetricDefinition, Decimal, str | None]],
     source: str,
@@ -202,6 +202,46 @@ def pod_value_saved_text(
         else f"Every month-{month} value is in."
     )
     return (
-        f"Saved for pod {plain(pod_name)}, month {month} (source: {plain(source)}):\n"
+        f"Saved for {who}, month {month} (source: {plain(source)}):\n"
         f"{saved_lines(saved)}\n{after} {published}"
+    )
+
+
+def pod_value_saved_text(
+    *,
+    pod_name: str,
+    month: int,
+    saved: Sequence[tuple[MetricDefinition, Decimal, str | None]],
+    source: str,
+    missing: int,
+    published: str,
+) -> str:
+    """What was saved for a pod (the company survey's result) and what is still missing."""
+    return _values_saved_text(
+        who=f"pod {plain(pod_name)}",
+        month=month,
+        saved=saved,
+        source=source,
+        missing=missing,
+        published=published,
+    )
+
+
+def leader_values_saved_text(
+    *,
+    user_id: str,
+    month: int,
+    saved: Sequence[tuple[MetricDefinition, Decimal, str | None]],
+    source: str,
+    missing: int,
+    published: str,
+) -> str:
+    """What was saved for a leader and what is still missing."""
+    return _values_saved_text(
+        who=user_mention(user_id),
+        month=month,
+        saved=saved,
+        source=source,
+        missing=missing,
+        published=published,
     )

@@ -101,6 +101,11 @@ class EnteredValue:
     details: str | None = None
 
 
+def as_rows(values: Sequence[EnteredValue]) -> list[tuple[MetricDefinition, Decimal, str | None]]:
+    """(metric, value, details) of each value, as the "saved" sentences list them."""
+    return [(value.metric, value.value, value.details) for value in values]
+
+
 def _retention_counts(start_text: str, leavers_text: str) -> tuple[int, int]:
     if not start_text or not leavers_text:
         raise MetricValueError("Enter both numbers: direct reports 12 months ago and leavers.")
@@ -323,6 +328,98 @@ def relock(
             new += f" ({figure.instrument.label})"
         lines.append(ChangeLine(f"{names[figure.metric_id]} locked baseline", text(before), new))
     return lines
+
+
+# --- a leader's baselines -----------------------------------------------------------------------
+
+
+class LeaderSaved(enum.StrEnum):
+    NOT_OWNER = "not_owner"  # or the leader is gone
+    NOTHING = "nothing"  # no criterion is entered per leader
+    INVALID = "invalid"  # ``errors``, by input id
+    REFUSED = "refused"  # locked: ``message``
+    SAVED = "saved"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaderOutcome:
+    saved: LeaderSaved
+    errors: Mapping[str, str] | None = None
+    message: str = ""
+    user_id: str = ""  # the leader's
+    values: tuple[EnteredValue, ...] = ()
+    source: str = ""
+    missing: tuple[str, ...] = ()  # what commit still needs after the save
+
+
+def leader_metrics(session: Session, *, program_id: int) -> list[MetricDefinition]:
+    """The criteria whose values are entered per leader."""
+    return [
+        metric
+        for metric in metrics_of(session, program_id=program_id)
+        if metric.instrument is Instrument.LEADER_VALUES
+    ]
+
+
+def submit_leader_baselines(
+    engine: Engine,
+    *,
+    team_id: str,
+    user_id: str,
+    program_id: int,
+    leader_id: int,
+    state: ViewState,
+    form: ValueForm,
+    now: datetime,
+) -> LeaderOutcome:
+    """A leader's baseline form, submitted: checked, saved if the baselines may change (after
+    commit, under a posted deviation, with old → new and the locked figure recomputed)."""
+    with session_scope(engine) as session:
+        owned = owned_leader(
+            session, team_id=team_id, user_id=user_id, program_id=program_id, leader_id=leader_id
+        )
+        if owned is None:
+            return LeaderOutcome(saved=LeaderSaved.NOT_OWNER)
+        program, leader = owned
+        assert program.id is not None and leader.id is not None
+        metrics = leader_metrics(session, program_id=program.id)
+        if not metrics:
+            return LeaderOutcome(saved=LeaderSaved.NOTHING)
+        saved, errors = read_leader_form(state, metrics, form=form)
+        if errors:
+            return LeaderOutcome(saved=LeaderSaved.INVALID, errors=errors)
+        permit = change_permit(session, program, ProgramField.BASELINES, now=now)
+        if permit.refusal:
+            return LeaderOutcome(saved=LeaderSaved.REFUSED, message=permit.refusal)
+        source = state.text(form.source) or DEFAULT_SOURCE
+        changes = baseline_change_lines(
+            session,
+            program_id=program.id,
+            who=f"<@{leader.user_id}>",
+            values=[(value.metric, value.value) for value in saved],
+            leader_id=leader.id,
+        )
+        for value in saved:
+            save_baseline(
+                session,
+                program_id=program.id,
+                metric_id=value.metric.id.value,
+                leader_id=leader.id,
+                value=value.value,
+                details=value.details,
+                source=source,
+                recorded_by=user_id,
+                now=now,
+            )
+        changes += relock(session, program, metric_ids=[v.metric.id.value for v in saved], now=now)
+        changed_under(session, program, permit, changes, now=now)
+        return LeaderOutcome(
+            saved=LeaderSaved.SAVED,
+            user_id=leader.user_id,
+            values=tuple(saved),
+            source=source,
+            missing=missing_before_commit(session, program),
+        )
 
 
 # --- the pod's survey baseline ------------------------------------------------------------------

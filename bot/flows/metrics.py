@@ -17,13 +17,22 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.blocks.baseline import PodEntries
+from bot.blocks.baseline import PodEntries, ValueForm
+from bot.blocks.pod import ViewState
 from bot.domain.localtime import local_date
 from bot.domain.metrics import Instrument, MetricValueError
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
 from bot.engine.results import checkpoint_month
-from bot.flows.baseline import EnteredValue, cohort_entries, parse_value
+from bot.flows.baseline import (
+    DEFAULT_SOURCE,
+    EnteredValue,
+    cohort_entries,
+    leader_metrics,
+    owned_leader,
+    parse_value,
+    read_leader_form,
+)
 from storage.checkpoint_values import checkpoint_values_of, publications, save_checkpoint_value
 from storage.db import session_scope
 from storage.models import Program
@@ -111,33 +120,82 @@ def emcoach_survey_names(session: Session, program: Program) -> list[str]:
     ]
 
 
-def save_leader_values(
-    session: Session,
-    program: Program,
-    saved: list[EnteredValue],
+class LeaderSaved(enum.StrEnum):
+    NOT_OWNER = "not_owner"  # or the leader is gone
+    CLOSED = "closed"  # that month no longer (or not yet) takes values
+    INVALID = "invalid"  # ``errors``, by input id
+    SAVED = "saved"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaderValuesOutcome:
+    saved: LeaderSaved
+    program: Program | None = None
+    checkpoints: Checkpoints | None = None
+    checkpoint: Checkpoint | None = None  # the open one, when saved
+    errors: Mapping[str, str] | None = None
+    user_id: str = ""  # the leader's
+    values: tuple[EnteredValue, ...] = ()
+    source: str = ""
+    missing: int = 0  # values still missing for the month
+
+
+def submit_leader_values(
+    engine: Engine,
     *,
+    team_id: str,
+    user_id: str,
+    program_id: int,
     leader_id: int,
     month: int,
-    source: str,
-    by: str,
+    state: ViewState,
+    form: ValueForm,
     now: datetime,
-) -> int:
-    """Record a leader's values for ``month``; returns how many values are still missing."""
-    assert program.id is not None
-    for value in saved:
-        save_checkpoint_value(
-            session,
-            program_id=program.id,
-            metric_id=value.metric.id.value,
-            leader_id=leader_id,
-            month=month,
-            value=value.value,
-            details=value.details,
-            source=source,
-            recorded_by=by,
-            now=now,
+) -> LeaderValuesOutcome:
+    """A leader's values for the open checkpoint ``month``, checked as the baselines are."""
+    with session_scope(engine) as session:
+        owned = owned_leader(
+            session, team_id=team_id, user_id=user_id, program_id=program_id, leader_id=leader_id
         )
-    return sum(pod.missing for pod in checkpoint_entries(session, program, month=month))
+        if owned is None:
+            return LeaderValuesOutcome(saved=LeaderSaved.NOT_OWNER)
+        program, leader = owned
+        assert program.id is not None and leader.id is not None
+        checkpoints = checkpoints_of(session, program, now=now)
+        checkpoint = checkpoints.open
+        if checkpoint is None or checkpoint.month != month:
+            return LeaderValuesOutcome(
+                saved=LeaderSaved.CLOSED, program=program, checkpoints=checkpoints
+            )
+        saved, errors = read_leader_form(
+            state, leader_metrics(session, program_id=program.id), form=form
+        )
+        if errors:
+            return LeaderValuesOutcome(saved=LeaderSaved.INVALID, errors=errors)
+        source = state.text(form.source) or DEFAULT_SOURCE
+        for value in saved:
+            save_checkpoint_value(
+                session,
+                program_id=program.id,
+                metric_id=value.metric.id.value,
+                leader_id=leader.id,
+                month=month,
+                value=value.value,
+                details=value.details,
+                source=source,
+                recorded_by=user_id,
+                now=now,
+            )
+        return LeaderValuesOutcome(
+            saved=LeaderSaved.SAVED,
+            program=program,
+            checkpoints=checkpoints,
+            checkpoint=checkpoint,
+            user_id=leader.user_id,
+            values=tuple(saved),
+            source=source,
+            missing=sum(p.missing for p in checkpoint_entries(session, program, month=month)),
+        )
 
 
 # --- the company survey's result for a pod ------------------------------------------------------

@@ -457,6 +457,10 @@ def test_company_survey_values_at_month_3_and_6_are_compared_within_that_survey(
     assert "Verdict: *within the expected range*" in m6
     assert "Left out" not in m6
     assert "response" not in m3 + m6, "the company's results are not emcoach's survey answers"
+    # The chart under the month-6 post states the same figures, counted in pods.
+    alt = str(live.slack.calls_to("files.getUploadURLExternal")[-1].args["alt_txt"])
+    assert "1:1 Quality (mean of a 5-point agree scale, higher is better): baseline 3.4" in alt
+    assert "Month 3 3.8 (1 pod)" in alt and "Month 6 4.15 (2 pods)" in alt
 
 
 def test_moving_to_the_company_survey_after_commit_locks_its_own_baseline(live: LiveApp) -> None:
