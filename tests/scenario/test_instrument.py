@@ -358,8 +358,8 @@ def _rows_of(live: LiveApp, program_id: int, kind: AgendaKind) -> list[AgendaRow
         )
 
 
-def _enter_pod_value(live: LiveApp, pod: str, value: str, source: str) -> str:
-    """/emcoach metrics, the pod's 1:1-quality button, the modal filled in and saved."""
+def _pod_form(live: LiveApp, pod: str) -> dict[str, Any]:
+    """/emcoach metrics, then the pod's 1:1-quality button: the modal it opens."""
     overview = _say(live, "metrics")
     assert "company's own engineering survey" in overview
     buttons = [
@@ -374,7 +374,11 @@ def _enter_pod_value(live: LiveApp, pod: str, value: str, source: str) -> str:
     before = len(live.slack.calls_to("views.open"))
     live.sender.block_action(user_id=OWNER, action_id=METRICS_POD, value=button["value"])
     live.slack.wait_for(lambda: len(live.slack.calls_to("views.open")) > before)
-    view = live.slack.calls_to("views.open")[-1].args["view"]
+    view: dict[str, Any] = live.slack.calls_to("views.open")[-1].args["view"]
+    return view
+
+
+def _submit_pod_value(live: LiveApp, view: dict[str, Any], value: str, source: str) -> str:
     result = live.sender.view_submission(
         user_id=OWNER,
         callback_id=view["callback_id"],
@@ -386,6 +390,10 @@ def _enter_pod_value(live: LiveApp, pod: str, value: str, source: str) -> str:
     )
     assert result.status == 200
     return json.dumps(result.json(), ensure_ascii=False)
+
+
+def _enter_pod_value(live: LiveApp, pod: str, value: str, source: str) -> str:
+    return _submit_pod_value(live, _pod_form(live, pod), value, source)
 
 
 def _quality(post: dict[str, Any]) -> str:
@@ -426,12 +434,17 @@ def test_company_survey_values_at_month_3_and_6_are_compared_within_that_survey(
 
     # Month 3: only pod Alpha's result is in.
     live.clock.set(midpoint.due_at - timedelta(days=5))
+    beta_form = _pod_form(live, "Beta")
+    refused = _submit_pod_value(live, beta_form, "3.9", "")
+    assert "Say which survey" in refused, "a company survey value needs its source"
     saved = _enter_pod_value(live, "Alpha", "3.8", "Q2 engineering survey, 7 answers")
     assert "Saved for pod Alpha, month 3" in saved and "1:1 Quality: 3.8/5" in saved
     _deliver(live, previews[0].due_at)
     (preview,) = [m for m in live.slack.messages(OWNER) if m["text"].startswith("Preview")]
     assert "1:1 Quality: no value yet for pod Beta" in json.dumps(preview["blocks"])
     _deliver(live, midpoint.due_at)
+    late = _submit_pod_value(live, beta_form, "3.9", "Q2 engineering survey, 5 answers")
+    assert "The month-3 results were published" in late, "month 3's values are final"
 
     # Month 6: both pods.
     live.clock.set(final.due_at - timedelta(days=5))
@@ -506,7 +519,8 @@ def test_moving_to_the_company_survey_after_commit_locks_its_own_baseline(live: 
         if "Deviation made in" in json.dumps(m["blocks"])
     ]
     assert len(follow_ups) == 2
-    instrument, baseline = follow_ups
+    (instrument,) = [text for text in follow_ups if "criteria changed" in text]
+    (baseline,) = [text for text in follow_ups if "baselines changed" in text]
     assert "1:1 Quality instrument: emcoach's anonymous survey → the company's own" in instrument
     assert "1:1 Quality locked baseline: 3.67/5, from 3 people → no figure" in instrument
     assert "1:1 Quality baseline for pod Alpha: none → 3.4/5" in baseline
