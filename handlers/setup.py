@@ -2,7 +2,7 @@
 
 Anyone may start a program and becomes its owner. `/emcoach setup "Name"` on a program the
 caller owns opens the same modal prefilled; once committed only the dates are offered, and
-they change only after a deviation was posted (handlers.locks).
+they change only after a deviation was posted (bot.flows.locks).
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ from bot.domain.roles import Audience, Role
 from bot.domain.sprint import default_kickoff
 from bot.domain.timeline import Timeline
 from bot.engine.people import zones_for
+from bot.flows.locks import change_permit, changed_under
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.locks import change_permit, changed_under
 from handlers.programs import is_member
 from handlers.router import Invocation, Router, Subcommand
 from storage.agenda import mark_agenda_stale

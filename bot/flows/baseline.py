@@ -43,7 +43,7 @@ from bot.domain.mrkdwn import plain
 from bot.domain.program_rules import ChangeLine, ProgramField
 from bot.domain.roles import Role
 from bot.engine.commitment import compute_locked
-from handlers.locks import baseline_change_lines, change_permit, change_refusal, changed_under
+from bot.flows.locks import baseline_change_lines, change_permit, change_refusal, changed_under
 from storage.baseline_round import baseline_round_sent, send_baseline_round
 from storage.baselines import baselines_of, save_baseline
 from storage.db import session_scope

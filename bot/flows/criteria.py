@@ -31,7 +31,7 @@ from bot.domain.metrics import (
 from bot.domain.program_rules import ChangeLine, ProgramField
 from bot.domain.roles import Role
 from bot.flows.baseline import relock
-from handlers.locks import change_permit, change_refusal, changed_under
+from bot.flows.locks import change_permit, change_refusal, changed_under
 from storage.criteria import replace_criteria
 from storage.db import session_scope
 from storage.models import Program
