@@ -512,6 +512,16 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
             program_id=1, month=3, occasion=DAY, pod_name=s, leader=_pod_entries(s).leaders[0]
         )
     ),
+    "pod_checkpoint_modal": lambda s, long: _view(
+        metrics.build_pod_checkpoint_modal(
+            program_id=1,
+            pod_id=1,
+            month=3,
+            occasion=DAY,
+            pod_name=s,
+            entry=_pod_entries(s, long).surveys[0],
+        )
+    ),
     # the month-3 decision
     "adjust_usage": lambda s, long: _message(
         adjust.build_adjust_usage(
