@@ -402,7 +402,7 @@ def entered_values(session: Session, *, program_id: int, month: int) -> set[tupl
             CheckpointValue.program_id == program_id, CheckpointValue.month == month
         )
     ).all()
-    return {(metric_id, leader_id) for metric_id, leader_id in rows}
+    return {(metric_id, leader_id) for metric_id, leader_id in rows if leader_id is not None}
 
 
 @dataclass(frozen=True, slots=True)

@@ -351,19 +351,24 @@ class SurveyRound(SQLModel, table=True):
 
 class CheckpointValue(SQLModel, table=True):
     """A criterion's value at a checkpoint, entered by an owner for one leader (DORA,
-    retention); survey criteria come from SurveyAnswer instead."""
+    retention) or, for a criterion on the company's own survey, for one pod; emcoach's
+    survey comes from SurveyAnswer instead."""
 
     __tablename__ = "checkpoint_value"
     __table_args__ = (
         UniqueConstraint(
             "program_id", "metric_id", "leader_id", "month", name="uq_checkpoint_value"
         ),
+        UniqueConstraint(
+            "program_id", "metric_id", "pod_id", "month", name="uq_checkpoint_pod_value"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
     metric_id: str = Field(max_length=32)
-    leader_id: int = Field(foreign_key="leader.id", ondelete="CASCADE")
+    leader_id: int | None = Field(default=None, foreign_key="leader.id", ondelete="CASCADE")
+    pod_id: int | None = Field(default=None, foreign_key="pod.id", ondelete="CASCADE")
     month: int
     value: Decimal = Field(sa_column=Column(Numeric(14, 4), nullable=False))
     details: str | None = Field(default=None, max_length=255)

@@ -111,3 +111,11 @@ def programs_planning_for(session: Session, *, team_id: str, user_id: str) -> li
             )
         )
     )
+
+
+def leader_ids(session: Session, *, program_id: int) -> list[str]:
+    """The user ids of the program's leaders, in the order they were added."""
+    statement = (
+        select(Leader.user_id).where(Leader.program_id == program_id).order_by(col(Leader.id))
+    )
+    return list(session.exec(statement).all())

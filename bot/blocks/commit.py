@@ -65,7 +65,10 @@ def locked_baseline_text(
     """``52.33 h, pooled over 4 leaders``; for a survey, the people in the round. The figure
     reads as every other figure does (``units.value_text``), in every post alike."""
     if is_survey(locked.instrument):
-        who = "people" if locked.instrument is Instrument.EMCOACH_SURVEY else "pods"
+        if locked.instrument is Instrument.EMCOACH_SURVEY:
+            who = "person" if locked.n == 1 else "people"
+        else:
+            who = "pod" if locked.n == 1 else "pods"
         if locked.figure is None:
             if locked.instrument is Instrument.EMCOACH_SURVEY:
                 when = (

@@ -1,13 +1,10 @@
-"""A program's month-3 and final checkpoints as its published results stand.
-
-(handlers/metrics.py keeps its own copy until its listener moves onto a flow; this one serves
-the flows, so no listener imports another.)
-"""
+"""A program's month-3 and final checkpoints as its published results stand, and which one
+takes values now."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -17,6 +14,10 @@ from bot.domain.timeline import Timeline
 from bot.engine.results import checkpoint_month
 from storage.checkpoint_values import publications
 from storage.models import Program
+
+# The month-3 checkpoint takes values from two weeks before its date: the numbers are pulled
+# from the data sources by hand, and the survey and 360 week (7 days before) falls inside.
+OPENS_BEFORE = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,6 +34,21 @@ class Checkpoints:
     midpoint: Checkpoint
     final: Checkpoint
     today: date
+
+    @property
+    def opens_on(self) -> date:
+        return self.midpoint.occasion - OPENS_BEFORE
+
+    @property
+    def open(self) -> Checkpoint | None:
+        """Month 3 from two weeks before it until it is published (however late), then the
+        final one until it is published; None before the first window and after the last."""
+        if self.midpoint.published_at is None:
+            return self.midpoint if self.today >= self.opens_on else None
+        return self.final if self.final.published_at is None else None
+
+    def of_month(self, month: int) -> Checkpoint | None:
+        return next((c for c in (self.midpoint, self.final) if c.month == month), None)
 
 
 def checkpoints_of(session: Session, program: Program, *, now: datetime) -> Checkpoints:

@@ -33,7 +33,7 @@ from bot.domain.roles import Role
 from bot.domain.survey_rounds import round_figure
 from bot.domain.timeline import Timeline
 from bot.domain.units import number_text, value_text
-from bot.engine.commitment import baseline_figures, commitment_record, instruments_of
+from bot.engine.commitment import baseline_figures, commitment_record
 from bot.engine.results import checkpoint_data
 from storage.closing import published
 from storage.db import session_scope
@@ -41,7 +41,7 @@ from storage.deviations import changes_of, deviation_post_of, deviations_of
 from storage.export import entered_values, one_on_ones
 from storage.models import Program, SurveyRound
 from storage.programs import get_program, has_role
-from storage.setup_state import frozen_definitions, metrics_of
+from storage.setup_state import frozen_definitions, instruments_of, metrics_of
 from storage.survey_rounds import scores
 
 

@@ -21,20 +21,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.blocks.renew import Renewal
-from bot.domain.analysis import Instrument
 from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.sprint import default_kickoff
-from bot.engine.commitment import instruments_of
 from bot.flows.forget import TOMBSTONE_PREFIX
-from storage.baseline_round import choose_instrument
 from storage.criteria import replace_criteria
 from storage.db import session_scope
 from storage.models import Program
 from storage.programs import add_member, find_program, get_program, has_role, members
 from storage.setup import ProgramSetup, create_program
-from storage.setup_state import criteria_of, metrics_of
+from storage.setup_state import instruments_of, metrics_of
 
 # "Pilot" → "Pilot (cycle 2)" → "Pilot (cycle 3)": the cycle a renewal starts.
 _CYCLE: Final = re.compile(r"^(?P<base>.*?) \(cycle (?P<number>\d+)\)$")
@@ -123,14 +120,6 @@ def _draft(session: Session, source: Program, *, user_id: str, now: datetime) ->
             )
     # The same catalog choices, frozen afresh from today's catalog, waiting for a sign-off.
     replace_criteria(session, program=draft, metrics=metrics_of(session, program_id=source.id))
-    for row in criteria_of(session, program_id=source.id):
-        if row.instrument is not None:
-            choose_instrument(
-                session,
-                program_id=draft.id,
-                metric_id=row.metric_id,
-                instrument=Instrument(row.instrument),
-            )
     session.add(draft)
     session.flush()
     return draft

@@ -80,7 +80,7 @@ def test_renew_starts_the_next_cohort_as_a_draft_with_the_carried_over_choices()
     # What carried over, and what did not.
     assert draft.status is ProgramState.DRAFT
     assert [(row.metric_id, row.instrument) for row in criteria] == [
-        ("lead_time", None),
+        ("lead_time", "leader_values"),
         ("one_on_one_quality", "emcoach_survey"),
     ]
     assert draft.signed_off_at is None and draft.coach_decision is None

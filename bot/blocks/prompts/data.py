@@ -18,6 +18,7 @@ from bot.domain.cost import CostEstimate, MoneyRange
 from bot.domain.metrics import (
     ChangeKind,
     Direction,
+    Instrument,
     MetricDefinition,
     MetricId,
     Verdict,
@@ -88,6 +89,18 @@ class CriterionResult:
     interim: bool = False  # month 3: a direction, not a verdict against the 6-month range
     too_few: bool = False  # fewer than TREND_MINIMUM leaders measured
 
+    @property
+    def by_pod(self) -> bool:
+        """Measured per pod (the company's own survey): counts and missing are pods."""
+        return self.instrument == Instrument.COMPANY_SURVEY.value
+
+    @property
+    def counted(self) -> str:
+        """What ``data_points`` counts: "leader", "pod" or "response"."""
+        if self.anonymous:
+            return "response"
+        return "pod" if self.by_pod else "leader"
+
 
 def analysed_result(
     metric: MetricDefinition,
@@ -112,7 +125,9 @@ def analysed_result(
         expected=None if metric.expected is None else metric.expected.seed_text,
         verdict=judge(metric, measured.change, stage=stage),
         data_points=measured.n,
-        anonymous=metric.anonymous_survey,
+        # The company's survey arrives as each pod's result, already pooled by the company:
+        # no one's answer is in it, and its n counts pods.
+        anonymous=locked.instrument is Instrument.EMCOACH_SURVEY,
         baseline_band=None if baseline is None else dora_band(metric.id, baseline),
         now_band=None if now is None else dora_band(metric.id, now),
         missing_for=measured.missing,
