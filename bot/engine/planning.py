@@ -21,6 +21,7 @@ from bot.domain.cadence import (
     skipped_in_pauses,
 )
 from bot.domain.localtime import local_date
+from bot.domain.metrics import Instrument
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.engine.people import cached_zones, refresh_zones
@@ -29,7 +30,7 @@ from storage.db import session_scope
 from storage.models import Program
 from storage.pauses import pauses_of
 from storage.programs import committed_programs, members, program_by_id
-from storage.setup_state import leaders_of, pods_of, reports_of
+from storage.setup_state import instruments_of, leaders_of, pods_of, reports_of
 
 __all__ = ["committed_programs", "plan_input", "refresh_program_zones", "replan", "replan_program"]
 
@@ -90,6 +91,8 @@ def plan_input(session: Session, program: Program) -> PlanProgram:
         publish_channel=program.publish_channel_id,
         pods=tuple(pods),
         person_zones=(),
+        emcoach_survey=Instrument.EMCOACH_SURVEY
+        in instruments_of(session, program_id=program.id).values(),
     )
     zones = cached_zones(session, team_id=program.team_id, user_ids=people_in(planned))
     return replace(planned, person_zones=tuple(sorted(zones.items())))

@@ -110,7 +110,9 @@ def test_preview_then_post_locks_the_program(live: LiveApp) -> None:
     with session_scope(live.services.engine) as session:
         agenda = rows_of(session, program_id=program_id)
     kinds = {row.kind for row in agenda}
-    assert {"one_on_one_pre", "pod_pre", "survey", "checkpoint_publish"} <= kinds
+    assert {"one_on_one_pre", "pod_pre", "checkpoint_publish"} <= kinds
+    # 1:1 quality comes from the company's own survey: no direct report is asked anything.
+    assert "survey" not in kinds
     assert len([row for row in agenda if row.kind == "checkpoint_publish"]) == 2
 
 
