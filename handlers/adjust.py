@@ -13,6 +13,7 @@ import logging
 from typing import Final
 
 from slack_bolt import App
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.adjust import (
@@ -103,7 +104,7 @@ def _not_yet(checkpoints: Checkpoints, program: Program, *, owner: bool) -> str:
 
 
 def _tell_others(
-    services: Services,
+    client: WebClient,
     people: dict[str, bool],
     *,
     program: Program,
@@ -118,9 +119,7 @@ def _tell_others(
             program_name=program.name, decided=decided, evaluation=evaluation, by_owner=is_owner
         )
         try:
-            services.client.chat_postMessage(
-                channel=user_id, text=message.text, blocks=message.blocks
-            )
+            client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
         except SlackApiError as error:
             logger.warning(
                 "adjustment notice to %s failed: %s", user_id, error.response.get("error")
@@ -186,7 +185,11 @@ def run_adjust(invocation: Invocation) -> Reply:
     people = {user: user in owners for user in [*owners, *coaches] if user != invocation.user_id}
     evaluation = Evaluation(month=final.month, occasion=final.occasion)
     told, not_told = _tell_others(
-        invocation.services, people, program=program, decided=decided, evaluation=evaluation
+        invocation.client,  # the workspace's own token (Bolt's per-request client)
+        people,
+        program=program,
+        decided=decided,
+        evaluation=evaluation,
     )
     return build_adjust_recorded(
         program_name=program.name,

@@ -6,7 +6,7 @@ row is claimed by exactly one of them (Postgres also skips rows another claimer 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -136,18 +136,43 @@ def apply_plan(
     return PlanChange(added=len(new), moved=moved, removed=len(stale))
 
 
-def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list[AgendaRow]:
+def claim_due(
+    engine: Engine,
+    *,
+    now: datetime,
+    worker: str,
+    limit: int,
+    skip_teams: Collection[str] = (),
+) -> list[AgendaRow]:
     """Atomically move up to ``limit`` due pending rows to ``sending`` for ``worker``; rows of
-    an uninstalled workspace stay pending (held) until it is reinstalled."""
+    an uninstalled workspace stay pending (held) until it is reinstalled, and rows of
+    ``skip_teams`` (rate-limited right now) wait for a later claim.
+
+    Workspaces take turns: each team's oldest due row first, then each team's second, and so
+    on, so one workspace with thousands of due rows never holds back another's few."""
+    conditions = [
+        _TABLE.c.state == AgendaState.PENDING.value,
+        _TABLE.c.due_at <= now,
+        or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
+        ~_IN_STOPPED_WORKSPACE,
+    ]
+    if skip_teams:
+        conditions.append(_PROGRAM.c.team_id.not_in(list(skip_teams)))
+    turns = (
+        select(
+            _TABLE.c.id.label("id"),
+            func.row_number()
+            .over(partition_by=_PROGRAM.c.team_id, order_by=(_TABLE.c.due_at, _TABLE.c.id))
+            .label("turn"),
+        )
+        .select_from(_TABLE.join(_PROGRAM, _PROGRAM.c.id == _TABLE.c.program_id))
+        .where(*conditions)
+        .subquery("turns")
+    )
     due = (
         select(_TABLE.c.id)
-        .where(
-            _TABLE.c.state == AgendaState.PENDING.value,
-            _TABLE.c.due_at <= now,
-            or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
-            ~_IN_STOPPED_WORKSPACE,
-        )
-        .order_by(_TABLE.c.due_at, _TABLE.c.id)
+        .join(turns, turns.c.id == _TABLE.c.id)
+        .order_by(turns.c.turn, _TABLE.c.due_at, _TABLE.c.id)
         .limit(limit)
     )
     return _claim(engine, due, now=now, worker=worker)
@@ -170,7 +195,8 @@ def _claim(engine: Engine, ids: Select[Any], *, now: datetime, worker: str) -> l
     """Move the pending rows ``ids`` selects to ``sending`` for ``worker`` in one UPDATE."""
     with session_scope(engine) as session:
         if engine.dialect.name == "postgresql":
-            ids = ids.with_for_update(skip_locked=True)
+            # OF the agenda alone: the rows claimed are locked, not what chose them.
+            ids = ids.with_for_update(skip_locked=True, of=_TABLE)
         # A CTE, not "id IN (subquery)": Postgres may re-run an IN subquery with LIMIT and
         # FOR UPDATE per row and claim more than ``limit`` rows.
         batch = ids.cte("due_batch")
@@ -278,6 +304,21 @@ def retry_later(
         last_error=error,
         not_before=not_before,
         claimed_by=None,
+    )
+
+
+def rate_limited(engine: Engine, *, row_id: int, worker: str, not_before: datetime) -> bool:
+    """Slack answered 429, which posts nothing: pending again from ``not_before``, and the
+    claim's attempt given back (a workspace's rate limit is not the row's failure)."""
+    return _finish(
+        engine,
+        row_id,
+        worker,
+        state=AgendaState.PENDING.value,
+        last_error="ratelimited",
+        not_before=not_before,
+        claimed_by=None,
+        attempts=_TABLE.c.attempts - 1,  # the claim added one
     )
 
 

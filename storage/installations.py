@@ -8,11 +8,11 @@ migration 0015 creates them, the drift test compares them, and they stay out of
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData, Table, desc, select
-from sqlalchemy.engine import Engine
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import MetaData, Table, desc, select
+from sqlalchemy.engine import Engine
 
 BOTS_TABLE = SQLAlchemyInstallationStore.default_bots_table_name
 INSTALLATIONS_TABLE = SQLAlchemyInstallationStore.default_installations_table_name
