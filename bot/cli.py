@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
-from bot.services import Services, build_web_client, workspace_clients
+from bot.services import Services, compose_services
 from storage.db import make_engine
 from storage.heartbeat import last_beat
 from storage.migrate import upgrade_to_head
@@ -179,19 +179,8 @@ def _migrated_engine(settings: Settings) -> Engine:
 
 
 def build_services(settings: Settings) -> Services:
-    """With SLACK_CLIENT_ID/SECRET set, each workspace's calls carry its own token."""
-    engine = make_engine(settings.DATABASE_URL)
-    clients = None
-    if settings.oauth_enabled:
-        clients = workspace_clients(
-            settings, engine, lambda token: build_web_client(settings, token=token)
-        )
-    return Services(
-        settings=settings,
-        engine=engine,
-        clock=SystemClock(),
-        client=build_web_client(settings),
-        clients=clients,
+    return compose_services(
+        settings, engine=make_engine(settings.DATABASE_URL), clock=SystemClock()
     )
 
 

@@ -171,3 +171,20 @@ def workspace_clients(
         make_client=make_client,
         rotation_client=build_web_client(settings),
     )
+
+
+def compose_services(settings: Settings, *, engine: Engine, clock: Clock) -> Services:
+    """What every process runs on; with SLACK_CLIENT_ID/SECRET set, calls that no listener
+    makes (the clock's re-planning) look up each workspace's token."""
+    clients = None
+    if settings.oauth_enabled:
+        clients = workspace_clients(
+            settings, engine, lambda token: build_web_client(settings, token=token)
+        )
+    return Services(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        client=build_web_client(settings),
+        clients=clients,
+    )
