@@ -10,13 +10,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from bot.app import build_app
@@ -267,3 +267,59 @@ def test_the_clock_replans_each_workspace_with_its_token(oauth_app: OAuthApp) ->
     with session_scope(engine) as session:
         assert rows_of(session, program_id=globex), "Globex's program is planned"
         assert rows_of(session, program_id=initech) == [], "no token for Initech: left alone"
+
+
+def test_a_rotating_token_about_to_expire_is_refreshed_for_the_clock_and_the_listeners(
+    oauth_app: OAuthApp,
+) -> None:
+    """With token rotation on, a token within two hours of expiring is refreshed (and saved)
+    before use, by the clock and by Bolt's authorize alike."""
+    live, slack = oauth_app, oauth_app.slack
+    slack.register_app(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        redirect_url=live.base_url + "/slack/oauth_redirect",
+        rotating=True,
+    )
+    install(live, TEAM_B)
+    first = slack.calls_to("oauth.v2.access")[-1].response
+    assert first["refresh_token"] and first["expires_in"] > 2 * 3600
+    engine = live.services.engine
+    soon = datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=30)
+    with engine.begin() as connection:
+        connection.execute(update(BOTS).values(bot_token_expires_at=soon))
+
+    program_id = make_program(engine, team_id=TEAM_B, name="Globex pilot", committed=True)
+    seed_due(engine, program_id, count=2, now=live.clock.now(), recipients=("U0BLEAD",))
+    slack.reset()
+    assert build_dispatcher(live.services).tick().sent == 2
+    refreshed = slack.calls_to("oauth.v2.access")
+    assert [call.args.get("grant_type") for call in refreshed] == ["refresh_token"]
+    new_token = refreshed[0].response["access_token"]
+    assert new_token != first["access_token"] and slack.team_of(new_token) == TEAM_B
+    posts = slack.calls_to("chat.postMessage")
+    assert {_bearer(call.headers) for call in posts} == {new_token}
+    with engine.connect() as connection:
+        saved = connection.execute(
+            select(BOTS.c.bot_token).order_by(BOTS.c.id.desc()).limit(1)
+        ).scalar_one()
+    assert saved == new_token
+
+    # The saved token is fresh: a command needs no refresh and uses it.
+    slack.reset()
+    live.sender(TEAM_B).command("setup", user_id=OWNER_B)
+    slack.wait_for(lambda: bool(slack.calls_to("views.open")))
+    assert slack.calls_to("oauth.v2.access") == []
+    assert {_bearer(call.headers) for call in slack.calls} == {new_token}
+
+    # About to expire again: Bolt's authorize refreshes it on the next request, through the
+    # same Slack (SLACK_API_URL), and the listener's calls carry the newest token.
+    with engine.begin() as connection:
+        connection.execute(update(BOTS).values(bot_token_expires_at=soon))
+    slack.reset()
+    live.sender(TEAM_B).command("setup", user_id=OWNER_B)
+    slack.wait_for(lambda: bool(slack.calls_to("views.open")))
+    again = slack.calls_to("oauth.v2.access")
+    assert [call.args.get("grant_type") for call in again] == ["refresh_token"]
+    newest = again[0].response["access_token"]
+    assert {_bearer(call.headers) for call in slack.calls_to("views.open")} == {newest}
