@@ -32,8 +32,9 @@ from storage.agenda import (
     Posted,
     Wanted,
     add_once,
-    claim_due,
     claim_rows,
+    claim_shares,
+    due_teams,
     mark_final,
     mark_sent,
     rate_limited,
@@ -62,13 +63,13 @@ BATCH_SIZE = 100
 # Messages of one batch in flight at once (DISPATCH_SENDERS). Against Slack (~100 ms a call)
 # 4 give a clock ~40 prompts/s, well above what one workspace accepts (about one message a
 # second per channel, several hundred a minute in all). More only pay off for a clock serving
-# many workspaces, whose rows share each batch turn by turn (storage.agenda.claim_due) and
+# many workspaces, whose rows share each batch turn by turn (turns(), claim_shares()) and
 # whose rate limits are each their own: with no latency to hide, they spend CPU handing the
 # GIL around (benchmarks/dispatch.py on SQLite, batches of 100: 1 sender 584/s, 2 608/s,
 # 4 619/s, 8 520/s).
 SENDERS = 4
-# A worker that claimed a row longer ago than this has died: a send, even with its timeout and
-# three honoured 429 waits, is long over by then.
+# A worker that claimed a row longer ago than this has died: a send, even with its timeout
+# (a 429 is never waited out in a sender thread), is long over by then.
 STALE_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=30)
@@ -186,6 +187,10 @@ class Dispatcher:
         # claims leave them out until then. Sender threads write it, so under a lock.
         self._paused: dict[str, datetime] = {}
         self._paused_lock = threading.Lock()
+        # Due rows left per workspace, as last counted this tick (the tick's thread only), and
+        # whose turn comes first in the next batch.
+        self._due: dict[str, int] = {}
+        self._rotation = 0
 
     @property
     def worker(self) -> str:
@@ -200,6 +205,7 @@ class Dispatcher:
         """
         report = TickReport()
         self._gone = set()
+        self._due = {}
         clients = _TeamClients(self._clients)  # each team looked up once a tick
         self._reconcile(report, clients)
         batches = 0
@@ -256,17 +262,38 @@ class Dispatcher:
 
     def _claim(self, clients: _TeamClients) -> tuple[list[AgendaRow], AgendaBatch] | None:
         """The next due batch, claimed for this worker, with what rendering it reads and the
-        client of each of its workspaces (looked up here, in the tick's thread)."""
+        client of each of its workspaces (looked up here, in the tick's thread).
+
+        Workspaces take turns (:func:`turns`): each with rows due gets its share of the batch,
+        so one with thousands due never holds back another's few; a rate-limited one sits out.
+        Due rows are counted per workspace once, and again when the count runs out (rows that
+        fell due meanwhile, an owner alert a batch raised)."""
         now = self._clock.now()
-        rows = claim_due(
-            self._engine,
-            now=now,
-            worker=self._worker,
-            limit=self._batch_size,
-            skip_teams=self._paused_teams(now),
-        )
-        if not rows:
-            return None
+        rows: list[AgendaRow] = []
+        counted = False
+        while not rows:
+            if not any(count > 0 for count in self._due.values()):
+                if counted:
+                    return None
+                self._due, counted = due_teams(self._engine, now=now), True
+            waiting = set(self._paused_teams(now)) | self._gone
+            due = {team: count for team, count in self._due.items() if team not in waiting}
+            shares = turns(due, limit=self._batch_size, rotation=self._rotation)
+            self._rotation += 1
+            if not shares:
+                self._due = {}  # only waiting workspaces were left: count again, once
+                continue
+            wanted: dict[str | None, int] = dict(shares.items())
+            if len(shares) == 1 and len(self._due) == 1:
+                wanted = {None: next(iter(shares.values()))}  # the only one: no filter needed
+            claimed = claim_shares(self._engine, now=now, worker=self._worker, shares=wanted)
+            for key, got in claimed.items():
+                team_id = key if key is not None else next(iter(shares))
+                # Fewer than asked: another clock took some, or the count was old.
+                left = max(self._due[team_id] - len(got), 0)
+                self._due[team_id] = left if len(got) == shares[team_id] else 0
+                rows += got
+        rows.sort(key=lambda row: (row.due_at, row.id or 0))
         try:
             with session_scope(self._engine) as session:
                 batch = load_batch(session, rows)
@@ -551,6 +578,7 @@ class Dispatcher:
         return until if until is not None and until > now else None
 
     def _paused_teams(self, now: datetime) -> list[str]:
+        """Workspaces waiting out a 429 now (those whose wait is over are forgotten)."""
         with self._paused_lock:
             for team_id in [team for team, until in self._paused.items() if until <= now]:
                 del self._paused[team_id]
@@ -707,6 +735,25 @@ class Dispatcher:
             raise _CheckFailed from error
         logger.warning("agenda row %s: more history than a check reads; asking again later", row.id)
         raise _CheckFailed
+
+
+def turns(due: dict[str, int], *, limit: int, rotation: int) -> dict[str, int]:
+    """How many of its due rows each workspace sends in the next batch of ``limit``: an even
+    share each (at least one), what a workspace with fewer due leaves going to the others;
+    with more workspaces than ``limit``, the next ``limit`` of them in turn (``rotation``)."""
+    teams = sorted(team for team, count in due.items() if count > 0)
+    if not teams:
+        return {}
+    start = rotation % len(teams)
+    chosen = (teams[start:] + teams[:start])[:limit]
+    even = max(limit // len(chosen), 1)
+    shares = {team: min(due[team], even) for team in chosen}
+    left = limit - sum(shares.values())
+    for team in chosen:
+        more = min(due[team] - shares[team], left)
+        shares[team] += more
+        left -= more
+    return shares
 
 
 class _TeamClients:

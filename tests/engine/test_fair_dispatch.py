@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.domain.cadence import AgendaState
-from bot.engine.dispatch import Dispatcher
+from bot.engine.dispatch import Dispatcher, turns
 from bot.services import build_dispatch_client
 from bot.standin import RateLimited, SlackStandIn
 from storage.agenda import rows_of
@@ -136,3 +136,23 @@ def test_a_rate_limited_workspace_waits_alone_and_loses_no_attempt(
     clock.advance(timedelta(seconds=11))
     assert dispatcher.tick().sent == 20
     assert {row.state for row in _rows(engine, limited)} == {AgendaState.SENT}
+
+
+@pytest.mark.parametrize(
+    ("due", "limit", "rotation", "expected"),
+    [
+        ({}, 100, 0, {}),
+        ({"T1": 500}, 100, 0, {"T1": 100}),
+        ({"T1": 5000, "T2": 5}, 100, 0, {"T1": 95, "T2": 5}),
+        ({"T1": 5000, "T2": 5000}, 100, 0, {"T1": 50, "T2": 50}),
+        ({"T1": 3, "T2": 0}, 100, 0, {"T1": 3}),
+        # More workspaces than room: one each, the next ones in turn.
+        ({"T1": 9, "T2": 9, "T3": 9}, 2, 0, {"T1": 1, "T2": 1}),
+        ({"T1": 9, "T2": 9, "T3": 9}, 2, 1, {"T2": 1, "T3": 1}),
+        ({"T1": 9, "T2": 9, "T3": 9}, 2, 2, {"T3": 1, "T1": 1}),
+    ],
+)
+def test_turns_share_each_batch_among_the_workspaces_with_rows_due(
+    due: dict[str, int], limit: int, rotation: int, expected: dict[str, int]
+) -> None:
+    assert turns(due, limit=limit, rotation=rotation) == expected
