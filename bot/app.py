@@ -41,9 +41,8 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Ro
     settings = services.settings
     # Socket Mode requests are not signed; HTTP mode must have the real secret.
     signing_secret = settings.signing_secret if not socket_mode else ""
-    oauth = (
-        build_oauth_flow(services, logger_=_bolt_logger) if _oauth(services, socket_mode) else None
-    )
+    many = settings.oauth_enabled and not socket_mode  # installs through OAuth: HTTP only
+    oauth = build_oauth_flow(services, bolt_logger=_bolt_logger) if many else None
     app = App(
         client=services.client,
         signing_secret=signing_secret,
@@ -64,7 +63,3 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Ro
     app.use(keep_first_answer)
     router = register_all(app, services, publish=build_dispatcher(services).send_now)
     return app, router
-
-
-def _oauth(services: Services, socket_mode: bool) -> bool:
-    return services.settings.oauth_enabled and not socket_mode

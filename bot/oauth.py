@@ -53,11 +53,11 @@ def authorization_url(api_url: str) -> str:
     return urljoin(api_url, "../oauth/v2/authorize")
 
 
-def build_oauth_flow(services: Services, *, logger_: logging.Logger | None = None) -> OAuthFlow:
+def build_oauth_flow(services: Services, *, bolt_logger: logging.Logger | None = None) -> OAuthFlow:
     settings = services.settings
     engine = services.engine
     store = installation_store(engine, client_id=settings.client_id)
-    log = logger_ or logger
+    log = bolt_logger or logger
 
     def installed(args: SuccessArgs) -> BoltResponse:
         installation = args.installation
