@@ -53,7 +53,8 @@ def run_adjust(invocation: Invocation) -> Reply:
                 problem=outcome.problem,
             )
     assert isinstance(outcome, Recorded)
-    told, not_told = _tell_others(invocation.services.client, outcome)
+    # The workspace's own token (Bolt's per-request client).
+    told, not_told = _tell_others(invocation.client, outcome)
     return build_adjust_recorded(
         program_name=outcome.program_name,
         decided=outcome.decided,

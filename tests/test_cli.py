@@ -58,6 +58,10 @@ def test_each_subcommand_has_its_own_help(tmp_path: Path, subcommand: str) -> No
         ("serve", {"PORT": "99999"}, "PORT"),
         ("clock", {"SLACK_BOT_TOKEN": "xoxb-1", "DISPATCH_SENDERS": "17"}, "DISPATCH_SENDERS"),
         ("clock", {"SLACK_BOT_TOKEN": "xoxb-1", "DISPATCH_SENDERS": "0"}, "DISPATCH_SENDERS"),
+        # Installs through OAuth: no SLACK_BOT_TOKEN needed, but both client credentials.
+        ("serve", {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "SLACK_SIGNING_SECRET"),
+        ("clock", {"SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
+        ("serve", {"SLACK_CLIENT_SECRET": "s", "SLACK_SIGNING_SECRET": "x"}, "SLACK_CLIENT_ID"),
     ],
 )
 def test_missing_or_malformed_settings_end_with_one_line_and_status_2(
@@ -70,6 +74,15 @@ def test_missing_or_malformed_settings_end_with_one_line_and_status_2(
     assert lines[0].startswith(f"emcoach: {variable} ")
     assert "Get it from:" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_run_is_one_workspace_and_says_what_to_run_for_many(tmp_path: Path) -> None:
+    env = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_APP_TOKEN": "xapp-1"}
+    result = emcoach("run", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "emcoach serve" in lines[0] and "emcoach clock" in lines[0]
 
 
 def test_migrate_creates_the_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:

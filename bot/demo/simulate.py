@@ -18,10 +18,11 @@ from bot.demo.harness import LiveApp
 from bot.demo.people import Deed, Done, People
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.timeline import Timeline
-from bot.engine.dispatch import Dispatcher, build_dispatch_client
+from bot.engine.dispatch import Dispatcher
 from bot.engine.reminders import REMINDER_DELAYS
 from bot.engine.render import render
 from bot.flows.close import close_finished
+from bot.services import build_dispatch_client
 from handlers.jobs import remind_surveys
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
