@@ -11,6 +11,7 @@ from bot.blocks.commit import COMMIT_CONFIRM
 from bot.blocks.schedule import SCHEDULE_PAGE_NEXT, SCHEDULE_PAGE_PREVIOUS
 from bot.domain.cadence import AgendaState
 from bot.domain.localtime import local_date
+from bot.domain.metrics import Instrument
 from bot.domain.schedule import PAGE_SIZE
 from bot.domain.sprint import default_kickoff
 from storage.agenda import rows_of
@@ -281,6 +282,7 @@ def test_right_after_commit_the_schedule_shows_the_first_weeks(live: LiveApp) ->
         signed_off=True,
         pods=(PodSpec(leaders=[LeaderSpec(LENA), LeaderSpec(LEO)]),),
         baselines=True,
+        instrument=Instrument.COMPANY_SURVEY,  # its pod baseline is in: no round to wait for
         kickoff=default_kickoff(local_date(live.clock.now(), "Europe/Warsaw")),
     )
     live.sender.command("commit", user_id=OWNER)
