@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.logging_setup import ContextThreadPool
+from bot.oauth import NOT_INSTALLED, build_oauth_flow
 from bot.scheduler import build_dispatcher
 from bot.services import Services
 from bot.verification import StrictRequestVerification
@@ -34,15 +35,22 @@ _bolt_logger.addFilter(_TokenNotice())
 
 
 def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Router]:
+    """One workspace (SLACK_BOT_TOKEN), or over HTTP with SLACK_CLIENT_ID/SECRET set, every
+    workspace installed through OAuth (bot/oauth.py): each request then carries its own
+    workspace's token in ``context.client``."""
     settings = services.settings
     # Socket Mode requests are not signed; HTTP mode must have the real secret.
     signing_secret = settings.signing_secret if not socket_mode else ""
+    many = settings.oauth_enabled and not socket_mode  # installs through OAuth: HTTP only
+    oauth = build_oauth_flow(services, bolt_logger=_bolt_logger) if many else None
     app = App(
         # Bolt names an unnamed app after its caller's file through inspect.stack(), ~30 ms of
         # CPU per app; this is that name ("app.py", in every Bolt logger's name), given.
         name="app.py",
         client=services.client,
         signing_secret=signing_secret,
+        oauth_flow=oauth,
+        user_facing_authorize_error_message=NOT_INSTALLED if oauth is not None else None,
         # Bolt's own verifier raises on a malformed timestamp (and its error handler then ran
         # on the forged body); the strict one, in the same place in the chain (right after
         # SslCheck, before authorization), answers 401 and skips Socket Mode as Bolt's does.

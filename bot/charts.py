@@ -61,6 +61,11 @@ class CriterionChart:
     expected: tuple[Decimal, Decimal] | None = None  # the seed's range at the last month
     expected_text: str | None = None
     anonymous: bool = False  # counts are survey responses, not leaders
+    counted: str | None = None  # what a count counts, "pod" say; None: leaders or responses
+
+    @property
+    def noun(self) -> str:
+        return self.counted or ("response" if self.anonymous else "leader")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +159,7 @@ def criterion_chart(
         expected=band,
         expected_text=latest.expected,
         anonymous=latest.anonymous,
+        counted=latest.counted,
     )
 
 
@@ -212,7 +218,7 @@ def stage_label(month: int) -> str:
     return "Baseline" if month == 0 else f"Month {month}"
 
 
-def _stage_words(stage: Stage, *, threshold: int, leader_level: bool) -> str:
+def _stage_words(stage: Stage, *, threshold: int, counted: str) -> str:
     label = stage_label(stage.month).lower() if stage.month == 0 else stage_label(stage.month)
     if stage.hidden:
         return f"{label}: fewer than {threshold} responses, no figure shown"
@@ -220,8 +226,7 @@ def _stage_words(stage: Stage, *, threshold: int, leader_level: bool) -> str:
         return f"{label}: no data"
     text = f"{label} {figure(stage.value)}"
     if stage.count is not None:
-        noun = "leader" if leader_level else "response"
-        text += f" ({stage.count} {noun}{'' if stage.count == 1 else 's'})"
+        text += f" ({stage.count} {counted}{'' if stage.count == 1 else 's'})"
     if len(stage.leaders) > 1:
         text += f", leaders from {figure(stage.leaders[0])} to {figure(stage.leaders[-1])}"
     return text
@@ -233,9 +238,7 @@ def alt_text(data: ChartData) -> str:
     for criterion in data.criteria:
         better = "lower" if criterion.direction is Direction.LOWER_IS_BETTER else "higher"
         stages = "; ".join(
-            _stage_words(
-                stage, threshold=data.anonymity_threshold, leader_level=not criterion.anonymous
-            )
+            _stage_words(stage, threshold=data.anonymity_threshold, counted=criterion.noun)
             for stage in criterion.stages
         )
         text = f"{criterion.name} ({criterion.unit}, {better} is better): {stages}."

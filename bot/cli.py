@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
-from bot.services import Services, build_web_client
+from bot.services import Services, compose_services
 from storage.db import make_engine
 from storage.heartbeat import last_beat
 from storage.migrate import upgrade_to_head
@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         help="HTTP on $PORT under gunicorn: POST /slack/events, GET /healthz (needs "
-        "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)",
+        "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+        "for installs in many workspaces through GET /slack/install)",
         description="Serve Slack's HTTP requests on $PORT (default 3000) under gunicorn. "
         "Run `emcoach clock` once beside it for the scheduled prompts.",
     )
@@ -64,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, help="threads per worker (overrides $WEB_THREADS)")
     sub.add_parser(
         "clock",
-        help="the scheduler alone: the Procfile's one clock process (needs SLACK_BOT_TOKEN)",
+        help="the scheduler alone: the Procfile's one clock process (needs SLACK_BOT_TOKEN, "
+        "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)",
         description="Run the scheduler without serving HTTP. Run exactly one per deployment "
         "next to `emcoach serve`; a second one is safe but unnecessary.",
     )
@@ -177,10 +179,18 @@ def _migrated_engine(settings: Settings) -> Engine:
 
 
 def build_services(settings: Settings) -> Services:
-    engine = make_engine(settings.DATABASE_URL)
-    return Services(
-        settings=settings, engine=engine, clock=SystemClock(), client=build_web_client(settings)
+    return compose_services(
+        settings, engine=make_engine(settings.DATABASE_URL), clock=SystemClock()
     )
+
+
+def _require_tokens(settings: Settings, *names: str) -> None:
+    """SLACK_BOT_TOKEN (one workspace) unless installs go through OAuth (both client
+    credentials set: each workspace's token is in the database)."""
+    settings.require_oauth_pair()
+    if settings.oauth_enabled:
+        names = tuple(name for name in names if name != "SLACK_BOT_TOKEN")
+    settings.require(*names)
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> None:
@@ -267,6 +277,14 @@ def _run(settings: Settings, _args: argparse.Namespace) -> None:
 
     from bot.scheduler import build_scheduler
 
+    settings.require_oauth_pair()
+    if settings.oauth_enabled:
+        raise StartupError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set, but `emcoach run` serves one "
+            "workspace over Socket Mode: for installs in many workspaces run `emcoach serve` "
+            "and `emcoach clock`; for one, unset both.",
+            exit_code=EXIT_CONFIG,
+        )
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     _migrated_engine(settings)
     services = build_services(settings)
@@ -290,7 +308,7 @@ def _run(settings: Settings, _args: argparse.Namespace) -> None:
 def _clock(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.scheduler import build_scheduler
 
-    settings.require("SLACK_BOT_TOKEN")
+    _require_tokens(settings, "SLACK_BOT_TOKEN")
     _migrated_engine(settings)
     services = build_services(settings)
     scheduler = build_scheduler(services, blocking=True)
@@ -302,7 +320,7 @@ def _clock(settings: Settings, _args: argparse.Namespace) -> None:
 def _serve(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.server import GunicornServer, build_wsgi
 
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _require_tokens(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     _migrated_engine(settings)
 
     def load_wsgi() -> Flask:

@@ -19,6 +19,18 @@ WHERE_TO_GET = {
         "Slack app settings → Basic Information → App-Level Tokens, with the connections:write "
         "scope (xapp-…)"
     ),
+    "SLACK_CLIENT_ID": (
+        "Slack app settings → Basic Information → App Credentials → Client ID (set it with "
+        "SLACK_CLIENT_SECRET to install emcoach in many workspaces; leave both unset for one)"
+    ),
+    "SLACK_CLIENT_SECRET": (
+        "Slack app settings → Basic Information → App Credentials → Client Secret (set it with "
+        "SLACK_CLIENT_ID)"
+    ),
+    "SLACK_REDIRECT_URI": (
+        "https://YOUR-HOST/slack/oauth_redirect, exactly as listed under OAuth & Permissions → "
+        "Redirect URLs (optional when that list has one URL)"
+    ),
     "DATABASE_URL": (
         "your database, e.g. sqlite:///emcoach.db or postgresql://user:pass@host/db "
         "(leave unset for the SQLite file emcoach.db)"
@@ -58,6 +70,11 @@ class Settings(BaseSettings):
     SLACK_BOT_TOKEN: SecretStr | None = None
     SLACK_SIGNING_SECRET: SecretStr | None = None
     SLACK_APP_TOKEN: SecretStr | None = None
+    # Both set: installs in many workspaces through Slack's OAuth (`emcoach serve` offers
+    # /slack/install), each workspace's token kept in the database; SLACK_BOT_TOKEN unused.
+    SLACK_CLIENT_ID: str | None = None
+    SLACK_CLIENT_SECRET: SecretStr | None = None
+    SLACK_REDIRECT_URI: str | None = None
     DATABASE_URL: str = "sqlite:///emcoach.db"
     SLACK_API_URL: str = DEFAULT_SLACK_API_URL
     PORT: int = Field(default=3000, ge=1, le=65535)
@@ -99,10 +116,52 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", mode="before")
+    @field_validator(
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_REDIRECT_URI",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @field_validator("SLACK_REDIRECT_URI")
+    @classmethod
+    def _redirect_is_https(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the full URL, https://YOUR-HOST/slack/oauth_redirect")
+        return value
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Many workspaces, each installed through Slack's OAuth: both credentials are set.
+        One without the other is a ConfigError (``require_oauth_pair``)."""
+        return self.SLACK_CLIENT_ID is not None and self.SLACK_CLIENT_SECRET is not None
+
+    def require_oauth_pair(self) -> None:
+        """Half an OAuth configuration is a mistake, not single-workspace mode."""
+        if self.SLACK_CLIENT_ID is not None and self.SLACK_CLIENT_SECRET is None:
+            raise ConfigError("SLACK_CLIENT_SECRET", "is not set (SLACK_CLIENT_ID is)")
+        if self.SLACK_CLIENT_SECRET is not None and self.SLACK_CLIENT_ID is None:
+            raise ConfigError("SLACK_CLIENT_ID", "is not set (SLACK_CLIENT_SECRET is)")
+
+    @property
+    def client_id(self) -> str:
+        self.require("SLACK_CLIENT_ID")
+        assert self.SLACK_CLIENT_ID is not None
+        return self.SLACK_CLIENT_ID
+
+    @property
+    def client_secret(self) -> str:
+        self.require("SLACK_CLIENT_SECRET")
+        assert self.SLACK_CLIENT_SECRET is not None
+        return self.SLACK_CLIENT_SECRET.get_secret_value()
 
     def require(self, *names: str) -> None:
         """Raise ConfigError naming the first missing or malformed variable of ``names``."""
@@ -131,7 +190,12 @@ class Settings(BaseSettings):
     @property
     def secret_values(self) -> list[str]:
         """Every secret set, for the log redactor: none of them may ever appear in a log."""
-        secrets = (self.SLACK_BOT_TOKEN, self.SLACK_SIGNING_SECRET, self.SLACK_APP_TOKEN)
+        secrets = (
+            self.SLACK_BOT_TOKEN,
+            self.SLACK_SIGNING_SECRET,
+            self.SLACK_APP_TOKEN,
+            self.SLACK_CLIENT_SECRET,
+        )
         return [secret.get_secret_value() for secret in secrets if secret is not None]
 
     @property

@@ -17,12 +17,13 @@ from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.engine.dispatch import Dispatcher, TickReport, build_dispatch_client
+from bot.engine.dispatch import Dispatcher, TickReport
 from bot.engine.render import render
 from bot.metrics import DispatchTotals
-from bot.services import Services
+from bot.services import Services, build_dispatch_client, workspace_clients
 from handlers import jobs
 from storage.heartbeat import beat
 
@@ -69,11 +70,16 @@ class HeartbeatWriter:
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
-    """The clock's dispatcher, and the web process's for posts a person is waiting for."""
+    """The clock's dispatcher, and the web process's for posts a person is waiting for: each
+    row goes out with its workspace's token (SLACK_BOT_TOKEN's in single-workspace mode)."""
     settings = services.settings
+
+    def make_client(token: str) -> WebClient:
+        return build_dispatch_client(settings, token=token, senders=settings.DISPATCH_SENDERS)
+
     return Dispatcher(
         engine=services.engine,
-        client=build_dispatch_client(settings, senders=settings.DISPATCH_SENDERS),
+        clients=workspace_clients(settings, services.engine, make_client),
         clock=services.clock,
         render=render,
         stale_after=timedelta(seconds=settings.DISPATCH_STALE_SECONDS),

@@ -100,6 +100,18 @@ def build_wsgi(app: App, *, engine: Engine, signing_secret: str) -> Flask:
             return Response(MALFORMED, status=400)
         return to_flask_response(app.dispatch(incoming))
 
+    flow = app.oauth_flow
+    if flow is not None:
+        # Installs in many workspaces (bot/oauth.py): Slack's consent screen, then the code.
+
+        @web.get(flow.install_path)
+        def slack_install() -> Response:
+            return to_flask_response(flow.handle_installation(to_bolt_request(request)))
+
+        @web.get(flow.redirect_uri_path)
+        def slack_oauth_redirect() -> Response:
+            return to_flask_response(flow.handle_callback(to_bolt_request(request)))
+
     probe = Probe(engine)
 
     @web.get(HEALTH_PATH)

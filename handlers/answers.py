@@ -11,7 +11,6 @@ open (it closes when its results are first taken, for the owners' preview).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -24,28 +23,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.blocks.answers import (
+    ANSWERS_CHANGE_RATING,
     ANSWERS_VIEW,
+    CORRECTABLE,
     Answer,
-    AnswerForm,
-    already_answered_round_text,
     already_answered_text,
     already_logged_text,
     build_answer_modal,
     build_answered_message,
     build_logged_message,
-    gone_text,
+    changed_text,
+    is_change,
     not_saved_modal,
-    not_yours_text,
-    one_on_one_form,
     parse_answer,
-    pod_form,
-    round_closed_text,
     row_of_metadata,
     saved_modal,
     saved_text,
-    survey_form,
-    three_sixty_form,
-    three_sixty_rater,
 )
 from bot.blocks.prompts.actions import (
     PROMPT_ANSWER_360,
@@ -58,25 +51,22 @@ from bot.blocks.prompts.actions import (
 from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import local_date
+from bot.flows import rating
+from bot.flows.outcomes import Refused
+from bot.flows.rating import Target, answer_form, changeable_until, find_target, round_closed
 from bot.services import Services
 from handlers.programs import team_of
 from handlers.router import Router
 from storage.answers import (
-    answered_on,
-    answered_row,
-    coach_of,
     log_session,
     record_rating,
     record_survey_answer,
     reminders_of,
-    round_closes_at,
     round_surveys,
     session_log,
-    survey_response_of,
 )
 from storage.db import session_scope
-from storage.models import AgendaRow, Pod, Program
-from storage.programs import get_program
+from storage.models import AgendaRow
 from storage.survey_rounds import RoundClosedError
 
 logger = logging.getLogger("emcoach.answers")
@@ -90,78 +80,6 @@ _FORM_KINDS: Final = {
 }
 _ANY_FORM: Final = frozenset(kind for kinds in _FORM_KINDS.values() for kind in kinds)
 _LOG_KINDS: Final = frozenset({AgendaKind.ONE_ON_ONE_LOG})
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A row the person may answer: the clicked ``row``, and ``answered`` — the row the
-    answer is recorded against (a reminder's survey; otherwise the row itself)."""
-
-    row: AgendaRow
-    answered: AgendaRow
-    program: Program
-
-    @property
-    def kind(self) -> AgendaKind:
-        return AgendaKind(self.answered.kind)
-
-
-def find_target(
-    session: Session,
-    *,
-    team_id: str,
-    row_id: int | None,
-    user_id: str,
-    kinds: Collection[AgendaKind],
-    now: datetime,
-    once: bool,
-) -> Target | str:
-    """The row to answer, or why this person cannot answer it now (a refusal to show).
-
-    ``once``: refuse a row already answered (ratings and surveys count once; the coach's log
-    may be corrected).
-    """
-    row = session.get(AgendaRow, row_id) if row_id is not None else None
-    program = (
-        None if row is None else get_program(session, team_id=team_id, program_id=row.program_id)
-    )
-    if row is None or program is None or row.kind not in {kind.value for kind in kinds}:
-        return gone_text()
-    if row.recipient != user_id:
-        return not_yours_text()
-    answered = answered_row(session, row)
-    if answered is None:
-        return gone_text()
-    if answered.kind == AgendaKind.SURVEY.value:
-        refusal = _survey_refusal(session, answered, program, now=now)
-        if refusal is not None:
-            return refusal
-    if once:
-        day = answered_on(session, row=answered, timezone=program.timezone)
-        if day is not None:
-            return already_answered_text(answered=day)
-    return Target(row=row, answered=answered, program=program)
-
-
-def _survey_refusal(
-    session: Session, survey: AgendaRow, program: Program, *, now: datetime
-) -> str | None:
-    """Why the person cannot answer ``survey`` now: they answered this round already (this
-    survey, or theirs about another leader: once a person a round), or the round closed."""
-    response = survey_response_of(session, survey=survey)
-    if response is not None and response.agenda_id == survey.id:
-        return already_answered_text(answered=response.responded_on)
-    if response is not None:
-        return already_answered_round_text(answered=response.responded_on)
-    closes = round_closes_at(session, survey=survey, program=program)
-    return _round_closed(program, survey, closes) if now >= closes else None
-
-
-def _round_closed(program: Program, survey: AgendaRow, closes: datetime) -> str:
-    return round_closed_text(
-        closed_on=local_date(closes, program.timezone),
-        results_on=None if survey.occasion == program.kickoff_date else survey.occasion,
-    )
 
 
 def _row_id(action: dict[str, Any]) -> int | None:
@@ -181,12 +99,14 @@ def _update(client: WebClient, row: AgendaRow, message: Reply) -> bool:
     """
     if not (row.channel_id and row.ts):
         return False
+    return _update_message(client, row.channel_id, row.ts, message)
+
+
+def _update_message(client: WebClient, channel: str, ts: str, message: Reply) -> bool:
     try:
-        client.chat_update(
-            channel=row.channel_id, ts=row.ts, text=message.text, blocks=message.blocks
-        )
+        client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
     except SlackApiError as error:
-        logger.warning("could not update the prompt of agenda row %s: %s", row.id, error)
+        logger.warning("could not update the prompt %s in %s: %s", ts, channel, error)
         return False
     return True
 
@@ -246,23 +166,6 @@ def on_log(
 # --- the modals ---------------------------------------------------------------------------------
 
 
-def _form(session: Session, target: Target) -> AnswerForm:
-    row, program = target.answered, target.program
-    assert program.id is not None
-    kind = target.kind
-    if kind is AgendaKind.ONE_ON_ONE_POST:
-        coach = coach_of(session, program_id=program.id, leader_user_id=row.about)
-        return one_on_one_form(coach_id=coach, day=row.occasion)
-    if kind is AgendaKind.POD_POST:
-        pod = session.get(Pod, int(row.about)) if row.about.isdigit() else None
-        return pod_form(pod_name=pod.name if pod is not None else row.about, day=row.occasion)
-    if kind is AgendaKind.THREE_SIXTY:
-        coach = coach_of(session, program_id=program.id, leader_user_id=row.about)
-        rater = three_sixty_rater(recipient_id=row.recipient, about_id=row.about, coach_id=coach)
-        return three_sixty_form(rater=rater, leader_id=row.about)
-    return survey_form(leader_id=row.about, threshold=program.anonymity_threshold)
-
-
 def on_open_form(
     ack: Ack,
     body: dict[str, Any],
@@ -288,7 +191,7 @@ def on_open_form(
             _refuse(respond, target)
             return
         assert target.row.id is not None
-        view = build_answer_modal(row_id=target.row.id, form=_form(session, target))
+        view = build_answer_modal(row_id=target.row.id, form=answer_form(session, target))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -323,10 +226,18 @@ def _save(
             now=now,
         )
         prompts = [row]
+    until = changeable_until(now, program.timezone) if kind in CORRECTABLE else None
     text = saved_text(
-        kind=kind, form=_form(session, target), answer=answer, threshold=program.anonymity_threshold
+        kind=kind,
+        form=answer_form(session, target),
+        answer=answer,
+        threshold=program.anonymity_threshold,
+        changeable_until=until,
     )
-    message = build_answered_message(kind=kind, occasion=row.occasion, answered=today)
+    assert row.id is not None
+    message = build_answered_message(
+        kind=kind, occasion=row.occasion, answered=today, row_id=row.id, changeable_until=until
+    )
     return _Saved(
         modal=saved_modal(kind=kind, text=text),
         prompts=[(prompt, message) for prompt in prompts if prompt.ts],
@@ -347,6 +258,12 @@ def on_submit(
         return
     user_id = body["user"]["id"]
     now = services.clock.now()
+    metadata = view.get("private_metadata") or ""
+    if is_change(metadata):
+        _correct(
+            ack, body, client, services=services, row_id=row_of_metadata(metadata), answer=answer
+        )
+        return
     zone = "UTC"  # the program's, once known
     try:
         with session_scope(services.engine) as session:
@@ -367,7 +284,7 @@ def on_submit(
     except RoundClosedError as closed:
         # The round closed between the click and the submit (its results were taken).
         assert not isinstance(target, str)
-        text = _round_closed(target.program, target.answered, closed.closed_at)
+        text = round_closed(target.program, target.answered, closed.closed_at)
         ack(response_action="update", view=not_saved_modal(text))
         return
     except IntegrityError:
@@ -380,6 +297,68 @@ def on_submit(
         _update(client, prompt, message)
 
 
+# --- correcting a session rating within its window -------------------------------------------
+
+
+def on_change_rating(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    *,
+    services: Services,
+) -> None:
+    """ "Change rating" on an answered prompt: the rating modal with the earlier answer."""
+    ack()
+    found = rating.open_change(
+        services.engine,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        row_id=_row_id(action),
+        now=services.clock.now(),
+    )
+    if isinstance(found, Refused):
+        _refuse(respond, found.text)
+        return
+    view = build_answer_modal(row_id=found.row_id, form=found.form, previous=found.previous)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _correct(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    *,
+    services: Services,
+    row_id: int | None,
+    answer: Answer,
+) -> None:
+    corrected = rating.correct(
+        services.engine,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        row_id=row_id,
+        answer=answer,
+        now=services.clock.now(),
+    )
+    if isinstance(corrected, Refused):
+        ack(response_action="update", view=not_saved_modal(corrected.text))
+        return
+    text = changed_text(form=corrected.form, answer=corrected.answer)
+    ack(response_action="update", view=saved_modal(kind=corrected.kind, text=text))
+    message = build_answered_message(
+        kind=corrected.kind,
+        occasion=corrected.occasion,
+        answered=corrected.rated_on,
+        row_id=corrected.row_id,
+        changeable_until=corrected.changeable_until,
+        changed=corrected.changed_on,
+    )
+    if corrected.channel_id and corrected.ts:
+        _update_message(client, corrected.channel_id, corrected.ts, message)
+
+
 def register(app: App, services: Services, router: Router) -> None:
     """Listens to every prompt button and the answer modal; adds no subcommand."""
     del router  # the prompts' buttons need no /emcoach subcommand
@@ -388,3 +367,4 @@ def register(app: App, services: Services, router: Router) -> None:
     for action_id, kinds in _FORM_KINDS.items():
         app.action(action_id)(partial(on_open_form, services=services, kinds=kinds))
     app.view(ANSWERS_VIEW)(partial(on_submit, services=services))
+    app.action(ANSWERS_CHANGE_RATING)(partial(on_change_rating, services=services))

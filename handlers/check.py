@@ -1,8 +1,4 @@
-"""/emcoach check: does this company need a mentoring program yet? Open to everyone.
-
-The answers are stored on the person's draft program when they own one, with whether they
-are going ahead against the advice (PRODUCT.md: "The owner may still continue (recorded)").
-"""
+"""/emcoach check listeners: the questionnaire and its verdict (bot/flows/check.py)."""
 
 from __future__ import annotations
 
@@ -18,49 +14,39 @@ from bot.blocks.check import (
     conditions_from_state,
 )
 from bot.blocks.reply import Reply, program_id_from_metadata
-from bot.domain.eligibility import EligibilityVerdict, assess
 from bot.domain.roles import Audience
+from bot.flows.check import check_form, record_check
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
-from storage.db import session_scope
-from storage.eligibility import (
-    latest_owned_draft,
-    owned_draft,
-    record_eligibility,
-    stored_conditions,
-)
 
 
 def open_check(invocation: Invocation) -> Reply | None:
-    with session_scope(invocation.services.engine) as session:
-        draft = latest_owned_draft(session, team_id=invocation.team_id, user_id=invocation.user_id)
-        view = build_check_modal(
-            program_id=draft.id if draft else None,
-            program_name=draft.name if draft else None,
-            checked=stored_conditions(draft) if draft else frozenset(),
-        )
+    form = check_form(
+        unit_of_work(invocation.services.engine),
+        team_id=invocation.team_id,
+        user_id=invocation.user_id,
+    )
+    view = build_check_modal(
+        program_id=form.program_id, program_name=form.program_name, checked=form.checked
+    )
     invocation.client.views_open(trigger_id=invocation.trigger_id, view=view)
     return None
 
 
 def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext, *, services: Services) -> None:
-    conditions = conditions_from_state(view["state"]["values"])
-    assessment = assess(conditions)
-    override = assessment.verdict is not EligibilityVerdict.RECOMMENDED
-    saved_on = None
-    with session_scope(services.engine) as session:
-        program = owned_draft(
-            session,
-            team_id=context.team_id or "",
-            user_id=context.user_id or "",
-            program_id=program_id_from_metadata(view.get("private_metadata", "")),
-        )
-        if program is not None:
-            record_eligibility(session, program, conditions=conditions, override=override)
-            saved_on = program.name
+    result = record_check(
+        unit_of_work(services.engine),
+        team_id=context.team_id or "",
+        user_id=context.user_id or "",
+        program_id=program_id_from_metadata(view.get("private_metadata", "")),
+        conditions=conditions_from_state(view["state"]["values"]),
+    )
     ack(
         response_action="update",
-        view=build_check_result(assessment, saved_on=saved_on, override=override),
+        view=build_check_result(
+            result.assessment, saved_on=result.saved_on, override=result.override
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""/emcoach commit: preview the public pre-commitment, then post it and lock the program."""
+"""/emcoach commit listeners: preview the public pre-commitment, then post it and lock the
+program (the use case is bot/flows/commit.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.commit import (
+    COMMIT_BUTTON_OUTDATED,
     COMMIT_CANCEL,
     COMMIT_CONFIRM,
+    NOT_POSTED,
+    ONLY_OWNERS_COMMIT,
+    PROGRAM_GONE,
+    already_committed_text,
     build_commit_missing,
     build_commit_posting,
     build_commit_preview,
@@ -18,47 +24,36 @@ from bot.blocks.commit import (
     build_committed,
     build_not_in_channel,
 )
+from bot.blocks.picker import build_program_choice
 from bot.blocks.reply import Reply
-from bot.domain.mrkdwn import channel_mention, plain
-from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Audience
-from bot.engine.commitment import commitment_of
-from bot.flows.commit import Answer, CommitOutcome, Publish, confirm_commit
+from bot.flows.commit import Answer, CommitOutcome, Publish, confirm_commit, preview_commit
+from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import unit_of_work
 from bot.services import Services
-from bot.slack_names import COMMAND
-from handlers.programs import Chosen, choose_program
+from bot.slack.payload import team_of
 from handlers.router import Invocation, Router, Subcommand
-from storage.db import session_scope
-from storage.setup_state import setup_state
 
 # Errors after which the post can succeed once the owner fixes the channel.
 CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
 
 
 def preview(invocation: Invocation) -> Reply | None:
-    chosen = choose_program(invocation, subcommand="commit")
-    if not isinstance(chosen, Chosen):
-        return chosen
-    with session_scope(invocation.services.engine) as session:
-        program = chosen.program
-        channel = program.commitment_channel_id or program.publish_channel_id or ""
-        if program.status is ProgramState.COMMITTING:
-            return build_commit_posting(program.name, channel)
-        if program.committed_at is not None:
-            return Reply(text=_already_committed(program.name, channel))
-        state = setup_state(session, program)
-        if state.missing:
-            return build_commit_missing(program.name, state.missing)
-        assert program.id is not None
-        return build_commit_preview(commitment_of(session, program), program_id=program.id)
-
-
-def _already_committed(name: str, channel_id: str) -> str:
-    return (
-        f"*{plain(name)}* is already committed: the pre-commitment is in "
-        f"{channel_mention(channel_id)}. To change a locked part, post a deviation with "
-        f"`{COMMAND} deviation <what> <reason>`."
-    )
+    ask = ProgramAsk.of(invocation)
+    shown = preview_commit(unit_of_work(invocation.services.engine), ask=ask)
+    if isinstance(shown, NotChosen):
+        return build_program_choice(
+            roles=shown.roles, candidates=shown.candidates, subcommand="commit", args=ask.args
+        )
+    match shown.answer:
+        case Answer.IN_PROGRESS:
+            return build_commit_posting(shown.program_name, shown.channel_id)
+        case Answer.ALREADY:
+            return Reply(text=already_committed_text(shown.program_name, shown.channel_id))
+        case Answer.MISSING:
+            return build_commit_missing(shown.program_name, shown.missing)
+    assert shown.commitment is not None
+    return build_commit_preview(shown.commitment, program_id=shown.program_id)
 
 
 def on_confirm(
@@ -72,18 +67,17 @@ def on_confirm(
     publish: Publish,
 ) -> None:
     ack()
-    user = body.get("user") or {}
     try:
         program_id = int(action.get("value") or "")
     except ValueError:
-        respond(text=f"That button is out of date. Run `{COMMAND} commit` again.")
+        respond(text=COMMIT_BUTTON_OUTDATED)
         return
     outcome = confirm_commit(
         services.engine,
         client,
         publish=publish,
-        team_id=(body.get("team") or {}).get("id") or user.get("team_id", ""),
-        user_id=user.get("id", ""),
+        team_id=team_of(body),
+        user_id=(body.get("user") or {}).get("id", ""),
         program_id=program_id,
         now=services.clock.now(),
     )
@@ -96,13 +90,13 @@ def _reply(outcome: CommitOutcome) -> tuple[Reply, bool]:
     name, channel = outcome.program_name, outcome.channel_id or ""
     match outcome.answer:
         case Answer.NOT_FOUND:
-            return Reply(text="That program no longer exists."), True
+            return Reply(text=PROGRAM_GONE), True
         case Answer.NOT_OWNER:
-            return Reply(text="Only the program's owners can commit it."), False
+            return Reply(text=ONLY_OWNERS_COMMIT), False
         case Answer.MISSING:
             return build_commit_missing(name, outcome.missing), True
         case Answer.ALREADY:
-            return Reply(text=_already_committed(name, channel)), True
+            return Reply(text=already_committed_text(name, channel)), True
         case Answer.IN_PROGRESS | Answer.POSTING:
             return build_commit_posting(name, channel), True
         case Answer.REFUSED if outcome.error in CHANNEL_ERRORS:
@@ -115,9 +109,7 @@ def _reply(outcome: CommitOutcome) -> tuple[Reply, bool]:
 
 def on_cancel(ack: Ack, respond: Respond) -> None:
     ack()
-    respond(
-        text=f"Not posted. Run `{COMMAND} commit` again when you're ready.", replace_original=True
-    )
+    respond(text=NOT_POSTED, replace_original=True)
 
 
 def register(app: App, services: Services, router: Router, *, publish: Publish) -> None:

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from bot.blocks.criteria import (
     CRITERIA_APPROVE,
     CRITERIA_CHANGES_VIEW,
     CRITERIA_COMMENT,
+    CRITERIA_INSTRUMENT,
     CRITERIA_PICK,
     CRITERIA_REQUEST_CHANGES,
     CRITERIA_VIEW,
@@ -44,25 +42,25 @@ from bot.blocks.criteria import (
     picker_note,
     program_gone_text,
     request_sent_text,
+    selected_instrument,
     selected_metric_ids,
     superseded_text,
     unchanged_text,
     unpack_signoff,
 )
 from bot.blocks.reply import Reply, build_notice_modal
-from bot.domain.metrics import CATALOG, SelectionError, definitions_hash, validate_selection
-from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA, ChangeLine, ProgramField
+from bot.domain.metrics import CATALOG
+from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
 from bot.domain.roles import Audience, Role
+from bot.flows.criteria import Field, Saved, picker_of, save_criteria, signoff_request
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.locks import change_permit, change_refusal, changed_under
 from handlers.programs import Chosen, choose_program, team_of
 from handlers.router import Invocation, Router, Subcommand
-from storage.criteria import record_signoff, replace_criteria
+from storage.criteria import record_signoff
 from storage.db import session_scope
 from storage.models import Program
-from storage.programs import get_program, has_role, members
-from storage.setup_state import criteria_of, frozen_definitions, metrics_of, self_approved
+from storage.programs import get_program, members
 
 logger = logging.getLogger("emcoach.criteria")
 
@@ -72,33 +70,21 @@ _NOT_OWNER = (
 )
 
 
-def _refusal_preview(engine: Engine, program: Program, *, now: datetime) -> str | None:
-    """The lock check the submission will make, asked without using up a deviation: the
-    person may still cancel the modal. The dry run's writes are rolled back."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            return change_refusal(session, program, ProgramField.CRITERIA, now=now)
-        finally:
-            session.rollback()
-
-
 def open_picker(invocation: Invocation) -> Reply | None:
     chosen = choose_program(invocation, subcommand="criteria")
     if not isinstance(chosen, Chosen):
         return chosen
     program = chosen.program
     assert program.id is not None
-    engine = invocation.services.engine
-    refusal = _refusal_preview(engine, program, now=invocation.services.clock.now())
-    if refusal is not None:
-        return Reply(text=refusal)
-    with session_scope(engine) as session:
-        selected = [row.metric_id for row in criteria_of(session, program_id=program.id)]
+    picker = picker_of(invocation.services.engine, program, now=invocation.services.clock.now())
+    if picker.refusal is not None:
+        return Reply(text=picker.refusal)
     view = build_criteria_modal(
         program_id=program.id,
         program_name=program.name,
         catalog=list(CATALOG.values()),
-        selected=selected,
+        selected=picker.selected,
+        instrument=picker.instrument,
         note=picker_note(
             signed_off_by=program.signed_off_by,
             committed=program.committed_at is not None,
@@ -108,22 +94,12 @@ def open_picker(invocation: Invocation) -> Reply | None:
     return None
 
 
-def _signoff_request(session: Session, program: Program, *, requested_by: str) -> SignoffRequest:
-    assert program.id is not None
-    assert program.criteria_hash is not None
-    return SignoffRequest(
-        program_id=program.id,
-        program_name=program.name,
-        criteria=frozen_definitions(session, program_id=program.id),
-        criteria_hash=program.criteria_hash,
-        requested_by=requested_by,
-        self_approved=self_approved(session, program),
-    )
-
-
 def _notice(ack: Ack, title: str, text: str) -> None:
     """Replace the submitted modal with what happened and what to do next (or why not)."""
     ack(response_action="update", view=build_notice_modal(title=title, text=text))
+
+
+_FIELDS = {Field.PICK: CRITERIA_PICK, Field.INSTRUMENT: CRITERIA_INSTRUMENT}
 
 
 def criteria_submitted(
@@ -134,56 +110,49 @@ def criteria_submitted(
     *,
     services: Services,
 ) -> None:
-    try:
-        metrics = validate_selection(selected_metric_ids(view["state"]["values"]))
-    except SelectionError as error:
-        ack(response_action="errors", errors={CRITERIA_PICK: str(error)})
-        return
-    program_id = int(json.loads(view["private_metadata"])["program"])
+    values = view["state"]["values"]
     user_id = body["user"]["id"]
-    now = services.clock.now()
-    request: SignoffRequest | None = None
-    budget_owner: str | None = None
-    with session_scope(services.engine) as session:
-        program = get_program(session, team_id=team_of(body), program_id=program_id)
-        if program is None or not has_role(
-            session, program_id=program_id, user_id=user_id, role=Role.OWNER
-        ):
-            _notice(ack, "Not saved", _NOT_OWNER)
-            return
-        names = [metric.name for metric in metrics]
-        changed = definitions_hash(metrics) != program.criteria_hash
-        if changed:
-            permit = change_permit(session, program, ProgramField.CRITERIA, now=now)
-            if permit.refusal is not None:
-                _notice(ack, "Not saved", permit.refusal)
-                return
-            old = [metric.short_name for metric in metrics_of(session, program_id=program_id)]
-            replace_criteria(session, program=program, metrics=metrics)
-            new = [metric.short_name for metric in metrics]
-            changes = [ChangeLine("Success criteria", ", ".join(old), ", ".join(new))]
-            changed_under(session, program, permit, changes, now=now)
-        elif program.signed_off_by is not None:
-            text = unchanged_text(program_name=program.name, signed_off_by=program.signed_off_by)
-            _notice(ack, "Nothing changed", text)
-            return
-        budget_owner = program.budget_owner_id
-        if budget_owner is None:
-            text = no_budget_owner_text(program_name=program.name, names=names)
-        else:
-            program.signoff_requested_at = now
-            session.add(program)
-            request = _signoff_request(session, program, requested_by=user_id)
-            text = request_sent_text(
-                program_name=program.name,
-                names=names,
-                budget_owner_id=budget_owner,
-                resent=not changed,
-            )
+    outcome = save_criteria(
+        services.engine,
+        team_id=team_of(body),
+        program_id=int(json.loads(view["private_metadata"])["program"]),
+        user_id=user_id,
+        metric_ids=selected_metric_ids(values),
+        instrument=selected_instrument(values),
+        now=services.clock.now(),
+    )
+    if outcome.saved is Saved.INVALID:
+        assert outcome.field is not None
+        ack(response_action="errors", errors={_FIELDS[outcome.field]: outcome.message})
+        return
+    if outcome.saved is Saved.NOT_OWNER:
+        _notice(ack, "Not saved", _NOT_OWNER)
+        return
+    if outcome.saved is Saved.REFUSED:
+        _notice(ack, "Not saved", outcome.message)
+        return
+    if outcome.saved is Saved.UNCHANGED:
+        assert outcome.signed_off_by is not None
+        text = unchanged_text(
+            program_name=outcome.program_name, signed_off_by=outcome.signed_off_by
+        )
+        _notice(ack, "Nothing changed", text)
+        return
+    if outcome.budget_owner is None:
+        text = no_budget_owner_text(program_name=outcome.program_name, names=outcome.names)
+    else:
+        text = request_sent_text(
+            program_name=outcome.program_name,
+            names=outcome.names,
+            budget_owner_id=outcome.budget_owner,
+            resent=not outcome.changed,
+        )
     # Acknowledge before calling Slack: the modal must answer within 3 seconds.
     _notice(ack, "Criteria saved", text)
-    if request is not None and budget_owner is not None:
-        _send_request(client, request=request, budget_owner=budget_owner, owner=user_id)
+    if outcome.request is not None and outcome.budget_owner is not None:
+        _send_request(
+            client, request=outcome.request, budget_owner=outcome.budget_owner, owner=user_id
+        )
 
 
 def _send_request(
@@ -276,7 +245,7 @@ def on_approve(
             session.refresh(program)
             _refuse(respond, _click_refusal(program, user_id=user_id, ref=ref) or superseded_text())
             return
-        request = _signoff_request(session, program, requested_by=ref.requested_by)
+        request = signoff_request(session, program, requested_by=ref.requested_by)
         owners = members(session, program_id=program.id, role=Role.OWNER)
         timezone = program.timezone
     outcome = approved_outcome(at=now, timezone=timezone, criteria_hash=ref.criteria_hash)
@@ -353,7 +322,7 @@ def changes_submitted(
             return
         assert program is not None
         assert program.id is not None
-        request = _signoff_request(session, program, requested_by=ref.requested_by)
+        request = signoff_request(session, program, requested_by=ref.requested_by)
         owners = members(session, program_id=program.id, role=Role.OWNER)
         timezone = program.timezone
     _notice(

@@ -12,7 +12,6 @@ from functools import partial
 from slack_bolt import App
 
 from bot.blocks.deviation import (
-    MAX_REASON_CHARS,
     build_deviation_already,
     build_deviation_not_posted,
     build_deviation_posting,
@@ -21,72 +20,60 @@ from bot.blocks.deviation import (
     build_nothing_locked,
     build_reason_refused,
     build_reason_too_long,
-    parse_field,
 )
+from bot.blocks.picker import build_program_choice
 from bot.blocks.reply import Reply
-from bot.domain.program_rules import LockedFieldError, ProgramState, check_change
 from bot.domain.roles import Audience
 from bot.flows.commit import Publish
-from bot.flows.deviation import Posting, request_deviation
+from bot.flows.deviation import Asked, NotAsked, Posting, deviate
+from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.work import unit_of_work
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
 
 
-def _first_word(text: str) -> tuple[str, str, str]:
-    parts = text.split(maxsplit=1)
-    return (parts[0] if parts else "", " ", parts[1] if len(parts) > 1 else "")
-
-
 def post_deviation(invocation: Invocation, *, publish: Publish) -> Reply:
-    chosen = choose_program(invocation, subcommand="deviation")
-    if not isinstance(chosen, Chosen):
-        return chosen
-    program = chosen.program
-    assert program.id is not None
-    word, _, reason = _first_word(chosen.args)
-    field = parse_field(word)
-    if field is None:
-        return build_deviation_usage(typed=word)
-    try:
-        deviation = check_change(field, state=program.status, reason=reason)
-    except LockedFieldError as refusal:
-        if program.status in (ProgramState.CLOSED, ProgramState.COMMITTING):
-            return Reply(text=str(refusal))
-        return build_reason_refused(message=str(refusal), field=field)
-    if deviation is None:
-        return build_nothing_locked(program_name=program.name, field=field)
-    if len(deviation.reason) > MAX_REASON_CHARS:
-        return build_reason_too_long(length=len(deviation.reason))
-    outcome = request_deviation(
-        invocation.services.engine,
+    ask = ProgramAsk.of(invocation)
+    asked = deviate(
+        unit_of_work(invocation.services.engine),
         publish=publish,
-        program_id=program.id,
-        field=field,
-        reason=deviation.reason,
-        requested_by=invocation.user_id,
+        ask=ask,
         request_key=invocation.trigger_id or None,
         now=invocation.services.clock.now(),
     )
-    channel = outcome.channel_id
-    match outcome.posting:
+    if isinstance(asked, NotChosen):
+        return build_program_choice(
+            roles=asked.roles, candidates=asked.candidates, subcommand="deviation", args=ask.args
+        )
+    if isinstance(asked, NotAsked):
+        return _not_asked(asked)
+    name, field, channel = asked.program_name, asked.field, asked.outcome.channel_id
+    match asked.outcome.posting:
         case Posting.POSTED:
-            return build_deviation_recorded(
-                program_name=program.name, field=field, channel_id=channel
-            )
+            return build_deviation_recorded(program_name=name, field=field, channel_id=channel)
         case Posting.ALREADY:
-            return build_deviation_already(
-                program_name=program.name, field=field, channel_id=channel
-            )
+            return build_deviation_already(program_name=name, field=field, channel_id=channel)
         case Posting.POSTING:
-            return build_deviation_posting(
-                program_name=program.name, field=field, channel_id=channel
-            )
+            return build_deviation_posting(program_name=name, field=field, channel_id=channel)
     retry = f"{COMMAND} deviation {invocation.args.strip()}"
     return build_deviation_not_posted(
-        channel_id=channel, error=str(outcome.error or ""), retry=retry
+        channel_id=channel, error=str(asked.outcome.error or ""), retry=retry
     )
+
+
+def _not_asked(asked: NotAsked) -> Reply:
+    match asked.answer:
+        case Asked.USAGE:
+            return build_deviation_usage(typed=asked.typed)
+        case Asked.REFUSED:
+            return Reply(text=asked.message)
+        case Asked.TOO_LONG:
+            return build_reason_too_long(length=asked.length)
+    assert asked.field is not None
+    if asked.answer is Asked.REASON_REFUSED:
+        return build_reason_refused(message=asked.message, field=asked.field)
+    return build_nothing_locked(program_name=asked.program_name, field=asked.field)
 
 
 def register(app: App, services: Services, router: Router, *, publish: Publish) -> None:

@@ -1,17 +1,31 @@
-"""Events API listeners."""
+"""The App Home: published when a person opens it, and kept current after every request that
+may change what they (or the people in their programs) see."""
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.blocks.home import build_home
+from bot.engine.homes import publish_with
+from bot.engine.people import refresh_zones
+from bot.flows.home import (
+    BuiltHome,
+    open_home,
+    people_around,
+    record_published,
+    refresh_homes,
+)
 from bot.services import Services
 from handlers.idempotency import released_if_failed
-from handlers.router import Router, lookup_roles
+from handlers.router import Router
+
+logger = logging.getLogger("emcoach.home")
 
 
 def on_app_home_opened(
@@ -26,10 +40,57 @@ def on_app_home_opened(
     if event.get("tab", "home") != "home":
         return
     user_id = event["user"]
+    team_id = context.get("team_id") or ""
     with released_if_failed(services, body):
-        roles = lookup_roles(services, team_id=context.get("team_id") or "", user_id=user_id)
-        client.views_publish(user_id=user_id, view=build_home(router.help_entries(roles)))
+        now = services.clock.now()
+        # Times show in the person's own zone: asked of Slack at most weekly, before the
+        # unit of work opens.
+        refresh_zones(services.engine, client, team_id=team_id, user_ids=[user_id], now=now)
+        built: BuiltHome = open_home(
+            services.engine,
+            team_id=team_id,
+            user_id=user_id,
+            now=now,
+            commands_for=router.help_lines,
+        )
+        client.views_publish(user_id=user_id, view=built.view)
+        record_published(services.engine, team_id=team_id, homes_sent=[built], now=now)
+
+
+class HomeRefresh(ListenerCompletionHandler):
+    """After a listener for a person's command, click or modal has finished (its unit of work
+    committed, its reply sent): publish again the homes that now read differently — theirs and
+    those of the people in their programs who have opened emcoach's App Home. One place for
+    every feature: a sign-off, a settled commit, a pause, a rating or a log all end here."""
+
+    def __init__(self, services: Services, router: Router) -> None:
+        self._services = services
+        self._router = router
+
+    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
+        # Events publish their own home (app_home_opened) or change nobody's (profile changes).
+        if request.body.get("type") == "event_callback" or request.body.get("event"):
+            return
+        team_id, user_id = request.context.team_id, request.context.user_id
+        client = request.context.client
+        if not team_id or not user_id or client is None:
+            return
+        services = self._services
+        try:
+            people = people_around(services.engine, team_id=team_id, user_id=user_id)
+            refresh_homes(
+                services.engine,
+                team_id=team_id,
+                people=people,
+                now=services.clock.now(),
+                publish=publish_with(client),
+                commands_for=self._router.help_lines,
+            )
+        except SQLAlchemyError as error:
+            # The request itself is done; the next one (or opening the home) catches up.
+            logger.warning("App Homes not refreshed after a request: %s", type(error).__name__)
 
 
 def register(app: App, services: Services, router: Router) -> None:
     app.event("app_home_opened")(partial(on_app_home_opened, services=services, router=router))
+    app.listener_runner.listener_completion_handler = HomeRefresh(services, router)

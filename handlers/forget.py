@@ -22,6 +22,7 @@ from bot.blocks.forget import (
     build_forgotten,
 )
 from bot.blocks.reply import Reply
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Audience
 from bot.flows.forget import DeleteOutcome, Deletion, deletable, delete_owned_program, evaluation_of
 from bot.flows.forget import forget_me as forget_person
@@ -41,7 +42,11 @@ def ask_delete(invocation: Invocation) -> Reply | None:
         return chosen
     program = chosen.program
     if not deletable(program.status):
-        return build_delete_refused(program.name, evaluation=evaluation_of(program))
+        return build_delete_refused(
+            program.name,
+            evaluation=evaluation_of(program),
+            closing=program.status is ProgramState.EVALUATED,
+        )
     assert program.id is not None
     return build_delete_confirm(program.name, program_id=program.id)
 
@@ -96,7 +101,10 @@ def _delete_reply(outcome: DeleteOutcome) -> tuple[Reply, bool]:
         case Deletion.NOT_OWNER:
             return build_delete_not_owner(), False
         case Deletion.RUNNING:
-            return build_delete_refused(outcome.program_name, evaluation=outcome.evaluation), True
+            refused = build_delete_refused(
+                outcome.program_name, evaluation=outcome.evaluation, closing=outcome.closing
+            )
+            return refused, True
     return build_deleted(outcome.program_name), True
 
 
@@ -113,7 +121,7 @@ def register(app: App, services: Services, router: Router) -> None:
         Subcommand(
             name="delete",
             usage='delete "<program>"',
-            summary="delete a finished program and everything emcoach holds about it",
+            summary="delete a closed program and everything emcoach holds about it",
             audience=Audience.OWNERS,
             run=ask_delete,
         )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from apscheduler.schedulers.base import BaseScheduler
+from slack_sdk import WebClient
 
 from bot.engine.dispatch import Dispatcher, TickReport
+from bot.engine.homes import publish_with
 from bot.engine.nudges import plan_setup_nudges
 from bot.engine.planning import committed_programs, replan_program
 from bot.engine.reminders import plan_survey_reminders
+from bot.flows.close import close_finished
 from bot.flows.commit import settle_commits
+from bot.flows.home import PublishHome, refresh_program_homes
 from bot.services import Services
 from storage.agenda import stale_programs
 from storage.db import session_scope
@@ -31,6 +35,9 @@ NUDGE_EVERY = timedelta(hours=1)
 # A reminder is created due at once; every few minutes keeps it within minutes of 24 h / 72 h.
 REMIND_EVERY = timedelta(minutes=5)
 REPLAN_EVERY = timedelta(hours=24)
+# App Homes after what the clock sent (a checkpoint post, a settled commit, a 1:1 that ended):
+# within a minute, and one cheap query when nothing was sent.
+HOMES_EVERY = timedelta(minutes=1)
 
 
 def prune_processed_events(*, services: Services) -> int:
@@ -61,37 +68,76 @@ def replan_stale(*, services: Services) -> int:
     """Settle pre-commitments whose post went out (or was refused) since the last tick, then
     re-plan programs whose cohort, slots or dates changed."""
     settle_commits(services.engine, now=services.clock.now())
+    close_finished(services.engine, now=services.clock.now())  # after the month-6 post
     with session_scope(services.engine) as session:
         # A program of an uninstalled workspace stays stale: planned again after a reinstall.
         stopped = stopped_teams(session)
         stale = [
-            program.id
+            (program.id, program.team_id)
             for program in stale_programs(session)
             if program.id is not None and program.team_id not in stopped
         ]
-    for program_id in stale:
-        replan_program(
-            services.engine, services.client, program_id=program_id, now=services.clock.now()
-        )
-    return len(stale)
+    return _replan(services, stale)
 
 
 def replan_running(*, services: Services) -> int:
     """Daily: refresh people's time zones and re-plan every running program's future."""
-    changed = 0
     with session_scope(services.engine) as session:
         stopped = stopped_teams(session)  # no users.info for a workspace that removed emcoach
         running = [
-            program.id
+            (program.id, program.team_id)
             for program in committed_programs(session)
             if program.id is not None and program.team_id not in stopped
         ]
-    for program_id in running:
+    return _replan(services, running, count_changes=True)
+
+
+def _replan(
+    services: Services, programs: list[tuple[int, str]], *, count_changes: bool = False
+) -> int:
+    """Re-plan each program with its workspace's client (users.info for time zones); a
+    workspace emcoach holds no token for is skipped (the dispatcher stops it). Returns how many
+    programs were re-planned, or with ``count_changes`` how many rows changed."""
+    clients: dict[str, WebClient | None] = {}
+    done = 0
+    for program_id, team_id in programs:
+        if team_id not in clients:
+            clients[team_id] = services.client_for(team_id)
+        client = clients[team_id]
+        if client is None:
+            continue
         change = replan_program(
-            services.engine, services.client, program_id=program_id, now=services.clock.now()
+            services.engine, client, program_id=program_id, now=services.clock.now()
         )
-        changed += change.added + change.moved + change.removed
-    return changed
+        done += change.added + change.moved + change.removed if count_changes else 1
+    return done
+
+
+class HomesAfterSends:
+    """Each run: the App Homes (of people who opened theirs) in programs with a prompt or post
+    sent since the last run, published again where they now read differently."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._since: datetime | None = None
+
+    def __call__(self) -> int:
+        services = self._services
+        now = services.clock.now()
+        since = self._since or now - HOMES_EVERY
+        with session_scope(services.engine) as session:
+            stopped = stopped_teams(session)
+
+        def publish_for(team_id: str) -> PublishHome | None:
+            # Each workspace's own token; none for a stopped or uninstalled workspace.
+            client = None if team_id in stopped else services.client_for(team_id)
+            return None if client is None else publish_with(client)
+
+        refreshed = refresh_program_homes(
+            services.engine, since=since, now=now, publish_for=publish_for
+        )
+        self._since = now
+        return refreshed
 
 
 def register(scheduler: BaseScheduler, services: Services, dispatcher: Dispatcher) -> None:
@@ -102,6 +148,7 @@ def register(scheduler: BaseScheduler, services: Services, dispatcher: Dispatche
         ("nudge_setup", partial(nudge_setup, services=services), NUDGE_EVERY),
         ("remind_surveys", partial(remind_surveys, services=services), REMIND_EVERY),
         ("replan_running", partial(replan_running, services=services), REPLAN_EVERY),
+        ("refresh_homes", HomesAfterSends(services), HOMES_EVERY),
     ]
     for job_id, function, every in jobs:
         scheduler.add_job(

@@ -2,139 +2,76 @@
 
 The checkpoint preview asks owners for missing values two business days before the results go
 out; the results (``bot.engine.results``) read what is entered here. The per-leader form, its
-checks and its wording are the baselines' (``handlers.baseline``), so a value means the same at
-week 4 and at month 6. Once a checkpoint's CHECKPOINT_PUBLISH row is sent its values are final:
+checks and its wording are the baselines' (``bot.flows.baseline``), so a value means the same
+at week 4 and at month 6. When 1:1 quality is on the company's own survey, each pod's result
+is entered here too. Once a checkpoint's CHECKPOINT_PUBLISH row is sent its values are final:
 the public post said what it said, and later values count for the next checkpoint.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlmodel import Session
 
-from bot.blocks.baseline import PodEntries
 from bot.blocks.metrics import (
     METRICS_FORM,
     METRICS_LEADER,
     METRICS_LEADER_VIEW,
+    METRICS_POD,
+    METRICS_POD_SOURCE,
+    METRICS_POD_VALUE,
+    METRICS_POD_VIEW,
     OpenCheckpoint,
     build_checkpoint_values,
     build_leader_checkpoint_modal,
-    published_sentence,
+    build_pod_checkpoint_modal,
+    leader_values_saved_text,
+    pod_value_saved_text,
     when_published,
 )
 from bot.blocks.pod import ViewState
 from bot.blocks.prompts.checkpoint import METRICS_COMMAND
 from bot.blocks.reply import Reply
 from bot.domain.args import escape_mrkdwn
-from bot.domain.localtime import format_day, local_date
+from bot.domain.localtime import format_day
 from bot.domain.roles import Audience
-from bot.domain.timeline import Timeline
-from bot.engine.results import checkpoint_month
+from bot.flows.baseline import as_rows, find_leader_entries
+from bot.flows.checkpoints import published_text
+from bot.flows.metrics import (
+    Checkpoint,
+    Checkpoints,
+    LeaderSaved,
+    PodInput,
+    PodSaved,
+    checkpoint_entries,
+    checkpoints_of,
+    emcoach_survey_names,
+    pod_value_form,
+    submit_leader_values,
+    submit_pod_value,
+)
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.baseline import (
-    DEFAULT_SOURCE,
-    cohort_entries,
-    find_leader_entries,
-    notice,
-    only_pod,
-    owned_leader,
-    read_leader_form,
-    saved_lines,
-)
+from handlers.baseline import notice, only_pod
 from handlers.programs import (
     Chosen,
     choose_program,
     clicked_program,
     refuse_click,
+    team_of,
 )
 from handlers.router import Invocation, Router, Subcommand
-from storage.checkpoint_values import checkpoint_values_of, publications, save_checkpoint_value
 from storage.db import session_scope
-from storage.models import Leader, Program
-from storage.setup_state import metrics_of
-
-# The month-3 checkpoint takes values from two weeks before its date: the numbers are pulled
-# from the data sources by hand, and the survey and 360 week (7 days before) falls inside.
-OPENS_BEFORE = timedelta(days=14)
+from storage.models import Leader, Pod, Program
 
 _NOT_OWNER = (
     "Only the program's owners can enter checkpoint values. Ask an owner to add you with "
     f"`{COMMAND} owner add @you`."
 )
-
-
-# --- which checkpoint takes values ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Checkpoint:
-    month: int
-    occasion: date
-    published_at: datetime | None  # when its results post went out; None until then
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Checkpoints:
-    """A program's month-3 and final checkpoints, seen on the program's local ``today``."""
-
-    midpoint: Checkpoint
-    final: Checkpoint
-    today: date
-
-    @property
-    def opens_on(self) -> date:
-        return self.midpoint.occasion - OPENS_BEFORE
-
-    @property
-    def open(self) -> Checkpoint | None:
-        """Month 3 from two weeks before it until it is published (however late), then the
-        final one until it is published; None before the first window and after the last."""
-        if self.midpoint.published_at is None:
-            return self.midpoint if self.today >= self.opens_on else None
-        return self.final if self.final.published_at is None else None
-
-    def of_month(self, month: int) -> Checkpoint | None:
-        return next((c for c in (self.midpoint, self.final) if c.month == month), None)
-
-
-def checkpoints_of(session: Session, program: Program, *, now: datetime) -> Checkpoints:
-    assert program.id is not None
-    assert program.kickoff_date is not None
-    timeline = Timeline(kickoff=program.kickoff_date, months=program.months)
-    published = publications(session, program_id=program.id)
-
-    def checkpoint(occasion: date) -> Checkpoint:
-        return Checkpoint(
-            month=checkpoint_month(program, occasion),
-            occasion=occasion,
-            published_at=published.get(occasion),
-        )
-
-    return Checkpoints(
-        midpoint=checkpoint(timeline.midpoint),
-        final=checkpoint(timeline.evaluation),
-        today=local_date(now, program.timezone),
-    )
-
-
-def published_text(checkpoints: Checkpoints, checkpoint: Checkpoint, *, zone: str) -> str:
-    """``The month-3 results were published on …; values entered now count for month 6.``"""
-    assert checkpoint.published_at is not None
-    later = checkpoints.final.month if checkpoint is checkpoints.midpoint else None
-    return published_sentence(
-        month=checkpoint.month,
-        published_on=local_date(checkpoint.published_at, zone),
-        next_month=later,
-    )
 
 
 def closed_text(checkpoints: Checkpoints, program: Program) -> str:
@@ -184,18 +121,6 @@ def open_checkpoint(
     )
 
 
-def checkpoint_entries(session: Session, program: Program, *, month: int) -> list[PodEntries]:
-    """Every pod and leader with each hand-entered criterion's value for ``month`` or None."""
-    assert program.id is not None
-    rows = checkpoint_values_of(session, program_id=program.id, month=month)
-    return cohort_entries(
-        session,
-        program,
-        by_leader={(row.leader_id, row.metric_id): row for row in rows},
-        by_pod=None,
-    )
-
-
 # --- /emcoach metrics -------------------------------------------------------------------------
 
 
@@ -228,9 +153,7 @@ def run_metrics(invocation: Invocation) -> Reply:
         )
         if isinstance(pods, Reply):
             return pods
-        surveys = [
-            m.short_name for m in metrics_of(session, program_id=program.id) if m.anonymous_survey
-        ]
+        surveys = emcoach_survey_names(session, program)
     return build_checkpoint_values(
         checkpoint=open_checkpoint(checkpoints, checkpoint, program),
         pods=pods,
@@ -283,53 +206,134 @@ def leader_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], *, services: Services
 ) -> None:
     meta = json.loads(view["private_metadata"])
-    user_id, now = body["user"]["id"], services.clock.now()
-    state = ViewState(view["state"]["values"])
     month = int(meta["month"])
-    with session_scope(services.engine) as session:
-        owned = owned_leader(session, body, meta)
-        if owned is None:
-            notice(ack, "Not saved", _NOT_OWNER)
-            return
-        program, leader = owned
-        assert program.id is not None
-        assert leader.id is not None
-        checkpoints = checkpoints_of(session, program, now=now)
-        checkpoint = checkpoints.open
-        if checkpoint is None or checkpoint.month != month:
-            notice(ack, "Not saved", refusal_for_month(checkpoints, program, month))
-            return
-        metrics = [m for m in metrics_of(session, program_id=program.id) if not m.anonymous_survey]
-        saved, errors = read_leader_form(state, metrics, form=METRICS_FORM)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        source = state.text(METRICS_FORM.source) or DEFAULT_SOURCE
-        for value in saved:
-            save_checkpoint_value(
-                session,
-                program_id=program.id,
-                metric_id=value.metric.id.value,
-                leader_id=leader.id,
-                month=month,
-                value=value.value,
-                details=value.details,
-                source=source,
-                recorded_by=user_id,
-                now=now,
-            )
-        missing = sum(pod.missing for pod in checkpoint_entries(session, program, month=month))
-        published = when_published(open_checkpoint(checkpoints, checkpoint, program))
-    after = (
-        f"{missing} value(s) still missing for month {month}: `{METRICS_COMMAND}` shows them."
-        if missing
-        else f"Every month-{month} value is in."
+    outcome = submit_leader_values(
+        services.engine,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        program_id=int(meta["program"]),
+        leader_id=int(meta["leader"]),
+        month=month,
+        state=ViewState(view["state"]["values"]),
+        form=METRICS_FORM,
+        now=services.clock.now(),
+    )
+    if outcome.saved is LeaderSaved.INVALID:
+        ack(response_action="errors", errors=dict(outcome.errors or {}))
+        return
+    if outcome.saved is LeaderSaved.NOT_OWNER:
+        notice(ack, "Not saved", _NOT_OWNER)
+        return
+    assert outcome.program is not None and outcome.checkpoints is not None
+    if outcome.saved is LeaderSaved.CLOSED:
+        notice(ack, "Not saved", refusal_for_month(outcome.checkpoints, outcome.program, month))
+        return
+    assert outcome.checkpoint is not None
+    published = when_published(
+        open_checkpoint(outcome.checkpoints, outcome.checkpoint, outcome.program)
     )
     notice(
         ack,
         "Values saved",
-        f"Saved for <@{leader.user_id}>, month {month} (source: {escape_mrkdwn(source)}):\n"
-        f"{saved_lines(saved)}\n{after} {published}",
+        leader_values_saved_text(
+            user_id=outcome.user_id,
+            month=month,
+            saved=as_rows(outcome.values),
+            source=outcome.source,
+            missing=outcome.missing,
+            published=published,
+        ),
+    )
+
+
+def open_pod_form(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    *,
+    services: Services,
+) -> None:
+    ack()
+    target = json.loads(action["value"])
+    with session_scope(services.engine) as session:
+        pod = session.get(Pod, int(target["pod"]))
+        program = clicked_program(session, body, program_id=pod.program_id if pod else None)
+        if pod is None or program is None or program.id is None:
+            refuse_click(respond, _NOT_OWNER)
+            return
+        form = pod_value_form(
+            session,
+            program,
+            pod_id=int(target["pod"]),
+            metric_id=str(target["metric"]),
+            now=services.clock.now(),
+        )
+        if form is None:
+            refuse_click(respond, _NOT_OWNER)
+            return
+        if isinstance(form, Checkpoints):
+            refuse_click(respond, closed_text(form, program))
+            return
+        checkpoint, entries = form
+        entry = next(s for s in entries.surveys if s.metric.id.value == target["metric"])
+        view = build_pod_checkpoint_modal(
+            program_id=program.id,
+            pod_id=entries.pod_id,
+            month=checkpoint.month,
+            occasion=checkpoint.occasion,
+            pod_name=entries.name,
+            entry=entry,
+        )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+_POD_INPUTS = {PodInput.VALUE: METRICS_POD_VALUE, PodInput.SOURCE: METRICS_POD_SOURCE}
+
+
+def pod_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], *, services: Services
+) -> None:
+    meta = json.loads(view["private_metadata"])
+    state = ViewState(view["state"]["values"])
+    month = int(meta["month"])
+    outcome = submit_pod_value(
+        services.engine,
+        team_id=team_of(body),
+        user_id=body["user"]["id"],
+        program_id=int(meta["program"]),
+        pod_id=int(meta["pod"]),
+        metric_id=str(meta["metric"]),
+        month=month,
+        value_text=state.text(METRICS_POD_VALUE),
+        source=state.text(METRICS_POD_SOURCE),
+        now=services.clock.now(),
+    )
+    if outcome.saved is PodSaved.INVALID:
+        errors = {_POD_INPUTS[key]: text for key, text in (outcome.errors or {}).items()}
+        ack(response_action="errors", errors=errors)
+        return
+    if outcome.saved is PodSaved.NOT_OWNER:
+        notice(ack, "Not saved", _NOT_OWNER)
+        return
+    assert outcome.program is not None and outcome.checkpoints is not None
+    if outcome.saved is PodSaved.CLOSED:
+        notice(ack, "Not saved", refusal_for_month(outcome.checkpoints, outcome.program, month))
+        return
+    assert outcome.value is not None and outcome.checkpoint is not None
+    open_ = open_checkpoint(outcome.checkpoints, outcome.checkpoint, outcome.program)
+    notice(
+        ack,
+        "Value saved",
+        pod_value_saved_text(
+            pod_name=outcome.pod_name,
+            month=month,
+            saved=as_rows([outcome.value]),
+            source=outcome.source,
+            missing=outcome.missing,
+            published=when_published(open_),
+        ),
     )
 
 
@@ -346,3 +350,5 @@ def register(app: App, services: Services, router: Router) -> None:
     )
     app.action(METRICS_LEADER)(partial(open_leader_form, services=services))
     app.view(METRICS_LEADER_VIEW)(partial(leader_submitted, services=services))
+    app.action(METRICS_POD)(partial(open_pod_form, services=services))
+    app.view(METRICS_POD_VIEW)(partial(pod_submitted, services=services))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.help import HelpEntry, build_help, build_unknown_subcommand
+from bot.blocks.help import HelpEntry, build_help, build_unknown_subcommand, entry_line
 from bot.blocks.reply import Reply
 from bot.domain.args import (
     COMMAND_TEXT_MAX,
@@ -46,6 +46,15 @@ SubcommandRun = Callable[[Invocation], Reply | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HelpLine:
+    """One line of `help` and who sees it."""
+
+    usage: str
+    summary: str
+    audience: Audience
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Subcommand:
     name: str
     usage: str
@@ -56,14 +65,30 @@ class Subcommand:
     # False when it calls Slack (a modal's trigger_id is only valid right after ack()).
     # A function of the arguments when that depends on them (typed: pure; alone: a modal).
     answers_in_ack: bool | Callable[[str], bool] = False
+    # Who `help` shows it to, when fewer than ``audience`` can run it (e.g. `pause @leader`
+    # is for owners and coaches, though anyone in a program may run `pause`).
+    help_audience: Audience | None = None
+    # More lines of `help`, each for its own audience (e.g. `pause me until …` for leaders).
+    more_help: tuple[HelpLine, ...] = ()
 
     def quick(self, args: str) -> bool:
         if callable(self.answers_in_ack):
             return self.answers_in_ack(args)
         return self.answers_in_ack
 
-    def help_entry(self) -> HelpEntry:
-        return HelpEntry(usage=self.usage, summary=self.summary)
+    def help_entries(self, roles: frozenset[Role]) -> list[HelpEntry]:
+        """The lines of `help` this subcommand shows to someone holding ``roles``."""
+        lines = (
+            HelpLine(
+                usage=self.usage, summary=self.summary, audience=self.help_audience or self.audience
+            ),
+            *self.more_help,
+        )
+        return [
+            HelpEntry(usage=line.usage, summary=line.summary)
+            for line in lines
+            if allows(line.audience, roles) and allows(self.audience, roles)
+        ]
 
 
 class Router:
@@ -80,11 +105,13 @@ class Router:
     def names(self) -> list[str]:
         return list(self._subcommands)
 
-    def available_to(self, roles: frozenset[Role]) -> list[Subcommand]:
-        return [sub for sub in self._subcommands.values() if allows(sub.audience, roles)]
-
     def help_entries(self, roles: frozenset[Role]) -> list[HelpEntry]:
-        return [sub.help_entry() for sub in self.available_to(roles)]
+        """What `help` lists for someone holding ``roles`` in any of their programs."""
+        return [entry for sub in self._subcommands.values() for entry in sub.help_entries(roles)]
+
+    def help_lines(self, roles: frozenset[Role]) -> list[str]:
+        """The same, as the text lines the App Home lists."""
+        return [entry_line(entry) for entry in self.help_entries(roles)]
 
     def help_reply(self, roles: frozenset[Role]) -> Reply:
         # A pure function of the roles, asked on every bare /emcoach: build it once per set.
@@ -145,6 +172,8 @@ _WHO = {
     Audience.OWNERS: "a program's owners",
     Audience.BUDGET_OWNERS: "a program's budget owner",
     Audience.COACHES: "a program's coaches",
+    Audience.OVERSEERS: "a program's owners and coaches",
+    Audience.LEADERS: "a program's coached leaders",
     Audience.PARTICIPANTS: "people taking part in a program",
     Audience.EVERYONE: "everyone",
 }

@@ -5,45 +5,21 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks.reply import Reply
-from bot.blocks.status import SprintStatus, build_status
-from bot.domain.localtime import local_date
-from bot.domain.program_rules import ProgramState
+from bot.blocks.status import build_status
 from bot.domain.roles import Audience
-from bot.domain.sprint import next_action, sprint_checklist
+from bot.flows.status import sprint_status
 from bot.services import Services
 from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
 from storage.db import session_scope
-from storage.setup_state import setup_state, sprint_weeks_done
 
 
 def show_status(invocation: Invocation) -> Reply | None:
     chosen = choose_program(invocation, subcommand="status")
     if not isinstance(chosen, Chosen):
         return chosen
-    program = chosen.program
-    assert program.id is not None
     with session_scope(invocation.services.engine) as session:
-        done = sprint_weeks_done(session, program)
-        missing = setup_state(session, program).missing
-    # Due dates count from the day of setup in the program's zone, as the nudges do.
-    setup_date = local_date(program.created_at, program.timezone)
-    today = local_date(invocation.services.clock.now(), program.timezone)
-    status = SprintStatus(
-        program_id=program.id,
-        program_name=program.name,
-        setup_date=setup_date,
-        today=today,
-        steps=sprint_checklist(setup_date, today=today, done=done),
-        next_step=next_action(setup_date, today=today, done=done),
-        missing=missing,
-        committed_on=(
-            local_date(program.committed_at, program.timezone) if program.committed_at else None
-        ),
-        kickoff=program.kickoff_date,
-        months=program.months,
-        posting=program.status is ProgramState.COMMITTING,
-    )
+        status = sprint_status(session, chosen.program, now=invocation.services.clock.now())
     return build_status(status)
 
 

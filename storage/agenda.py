@@ -6,12 +6,23 @@ row is claimed by exactly one of them (Postgres also skips rows another claimer 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
@@ -136,21 +147,61 @@ def apply_plan(
     return PlanChange(added=len(new), moved=moved, removed=len(stale))
 
 
-def claim_due(engine: Engine, *, now: datetime, worker: str, limit: int) -> list[AgendaRow]:
-    """Atomically move up to ``limit`` due pending rows to ``sending`` for ``worker``; rows of
-    an uninstalled workspace stay pending (held) until it is reinstalled."""
-    due = (
-        select(_TABLE.c.id)
-        .where(
-            _TABLE.c.state == AgendaState.PENDING.value,
-            _TABLE.c.due_at <= now,
-            or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
-            ~_IN_STOPPED_WORKSPACE,
+def due_teams(engine: Engine, *, now: datetime) -> dict[str, int]:
+    """How many pending rows are due now in each workspace (uninstalled ones left out): the
+    dispatcher's turns. One grouped read; nothing due costs an empty index range."""
+    statement = (
+        select(_PROGRAM.c.team_id, func.count())
+        .select_from(
+            _TABLE.join(_PROGRAM, _PROGRAM.c.id == _TABLE.c.program_id).join(
+                _WORKSPACE, _WORKSPACE.c.team_id == _PROGRAM.c.team_id
+            )
         )
-        .order_by(_TABLE.c.due_at, _TABLE.c.id)
-        .limit(limit)
+        .where(*_due(now), _WORKSPACE.c.uninstalled_at.is_(None))
+        .group_by(_PROGRAM.c.team_id)
     )
-    return _claim(engine, due, now=now, worker=worker)
+    with engine.connect() as connection:
+        return {str(team): int(count) for team, count in connection.execute(statement)}
+
+
+def claim_due(
+    engine: Engine, *, now: datetime, worker: str, limit: int, team_id: str | None = None
+) -> list[AgendaRow]:
+    """Atomically move up to ``limit`` due pending rows (oldest first; of workspace
+    ``team_id`` only, when given) to ``sending`` for ``worker``; rows of an uninstalled
+    workspace stay pending (held) until it is reinstalled."""
+    with session_scope(engine) as session:
+        claimed = _claim_in(session, _due_rows(now, limit, team_id), now=now, worker=worker)
+    return sorted(claimed, key=lambda row: (row.due_at, row.id or 0))
+
+
+def claim_shares(
+    engine: Engine, *, now: datetime, worker: str, shares: Mapping[str | None, int]
+) -> dict[str | None, list[AgendaRow]]:
+    """``claim_due`` for several workspaces at once, up to ``shares[team]`` rows each, in one
+    transaction (a commit costs more than a claim); the rows claimed, by workspace. The key
+    None means any workspace (the cheaper query, when only one has rows due)."""
+    with session_scope(engine) as session:
+        return {
+            team_id: _claim_in(session, _due_rows(now, share, team_id), now=now, worker=worker)
+            for team_id, share in shares.items()
+        }
+
+
+def _due_rows(now: datetime, limit: int, team_id: str | None) -> Select[Any]:
+    due = select(_TABLE.c.id).where(*_due(now), ~_IN_STOPPED_WORKSPACE)
+    if team_id is not None:
+        programs = select(_PROGRAM.c.id).where(_PROGRAM.c.team_id == team_id)
+        due = due.where(_TABLE.c.program_id.in_(programs))
+    return due.order_by(_TABLE.c.due_at, _TABLE.c.id).limit(limit)
+
+
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        _TABLE.c.state == AgendaState.PENDING.value,
+        _TABLE.c.due_at <= now,
+        or_(_TABLE.c.not_before.is_(None), _TABLE.c.not_before <= now),
+    )
 
 
 def claim_rows(
@@ -169,12 +220,18 @@ def claim_rows(
 def _claim(engine: Engine, ids: Select[Any], *, now: datetime, worker: str) -> list[AgendaRow]:
     """Move the pending rows ``ids`` selects to ``sending`` for ``worker`` in one UPDATE."""
     with session_scope(engine) as session:
-        if engine.dialect.name == "postgresql":
-            ids = ids.with_for_update(skip_locked=True)
-        # A CTE, not "id IN (subquery)": Postgres may re-run an IN subquery with LIMIT and
-        # FOR UPDATE per row and claim more than ``limit`` rows.
-        batch = ids.cte("due_batch")
-        claimed = session.scalars(
+        claimed = _claim_in(session, ids, now=now, worker=worker)
+    return sorted(claimed, key=lambda row: (row.due_at, row.id or 0))
+
+
+def _claim_in(session: Session, ids: Select[Any], *, now: datetime, worker: str) -> list[AgendaRow]:
+    if session.get_bind().dialect.name == "postgresql":
+        ids = ids.with_for_update(skip_locked=True)
+    # A CTE, not "id IN (subquery)": Postgres may re-run an IN subquery with LIMIT and
+    # FOR UPDATE per row and claim more than ``limit`` rows.
+    batch = ids.cte("due_batch")
+    return list(
+        session.scalars(
             update(AgendaRow)
             .where(
                 col(AgendaRow.id) == batch.c.id,
@@ -192,7 +249,7 @@ def _claim(engine: Engine, ids: Select[Any], *, now: datetime, worker: str) -> l
             .returning(AgendaRow),  # the claimed rows themselves: no second query
             execution_options={"synchronize_session": False},
         ).all()
-    return sorted(claimed, key=lambda row: (row.due_at, row.id or 0))
+    )
 
 
 def _finish(engine: Engine, row_id: int, worker: str, **values: Any) -> bool:
@@ -281,6 +338,21 @@ def retry_later(
     )
 
 
+def rate_limited(engine: Engine, *, row_id: int, worker: str, not_before: datetime) -> bool:
+    """Slack answered 429, which posts nothing: pending again from ``not_before``, and the
+    claim's attempt given back (a workspace's rate limit is not the row's failure)."""
+    return _finish(
+        engine,
+        row_id,
+        worker,
+        state=AgendaState.PENDING.value,
+        last_error="ratelimited",
+        not_before=not_before,
+        claimed_by=None,
+        attempts=_TABLE.c.attempts - 1,  # the claim added one
+    )
+
+
 def release_for_check(
     engine: Engine, *, row_id: int, worker: str, error: str, not_before: datetime
 ) -> bool:
@@ -349,9 +421,13 @@ def rows_of(
 
 def thread_of(session: Session, row: AgendaRow) -> tuple[str, str] | None:
     """The (channel, ts) of the message whose thread ``row``'s message goes into: the locked
-    record under the pre-commitment, the chart under a results post; None for a top-level
+    record under the pre-commitment, the chart under a results post, an owner's closing
+    summary under their month-6 preview; None for a top-level
     message. Reconciliation looks for such a reply in that thread, not the channel's history."""
-    if row.kind == AgendaKind.CHECKPOINT_CHART.value:
+    if row.kind == AgendaKind.CHECKPOINT_CHART.value or (
+        row.kind == AgendaKind.CLOSING_SUMMARY_OWNER.value and row.about.isdigit()
+    ):
+        # A chart under its results post; a closing summary under the owner's month-6 preview.
         parent = session.get(AgendaRow, int(row.about))
         if parent is not None and parent.channel_id and parent.ts:
             return parent.channel_id, parent.ts
@@ -428,3 +504,23 @@ def mark_agenda_stale(session: Session, program: Program) -> None:
 
 def stale_programs(session: Session) -> list[Program]:
     return list(session.exec(orm_select(Program).where(col(Program.agenda_stale).is_(True))))
+
+
+def clear_agenda_stale(session: Session, program: Program) -> None:
+    """The agenda was just re-planned from the program's rows."""
+    if program.agenda_stale:
+        program.agenda_stale = False
+        session.add(program)
+
+
+def rows_between(session: Session, *, program_id: int, start: date, end: date) -> list[AgendaRow]:
+    """The program's agenda rows whose occasion is from ``start`` to ``end``, both included."""
+    return list(
+        session.exec(
+            orm_select(AgendaRow).where(
+                AgendaRow.program_id == program_id,
+                col(AgendaRow.occasion) >= start,
+                col(AgendaRow.occasion) <= end,
+            )
+        ).all()
+    )

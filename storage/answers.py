@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Final
 
-from sqlalchemy import and_
+from sqlalchemy import and_, update
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
@@ -212,6 +212,37 @@ def record_rating(
     return rating
 
 
+def rating_of(session: Session, *, agenda_id: int) -> Rating | None:
+    return session.exec(select(Rating).where(Rating.agenda_id == agenda_id)).first()
+
+
+def correct_rating(
+    session: Session,
+    *,
+    agenda_id: int,
+    rater_id: str,
+    score: int,
+    decided: str | None,
+    say_no: str | None,
+    rated_since: datetime,
+) -> bool:
+    """Change the rater's rating of the row in place, if it was first sent after
+    ``rated_since``: one statement, so the check and the change cannot be split by another
+    writer, and never a second row (``rated_at`` stays the first sending). False when there is
+    no such rating (none, someone else's, or sent before ``rated_since``)."""
+    changed = session.connection().execute(
+        update(Rating)
+        .where(
+            col(Rating.agenda_id) == agenda_id,
+            col(Rating.rater_id) == rater_id,
+            col(Rating.rated_at) > rated_since,
+        )
+        .values(score=score, decided=decided, say_no=say_no)
+    )
+    session.expire_all()
+    return bool(changed.rowcount)
+
+
 def record_survey_answer(
     session: Session, *, survey: AgendaRow, score: int, responded_on: date
 ) -> None:
@@ -293,3 +324,46 @@ def unanswered_sent_surveys(
         .order_by(col(AgendaRow.id))
     )
     return list(session.exec(statement))
+
+
+def held_by_row(session: Session, *, agenda_ids: list[int]) -> dict[int, bool]:
+    """Per logged 1:1 row: whether the coach said it was held."""
+    return {
+        log.agenda_id: log.held
+        for log in session.exec(select(SessionLog).where(col(SessionLog.agenda_id).in_(agenda_ids)))
+    }
+
+
+def ratings_until(
+    session: Session, *, program_id: int, day: date
+) -> list[tuple[Rating, AgendaRow]]:
+    """The program's 1:1 and pod ratings of sessions up to ``day``, by session date then time
+    rated (the latest last)."""
+    statement = (
+        select(Rating, AgendaRow)
+        .join(AgendaRow, col(AgendaRow.id) == col(Rating.agenda_id))
+        .where(
+            Rating.program_id == program_id,
+            col(AgendaRow.kind).in_([AgendaKind.ONE_ON_ONE_POST, AgendaKind.POD_POST]),
+            col(AgendaRow.occasion) <= day,
+        )
+        .order_by(col(AgendaRow.occasion), col(Rating.rated_at))
+    )
+    return [(rating, row) for rating, row in session.exec(statement)]
+
+
+def answered_rounds(
+    session: Session, *, program_ids: set[int], respondents: set[str]
+) -> set[tuple[int, date, str | None]]:
+    """(program, round, respondent) of every survey answer by these people in these programs."""
+    answered = session.exec(
+        select(
+            col(SurveyResponse.program_id),
+            col(SurveyResponse.occasion),
+            col(SurveyResponse.respondent),
+        ).where(
+            col(SurveyResponse.program_id).in_(program_ids),
+            col(SurveyResponse.respondent).in_(respondents),
+        )
+    ).all()
+    return {(program, occasion, person) for program, occasion, person in answered}

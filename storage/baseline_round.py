@@ -1,9 +1,10 @@
 """emcoach's baseline survey round, sent in setup week 4 before commit (issue #10 item 3).
 
-Choosing emcoach's survey as the 1:1-quality instrument records one SURVEY row a direct report
-and leader, due now, under the very key the six-month plan gives it — so planning after
-commit finds them and never sends a second baseline survey. The round is the kickoff's
-(``occasion``), as every reader of survey rounds expects; it closes at commit.
+With 1:1 quality on emcoach's survey (chosen with the criteria), sending the baseline round
+records one SURVEY row a direct report and leader, due now, under the very key the six-month
+plan gives it — so planning after commit finds them and never sends a second baseline survey.
+The round is the kickoff's (``occasion``), as every reader of survey rounds expects; it closes
+at commit.
 """
 
 from __future__ import annotations
@@ -13,19 +14,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from bot.domain.analysis import Instrument
 from bot.domain.cadence import AgendaKind, AgendaState, item_key
-from storage.models import AgendaRow, Criterion, DirectReport, Leader, Program, SurveyRound
-
-
-def choose_instrument(
-    session: Session, *, program_id: int, metric_id: str, instrument: Instrument
-) -> None:
-    session.exec(
-        update(Criterion)
-        .where(col(Criterion.program_id) == program_id, col(Criterion.metric_id) == metric_id)
-        .values(instrument=instrument.value)
-    )
+from storage.models import AgendaRow, DirectReport, Leader, Program, SurveyRound
 
 
 def send_baseline_round(session: Session, *, program: Program, now: datetime) -> int:

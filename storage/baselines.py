@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from storage.models import Baseline
+from storage.models import Baseline, Leader, Pod
 
 
 def baselines_of(session: Session, *, program_id: int) -> list[Baseline]:
@@ -58,3 +58,23 @@ def save_baseline(
 def has_leader_baselines(session: Session, *, leader_id: int) -> bool:
     statement = select(Baseline.id).where(Baseline.leader_id == leader_id).limit(1)
     return session.exec(statement).first() is not None
+
+
+def baselines_by_leader(session: Session, *, program_id: int, metric_id: str) -> dict[str, Decimal]:
+    """Each leader's baseline of ``metric_id``, by the leader's user id."""
+    statement = (
+        select(col(Leader.user_id), col(Baseline.value))
+        .join(Leader, col(Leader.id) == col(Baseline.leader_id))
+        .where(Baseline.program_id == program_id, Baseline.metric_id == metric_id)
+    )
+    return dict(session.exec(statement).all())
+
+
+def baselines_by_pod(session: Session, *, program_id: int, metric_id: str) -> dict[str, Decimal]:
+    """Each pod's baseline of ``metric_id`` (the company's survey), by pod name."""
+    statement = (
+        select(col(Pod.name), col(Baseline.value))
+        .join(Pod, col(Pod.id) == col(Baseline.pod_id))
+        .where(Baseline.program_id == program_id, Baseline.metric_id == metric_id)
+    )
+    return dict(session.exec(statement).all())

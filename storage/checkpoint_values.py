@@ -1,5 +1,6 @@
-"""Checkpoint values: what an owner entered for one leader, criterion and checkpoint month, and
-when each checkpoint's results went out (after that its values are final)."""
+"""Checkpoint values: what an owner entered for one leader (or, for a criterion on the
+company's own survey, one pod), criterion and checkpoint month, and when each checkpoint's
+results went out (after that its values are final)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from bot.domain.cadence import AgendaKind, AgendaState
-from storage.models import AgendaRow, CheckpointValue
+from storage.models import AgendaRow, CheckpointValue, Leader, Pod
 
 
 def checkpoint_values_of(session: Session, *, program_id: int, month: int) -> list[CheckpointValue]:
@@ -26,7 +27,8 @@ def save_checkpoint_value(
     *,
     program_id: int,
     metric_id: str,
-    leader_id: int,
+    leader_id: int | None = None,
+    pod_id: int | None = None,
     month: int,
     value: Decimal,
     details: str | None,
@@ -34,18 +36,26 @@ def save_checkpoint_value(
     recorded_by: str,
     now: datetime,
 ) -> CheckpointValue:
-    """Record the value for (leader, metric, month), replacing an earlier one: until the
-    results are published the latest entry is the one that counts."""
+    """Record the value for (leader or pod, metric, month), replacing an earlier one: until
+    the results are published the latest entry is the one that counts."""
+    if (leader_id is None) == (pod_id is None):
+        raise ValueError("a checkpoint value belongs to exactly one leader or one pod")
+    owner = (
+        col(CheckpointValue.leader_id) == leader_id
+        if leader_id is not None
+        else col(CheckpointValue.pod_id) == pod_id
+    )
     statement = select(CheckpointValue).where(
         CheckpointValue.program_id == program_id,
         CheckpointValue.metric_id == metric_id,
-        CheckpointValue.leader_id == leader_id,
+        owner,
         CheckpointValue.month == month,
     )
     row = session.exec(statement).first() or CheckpointValue(
         program_id=program_id,
         metric_id=metric_id,
         leader_id=leader_id,
+        pod_id=pod_id,
         month=month,
         value=value,
         source=source,
@@ -57,6 +67,38 @@ def save_checkpoint_value(
     session.add(row)
     session.flush()
     return row
+
+
+def values_by_leader(
+    session: Session, *, program_id: int, metric_id: str, month: int
+) -> dict[str, Decimal]:
+    """Each leader's value of ``metric_id`` for ``month``, by the leader's user id."""
+    statement = (
+        select(col(Leader.user_id), col(CheckpointValue.value))
+        .join(Leader, col(Leader.id) == col(CheckpointValue.leader_id))
+        .where(
+            CheckpointValue.program_id == program_id,
+            CheckpointValue.metric_id == metric_id,
+            CheckpointValue.month == month,
+        )
+    )
+    return dict(session.exec(statement).all())
+
+
+def values_by_pod(
+    session: Session, *, program_id: int, metric_id: str, month: int
+) -> dict[str, Decimal]:
+    """Each pod's value of ``metric_id`` for ``month`` (the company's survey), by pod name."""
+    statement = (
+        select(col(Pod.name), col(CheckpointValue.value))
+        .join(Pod, col(Pod.id) == col(CheckpointValue.pod_id))
+        .where(
+            CheckpointValue.program_id == program_id,
+            CheckpointValue.metric_id == metric_id,
+            CheckpointValue.month == month,
+        )
+    )
+    return dict(session.exec(statement).all())
 
 
 def publications(session: Session, *, program_id: int) -> dict[date, datetime]:

@@ -34,6 +34,7 @@ def replace_criteria(
                 metric_id=metric.id.value,
                 position=position,
                 definition_json=frozen_definitions_json([metric]),
+                instrument=metric.instrument.value,
             )
         )
     program.criteria_hash = definitions_hash(metrics)

@@ -63,3 +63,22 @@ def forget_locked(session: Session, *, program_id: int) -> None:
     """A refused commit unlocks everything, these figures included."""
     for row in session.exec(select(LockedBaseline).where(LockedBaseline.program_id == program_id)):
         session.delete(row)
+
+
+def relock_figures(
+    session: Session,
+    *,
+    program_id: int,
+    figures: Iterable[LockedFigure],
+    criteria: Iterable[str],
+    now: datetime,
+) -> None:
+    """After a deviation changed the criteria: ``figures`` replace the locked rows of their
+    criteria, and the rows of criteria no longer in ``criteria`` (metric ids) go."""
+    replaced = list(figures)
+    kept = set(criteria) - {figure.metric_id for figure in replaced}
+    for row in session.exec(select(LockedBaseline).where(LockedBaseline.program_id == program_id)):
+        if row.metric_id not in kept:
+            session.delete(row)
+    session.flush()
+    lock_figures(session, program_id=program_id, figures=replaced, now=now)

@@ -351,19 +351,24 @@ class SurveyRound(SQLModel, table=True):
 
 class CheckpointValue(SQLModel, table=True):
     """A criterion's value at a checkpoint, entered by an owner for one leader (DORA,
-    retention); survey criteria come from SurveyAnswer instead."""
+    retention) or, for a criterion on the company's own survey, for one pod; emcoach's
+    survey comes from SurveyAnswer instead."""
 
     __tablename__ = "checkpoint_value"
     __table_args__ = (
         UniqueConstraint(
             "program_id", "metric_id", "leader_id", "month", name="uq_checkpoint_value"
         ),
+        UniqueConstraint(
+            "program_id", "metric_id", "pod_id", "month", name="uq_checkpoint_pod_value"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True, ondelete="CASCADE")
     metric_id: str = Field(max_length=32)
-    leader_id: int = Field(foreign_key="leader.id", ondelete="CASCADE")
+    leader_id: int | None = Field(default=None, foreign_key="leader.id", ondelete="CASCADE")
+    pod_id: int | None = Field(default=None, foreign_key="pod.id", ondelete="CASCADE")
     month: int
     value: Decimal = Field(sa_column=Column(Numeric(14, 4), nullable=False))
     details: str | None = Field(default=None, max_length=255)
@@ -411,3 +416,20 @@ class Heartbeat(SQLModel, table=True):
     beat_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # DispatchTotals as JSON (bot/metrics.py).
     stats: str | None = Field(default=None, sa_column=Column(Text()))
+
+
+class HomeView(SQLModel, table=True):
+    """A person who has opened emcoach's App Home. Only their home is published again when
+    something they see changes; ``digest`` (SHA-256 of the view last published) makes a
+    refresh that would show the same thing cost no Slack call."""
+
+    __tablename__ = "home_view"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    digest: str | None = Field(default=None, max_length=64)
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The help lines the home last listed (JSON): the clock, which has no command registry,
+    # rebuilds a home with them after a post it sent.
+    commands_json: str | None = Field(default=None, sa_column=Column(Text()))

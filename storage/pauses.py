@@ -7,7 +7,10 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from storage.models import Leader, LeaderPause, Pod, Program
+from bot.domain.cadence import AgendaState, SessionKind
+from storage.models import AgendaRow, Leader, LeaderPause, Pod, Program
+
+_SESSION_KINDS = [kind.value for kind in SessionKind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,22 @@ def add_pause(
     return pause
 
 
+def pauses_of(session: Session, *, leader_id: int) -> list[LeaderPause]:
+    """Every pause of a leader, past and future."""
+    return list(session.exec(select(LeaderPause).where(LeaderPause.leader_id == leader_id)))
+
+
+def pauses_reaching(session: Session, *, leader_ids: list[int], day: date) -> list[LeaderPause]:
+    """The pauses of these leaders that last until ``day`` or beyond."""
+    return list(
+        session.exec(
+            select(LeaderPause).where(
+                col(LeaderPause.leader_id).in_(leader_ids), col(LeaderPause.end) >= day
+            )
+        )
+    )
+
+
 def open_pauses(session: Session, *, leader_id: int, today: date) -> list[LeaderPause]:
     """Pauses not over yet on ``today`` (running or still to come), earliest first."""
     statement = (
@@ -88,3 +107,18 @@ def mark_left(session: Session, *, leader: Leader, on: date) -> None:
     leader.left_on = on
     session.add(leader)
     session.flush()
+
+
+def skipped_sessions(session: Session, *, program_id: int, user_id: str) -> list[AgendaRow]:
+    """The leader's sessions the planner marked skipped (inside a pause), earliest first."""
+    statement = (
+        select(AgendaRow)
+        .where(
+            AgendaRow.program_id == program_id,
+            AgendaRow.state == AgendaState.SKIPPED,
+            AgendaRow.recipient == user_id,
+            col(AgendaRow.kind).in_(_SESSION_KINDS),
+        )
+        .order_by(col(AgendaRow.due_at), col(AgendaRow.id))
+    )
+    return list(session.exec(statement))

@@ -3,11 +3,65 @@ plan something for them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
 from storage.models import DirectReport, Leader, Person, Pod, Program, ProgramMember
+
+# A profile's zone changes when someone travels or moves; a week keeps users.info traffic low
+# (Tier 4) while a move is picked up before most of a program's sessions.
+ZONE_MAX_AGE = timedelta(days=7)
+
+
+def cached_zones(session: Session, *, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
+    """The zones the database knows, without asking Slack."""
+    people = session.exec(
+        select(Person).where(Person.team_id == team_id, col(Person.user_id).in_(set(user_ids)))
+    )
+    return {
+        person.user_id: person.timezone
+        for person in people
+        if person.timezone and not person.deleted
+    }
+
+
+def stale_people(
+    session: Session, *, team_id: str, user_ids: Iterable[str], now: datetime
+) -> list[str]:
+    """Of ``user_ids``, who was not looked up in Slack for ``ZONE_MAX_AGE`` (or ever)."""
+    wanted = set(user_ids)
+    fresh = {
+        person.user_id
+        for person in session.exec(
+            select(Person).where(Person.team_id == team_id, col(Person.user_id).in_(wanted))
+        )
+        if now - person.refreshed_at <= ZONE_MAX_AGE
+    }
+    return sorted(wanted - fresh)
+
+
+def store_zone(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    timezone: str | None,
+    deleted: bool,
+    answered: bool,
+    now: datetime,
+) -> None:
+    """What users.info said about a person; ``answered`` False keeps the zone known before."""
+    person = session.get(Person, (team_id, user_id)) or Person(
+        team_id=team_id, user_id=user_id, refreshed_at=now
+    )
+    if answered:
+        person.timezone = timezone
+    person.deleted = deleted
+    person.refreshed_at = now
+    session.add(person)
+    session.flush()
 
 
 def record_profile(
@@ -57,3 +111,11 @@ def programs_planning_for(session: Session, *, team_id: str, user_id: str) -> li
             )
         )
     )
+
+
+def leader_ids(session: Session, *, program_id: int) -> list[str]:
+    """The user ids of the program's leaders, in the order they were added."""
+    statement = (
+        select(Leader.user_id).where(Leader.program_id == program_id).order_by(col(Leader.id))
+    )
+    return list(session.exec(statement).all())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from bot.domain.args import MonthlySlot, WeeklySlot
 from bot.domain.roles import Role
@@ -205,3 +205,15 @@ def _still_holds(session: Session, program_id: int, user_id: str, role: Role) ->
     else:
         where = select(Leader.id).where(Leader.program_id == program_id, Leader.user_id == user_id)
     return session.exec(where.limit(1)).first() is not None
+
+
+def leaders_coached(session: Session, *, program_id: int, coach_id: str) -> list[Leader]:
+    """The leaders of the program's pods that ``coach_id`` coaches, in the order added."""
+    return list(
+        session.exec(
+            select(Leader)
+            .join(Pod, col(Pod.id) == col(Leader.pod_id))
+            .where(Pod.program_id == program_id, Pod.coach_id == coach_id)
+            .order_by(col(Leader.id))
+        ).all()
+    )

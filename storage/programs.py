@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, func, select
 
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from storage.db import READ_ONLY
 from storage.deadline import within
@@ -124,3 +125,44 @@ def remove_member(session: Session, *, program_id: int, user_id: str, role: Role
     for member in session.exec(statement).all():
         session.delete(member)
     session.flush()
+
+
+def owned_program(
+    session: Session, *, team_id: str, program_id: int, user_id: str
+) -> Program | None:
+    """The program, only when it is in this workspace and ``user_id`` owns it (checked anew
+    on every click and submission: a button or modal may outlive the person's role)."""
+    program = get_program(session, team_id=team_id, program_id=program_id)
+    if program is None or not has_role(
+        session, program_id=program_id, user_id=user_id, role=Role.OWNER
+    ):
+        return None
+    return program
+
+
+def is_member(session: Session, *, team_id: str, program_id: int, user_id: str) -> bool:
+    """True when ``user_id`` holds any role in the program: who may hear who runs it."""
+    programs = programs_where(session, team_id=team_id, user_id=user_id, roles=set(Role))
+    return any(program.id == program_id for program in programs)
+
+
+def record_coach_decision(
+    session: Session, program: Program, *, decision: str, now: datetime
+) -> str | None:
+    """Setup week 2's decision (external coach or internal mentor); returns the one before."""
+    previous = program.coach_decision
+    program.coach_decision = decision
+    program.coach_decided_at = now
+    session.add(program)
+    return previous
+
+
+def program_by_id(session: Session, *, program_id: int) -> Program | None:
+    """The program of any workspace: for the clock's jobs, never for a person's request."""
+    return session.get(Program, program_id)
+
+
+def committed_programs(session: Session) -> list[Program]:
+    """Programs whose agenda is planned: committed and not closed."""
+    running = [ProgramState.COMMITTED, ProgramState.MIDPOINT_DONE, ProgramState.EVALUATED]
+    return list(session.exec(select(Program).where(col(Program.status).in_(running))))

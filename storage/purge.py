@@ -24,6 +24,7 @@ from storage.models import (
     Criterion,
     Deviation,
     DirectReport,
+    HomeView,
     Leader,
     LeaderPause,
     LockedBaseline,
@@ -56,7 +57,7 @@ RESPONSE, ROUND, VALUE, ADJUSTMENT = (
     _t(CheckpointValue),
     _t(Adjustment),
 )
-LOCKED = _t(LockedBaseline)
+LOCKED, HOME = _t(LockedBaseline), _t(HomeView)
 # Tables that hold no workspace's data: a scheduler process's heartbeat and counters.
 NOT_WORKSPACE_DATA = frozenset({"heartbeat"})
 
@@ -80,7 +81,7 @@ _BY_PROGRAM = (
     POD,
 )
 # Tables keyed by the team itself, after its programs.
-_BY_TEAM = (PERSON, EVENT, WORKSPACE)
+_BY_TEAM = (PERSON, HOME, EVENT, WORKSPACE)
 
 
 def _scopes(programs: Select[tuple[int]]) -> list[tuple[Table, ColumnElement[bool]]]:
@@ -169,6 +170,7 @@ def forget_person(
     connection.execute(
         delete(PERSON).where(PERSON.c.team_id == team_id, PERSON.c.user_id == user_id)
     )
+    connection.execute(delete(HOME).where(HOME.c.team_id == team_id, HOME.c.user_id == user_id))
     removed = connection.execute(
         delete(MEMBER).where(
             MEMBER.c.user_id == user_id,

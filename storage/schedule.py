@@ -15,7 +15,7 @@ from storage.models import AgendaRow
 
 @dataclass(frozen=True, slots=True)
 class Upcoming:
-    rows: list[AgendaRow]  # the first ``limit`` by due instant
+    rows: list[AgendaRow]  # one page, by due instant
     total: int  # all that match, so a reply can say "…and N more"
 
 
@@ -34,22 +34,26 @@ def upcoming(
     *,
     program_ids: Collection[int],
     since: datetime,
-    until: datetime,
+    until: datetime | None,
     limit: int,
+    offset: int = 0,
     recipient: str | None = None,
 ) -> Upcoming:
-    """Pending prompts due in ``[since, until)`` of the programs (to ``recipient`` if given)."""
+    """Pending prompts due in ``[since, until)`` of the programs (to ``recipient`` if given),
+    ``limit`` of them after the first ``offset`` (a page); ``until`` None: no end."""
     if not program_ids:
         return Upcoming(rows=[], total=0)
     conditions = [
         *_pending(program_ids=program_ids, recipient=recipient),
         col(AgendaRow.due_at) >= since,
-        col(AgendaRow.due_at) < until,
     ]
+    if until is not None:
+        conditions.append(col(AgendaRow.due_at) < until)
     rows = session.exec(
         select(AgendaRow)
         .where(*conditions)
         .order_by(col(AgendaRow.due_at), col(AgendaRow.id))
+        .offset(offset)
         .limit(limit)
     ).all()
     total = session.exec(select(func.count()).select_from(AgendaRow).where(*conditions)).one()

@@ -99,3 +99,17 @@ def _apply(program: Program, setup: ProgramSetup) -> None:
     program.timezone = setup.timezone
     program.budget_owner_id = setup.budget_owner_id
     program.coaching_model = setup.coaching_model
+
+
+def set_threshold(session: Session, program: Program, *, threshold: int) -> int:
+    """The anonymity threshold changed (after commit, under a deviation); returns the old one."""
+    old = program.anonymity_threshold
+    program.anonymity_threshold = threshold
+    session.add(program)
+    return old
+
+
+def set_dates(session: Session, program: Program, *, kickoff: date, months: int) -> None:
+    """The kickoff and length changed (after commit, under a deviation)."""
+    program.kickoff_date, program.months = kickoff, months
+    session.add(program)

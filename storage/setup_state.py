@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.domain.analysis import Instrument, baseline_round_gap
-from bot.domain.metrics import MetricDefinition, get_metric
+from bot.domain.analysis import baseline_round_gap
+from bot.domain.metrics import Instrument, MetricDefinition, get_metric, on_instrument
 from bot.domain.program_rules import LeaderSetup, PodSetup, cohort_gaps, commit_readiness
 from bot.domain.roles import Role
 from bot.domain.sprint import WEEKS
@@ -28,8 +28,23 @@ def criteria_of(session: Session, *, program_id: int) -> list[Criterion]:
     return list(session.exec(statement).all())
 
 
+def criterion_metric(row: Criterion) -> MetricDefinition:
+    """The catalog metric as measured on the instrument chosen with the criteria (a row
+    without one keeps the metric's own)."""
+    metric = get_metric(row.metric_id)
+    return on_instrument(metric, Instrument(row.instrument)) if row.instrument else metric
+
+
 def metrics_of(session: Session, *, program_id: int) -> list[MetricDefinition]:
-    return [get_metric(row.metric_id) for row in criteria_of(session, program_id=program_id)]
+    """The criteria, each on its chosen instrument, in the order they were picked."""
+    return [criterion_metric(row) for row in criteria_of(session, program_id=program_id)]
+
+
+def instruments_of(session: Session, *, program_id: int) -> dict[str, Instrument]:
+    """Each criterion's instrument, as chosen (and locked) with the criteria."""
+    return {
+        metric.id.value: metric.instrument for metric in metrics_of(session, program_id=program_id)
+    }
 
 
 def frozen_definitions(session: Session, *, program_id: int) -> list[dict[str, Any]]:
@@ -116,10 +131,11 @@ def setup_state(session: Session, program: Program) -> SetupState:
     # 1:1 quality on emcoach's own survey: one program-wide baseline round instead of a value
     # per pod, needed from at least the anonymity threshold in people.
     round_gaps: list[str] = []
-    for criterion in criteria_of(session, program_id=program.id):
-        if criterion.instrument != Instrument.EMCOACH_SURVEY.value:
+    metrics = metrics_of(session, program_id=program.id)
+    for metric in metrics:
+        if metric.instrument is not Instrument.EMCOACH_SURVEY:
             continue
-        pod_baselines |= {(name, criterion.metric_id) for name in pod_names.values()}
+        pod_baselines |= {(name, metric.id.value) for name in pod_names.values()}
         gap = baseline_round_gap(
             sent=baseline_round_sent(session, program=program),
             people=respondents(session, program_id=program.id, occasion=program.kickoff_date)
@@ -132,7 +148,7 @@ def setup_state(session: Session, program: Program) -> SetupState:
     missing = commit_readiness(
         criteria_signed_off=program.signed_off_at is not None,
         coach_decided=program.coach_decision is not None,
-        criteria=metrics_of(session, program_id=program.id),
+        criteria=metrics,
         pods=pods,
         leader_baselines=leader_baselines,
         pod_baselines=pod_baselines,

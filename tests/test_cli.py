@@ -61,6 +61,10 @@ def test_each_subcommand_has_its_own_help(tmp_path: Path, subcommand: str) -> No
         ("serve", {"PORT": "99999"}, "PORT"),
         ("clock", {"SLACK_BOT_TOKEN": "xoxb-1", "DISPATCH_SENDERS": "17"}, "DISPATCH_SENDERS"),
         ("clock", {"SLACK_BOT_TOKEN": "xoxb-1", "DISPATCH_SENDERS": "0"}, "DISPATCH_SENDERS"),
+        # Installs through OAuth: no SLACK_BOT_TOKEN needed, but both client credentials.
+        ("serve", {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "SLACK_SIGNING_SECRET"),
+        ("clock", {"SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
+        ("serve", {"SLACK_CLIENT_SECRET": "s", "SLACK_SIGNING_SECRET": "x"}, "SLACK_CLIENT_ID"),
     ],
 )
 def test_missing_or_malformed_settings_end_with_one_line_and_status_2(
@@ -73,6 +77,15 @@ def test_missing_or_malformed_settings_end_with_one_line_and_status_2(
     assert lines[0].startswith(f"emcoach: {variable} ")
     assert "Get it from:" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_run_is_one_workspace_and_says_what_to_run_for_many(tmp_path: Path) -> None:
+    env = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_APP_TOKEN": "xapp-1"}
+    result = emcoach("run", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "emcoach serve" in lines[0] and "emcoach clock" in lines[0]
 
 
 def test_migrate_creates_the_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
@@ -135,3 +148,12 @@ def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
     assert [path.name[:16] for path in charts] == ["emcoach-month-3-", "emcoach-month-6-"]
     assert all(path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for path in charts)
     assert len(sorted(out_dir.glob("results-*.txt"))) == 2
+    # At the end every kind of person opens emcoach's App Home, and the transcript shows it.
+    homes = out[out.index("EVERYONE'S APP HOME, AT THE END") :]
+    for role in ("owner", "budget owner", "coach", "leader", "leader's manager"):
+        assert f"sees in emcoach's App Home ({role}):" in homes
+    assert "PILOT 2027 — YOU ARE ITS BUDGET OWNER" in homes
+    assert "one EM departure costs $200,000–$400,000" in homes
+    assert "*Your ratings over time*" in homes and "[Pause]" in homes
+    assert "*The quarterly 360*" in homes
+    assert "about 5.1 hours per leader per month" in homes

@@ -78,3 +78,25 @@ def test_dot_env_file_is_read(tmp_path: Path) -> None:
 def test_secrets_do_not_leak_into_repr() -> None:
     settings = _settings(SLACK_BOT_TOKEN="xoxb-very-secret")
     assert "very-secret" not in repr(settings)
+
+
+def test_oauth_is_on_with_both_client_credentials_and_off_without() -> None:
+    assert not _settings(SLACK_BOT_TOKEN="xoxb-1").oauth_enabled
+    settings = _settings(SLACK_CLIENT_ID=" 1.2 ", SLACK_CLIENT_SECRET="secret-value")
+    assert settings.oauth_enabled
+    assert (settings.client_id, settings.client_secret) == ("1.2", "secret-value")
+    assert "secret-value" in settings.secret_values, "the client secret is never logged"
+    assert not _settings(SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="  ").oauth_enabled
+
+
+def test_half_an_oauth_configuration_is_named() -> None:
+    with pytest.raises(ConfigError, match=r"SLACK_CLIENT_SECRET is not set .*Client Secret"):
+        _settings(SLACK_CLIENT_ID="1.2").require_oauth_pair()
+    with pytest.raises(ConfigError, match=r"SLACK_CLIENT_ID is not set .*Client ID"):
+        _settings(SLACK_CLIENT_SECRET="s").require_oauth_pair()
+
+
+def test_redirect_uri_must_be_a_full_url() -> None:
+    with pytest.raises(ConfigError) as caught:
+        _settings(SLACK_REDIRECT_URI="/slack/oauth_redirect")
+    assert caught.value.variable == "SLACK_REDIRECT_URI"

@@ -117,6 +117,17 @@ def test_manifest_usage_hint_names_only_real_subcommands(tmp_path: Path) -> None
     assert named <= set(router.names())
 
 
+def test_an_oauth_install_asks_for_the_manifests_scopes_and_returns_to_its_redirect() -> None:
+    from bot.oauth import BOT_SCOPES, REDIRECT_PATH
+
+    oauth = _manifest()["oauth_config"]
+    assert set(BOT_SCOPES) == set(oauth["scopes"]["bot"])
+    assert len(BOT_SCOPES) == len(set(BOT_SCOPES))
+    assert oauth["redirect_urls"], "installs in many workspaces need a Redirect URL"
+    assert all(url.startswith("https://") for url in oauth["redirect_urls"])
+    assert all(url.endswith(REDIRECT_PATH) for url in oauth["redirect_urls"])
+
+
 @pytest.mark.skipif(not SCHEMA.exists(), reason="Slack's manifest schema is not beside the repo")
 def test_manifest_is_valid_against_slacks_schema() -> None:
     schema = json.loads(SCHEMA.read_text("utf-8"))

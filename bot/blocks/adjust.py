@@ -11,6 +11,7 @@ from typing import Final
 
 from slack_sdk.models.blocks import Block
 
+from bot.blocks.prompts.checkpoint import METRICS_COMMAND
 from bot.blocks.prompts.common import context, section
 from bot.blocks.reply import Reply
 from bot.domain.localtime import format_day
@@ -148,3 +149,35 @@ def build_adjust_notice(
     ]
     text = f"{name}: month-3 decision — {decided.decision.label}."
     return Reply(text=text, blocks=[section("\n".join(lines)).to_dict()])
+
+
+def not_running_text(program_name: str) -> str:
+    return (
+        f"*{plain(program_name)}* isn't running yet: the adjustment is decided "
+        f"after its month-3 results. `{COMMAND} status` shows what's left before commit."
+    )
+
+
+def results_not_yet_text(program_name: str, *, midpoint: date, overdue: bool, owner: bool) -> str:
+    """Before the month-3 results are out: when they are, and (owners) what is missing."""
+    day = format_day(midpoint)
+    when = (
+        f"were due on {day} and go out as soon as emcoach can post them"
+        if overdue
+        else f"are published on {day}"
+    )
+    text = (
+        f"The month-3 results of *{plain(program_name)}* {when}. The adjustment is "
+        f"decided after that, with the results in hand: type `{COMMAND} adjust` then."
+    )
+    if owner:
+        text += f" Until then, `{METRICS_COMMAND}` shows which values are still missing."
+    return text
+
+
+def nothing_left_text(published: str, program_name: str) -> str:
+    return (
+        f"{published} There's "
+        f"nothing left to adjust in *{plain(program_name)}*; the next cycle "
+        f"starts with `{COMMAND} check`."
+    )

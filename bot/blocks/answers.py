@@ -34,12 +34,17 @@ from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import format_day
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
 from bot.domain.mrkdwn import mention, plain
+from bot.domain.rating import CORRECTION_WINDOW
 from bot.slack_names import COMMAND
 
 ANSWERS_VIEW: Final = "answers_form"
 ANSWERS_SCORE: Final = "answers_score"
 ANSWERS_DECIDED: Final = "answers_decided"
 ANSWERS_SAY_NO: Final = "answers_say_no"
+# On an answered session-rating prompt: reopen the rating with the old answer (value = row id).
+ANSWERS_CHANGE_RATING: Final = "answers_change_rating"
+# Session ratings a leader may correct within bot.domain.rating.CORRECTION_WINDOW.
+CORRECTABLE: Final = frozenset({AgendaKind.ONE_ON_ONE_POST, AgendaKind.POD_POST})
 TEXT_MAX: Final = 1000
 
 AGREE_SCALE: Final = (
@@ -173,51 +178,77 @@ def survey_form(*, leader_id: str, threshold: int) -> AnswerForm:
     )
 
 
-def _likert(statement: str) -> InputBlock:
+def _likert(statement: str, *, score: int | None = None) -> InputBlock:
     options = [Option(text=label, value=str(score)) for score, label in enumerate(AGREE_SCALE, 1)]
+    initial = options[score - 1] if score is not None and 1 <= score <= len(options) else None
     return InputBlock(
         block_id=ANSWERS_SCORE,
         label=statement,
-        element=RadioButtonsElement(action_id=ANSWERS_SCORE, options=options),
+        element=RadioButtonsElement(
+            action_id=ANSWERS_SCORE, options=options, initial_option=initial
+        ),
     )
 
 
-def _note(note: Note) -> InputBlock:
+def _note(note: Note, *, value: str | None = None) -> InputBlock:
     return InputBlock(
         block_id=note.block_id,
         label=note.label,
         optional=True,
-        element=PlainTextInputElement(action_id=note.block_id, multiline=True, max_length=TEXT_MAX),
+        element=PlainTextInputElement(
+            action_id=note.block_id, multiline=True, max_length=TEXT_MAX, initial_value=value
+        ),
         hint=f"Optional, up to {TEXT_MAX} characters.",
     )
 
 
-def build_answer_modal(*, row_id: int, form: AnswerForm) -> dict[str, Any]:
-    """The modal for one agenda row; the row id travels in ``private_metadata``."""
+def build_answer_modal(
+    *, row_id: int, form: AnswerForm, previous: Answer | None = None
+) -> dict[str, Any]:
+    """The modal for one agenda row; the row id travels in ``private_metadata``. With
+    ``previous``, it corrects that answer: preselected, and saved over it."""
+    noted = {
+        ANSWERS_DECIDED: previous.decided if previous else None,
+        ANSWERS_SAY_NO: previous.say_no if previous else None,
+    }
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=form.intro)),
-        _likert(form.statement),
-        *(_note(note) for note in form.notes),
+        _likert(form.statement, score=previous.score if previous else None),
+        *(_note(note, value=noted.get(note.block_id)) for note in form.notes),
         ContextBlock(elements=[MarkdownTextObject(text=form.footnote)]),
     ]
+    metadata: dict[str, Any] = {"row": row_id}
+    if previous is not None:
+        metadata["change"] = 1  # flat ints and strings only (handlers/payload_shape.py)
     view = View(
         type="modal",
         callback_id=ANSWERS_VIEW,
-        title=form.title,
-        submit="Send",
+        title="Change your rating" if previous else form.title,
+        submit="Save" if previous else "Send",
         close="Cancel",
-        private_metadata=json.dumps({"row": row_id}),
+        private_metadata=json.dumps(metadata),
         blocks=blocks,
     )
     return view.to_dict()
 
 
-def row_of_metadata(private_metadata: str) -> int | None:
+def _metadata(private_metadata: str) -> dict[str, Any]:
     try:
-        row = json.loads(private_metadata).get("row")
-    except (ValueError, AttributeError):
-        return None
-    return row if isinstance(row, int) else None
+        found = json.loads(private_metadata)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def row_of_metadata(private_metadata: str) -> int | None:
+    row = _metadata(private_metadata).get("row")
+    return row if isinstance(row, int) and not isinstance(row, bool) else None
+
+
+def is_change(private_metadata: str) -> bool:
+    """Whether the submitted modal corrects an earlier rating."""
+    change = _metadata(private_metadata).get("change")
+    return change == 1 and not isinstance(change, bool)
 
 
 # --- reading a submission -----------------------------------------------------------------------
@@ -264,8 +295,16 @@ def saved_title(kind: AgendaKind) -> str:
     return "Thank you" if kind is AgendaKind.SURVEY else "Saved"
 
 
-def saved_text(*, kind: AgendaKind, form: AnswerForm, answer: Answer, threshold: int) -> str:
-    """What the confirmation modal says: what was stored and what comes next."""
+def saved_text(
+    *,
+    kind: AgendaKind,
+    form: AnswerForm,
+    answer: Answer,
+    threshold: int,
+    changeable_until: date | None = None,
+) -> str:
+    """What the confirmation modal says: what was stored and what comes next (and, for a
+    session rating, until when it can be changed)."""
     if kind is AgendaKind.SURVEY:
         return (
             "Your answer is saved without your name, and you won't get any more reminders "
@@ -287,6 +326,11 @@ def saved_text(*, kind: AgendaKind, form: AnswerForm, answer: Answer, threshold:
         "The checkpoint post shows 360 scores pooled over the cohort only. Nothing else to do "
         "until the next 360.",
     )
+    if changeable_until is not None:
+        said += (
+            f" Changed your mind? “Change rating” on the message changes it until "
+            f"{format_day(changeable_until)}."
+        )
     return f"{said}\n{next_step}"
 
 
@@ -298,11 +342,34 @@ _ANSWERED_WHAT: Final = {
 }
 
 
-def build_answered_message(*, kind: AgendaKind, occasion: date, answered: date) -> Reply:
-    """What replaces an answered prompt: the button is gone, the answer is acknowledged."""
+def build_answered_message(
+    *,
+    kind: AgendaKind,
+    occasion: date,
+    answered: date,
+    row_id: int | None = None,
+    changeable_until: date | None = None,
+    changed: date | None = None,
+) -> Reply:
+    """What replaces an answered prompt: the answer is acknowledged; a session rating keeps a
+    "Change rating" button (``row_id``) while it may be corrected."""
     what = _ANSWERED_WHAT[kind].format(day=format_day(occasion))
     text = f"{what}: sent on {format_day(answered)} ✓ Thank you."
-    return reply(text, [section(text)])
+    if changed is not None:
+        text += f" Changed on {format_day(changed)}."
+    if kind not in CORRECTABLE or row_id is None or changeable_until is None:
+        return reply(text, [section(text)])
+    change = row_button("Change rating", action_id=ANSWERS_CHANGE_RATING, row_id=row_id)
+    note = f"Clicked the wrong one? You can change it until {format_day(changeable_until)}."
+    return reply(text, [section(text), buttons(change), context(note)])
+
+
+def changed_text(*, form: AnswerForm, answer: Answer) -> str:
+    """The confirmation of a corrected rating: the one rating now holds this answer."""
+    said = f"Changed: “{form.statement}” — *{AGREE_SCALE[answer.score - 1]}*."
+    if answer.decided or answer.say_no:
+        said += " Your notes are saved with it."
+    return f"{said}\nIt replaces your earlier answer: the session still counts once."
 
 
 def build_logged_message(*, row_id: int, leader_id: str, occasion: date, held: bool) -> Reply:
@@ -377,6 +444,25 @@ def round_closed_text(*, closed_on: date, results_on: date | None = None) -> str
         "A round closes when its results are taken, so every figure shown from it is the "
         f"same.{posted} The next round, if there is one, comes to you in a direct message. "
         "Nothing to do — thank you all the same."
+    )
+
+
+def not_rated_yet_text() -> str:
+    return (
+        "There is no rating of yours to change here yet. Rate the session with the button "
+        f"on its prompt; after that you can change it for {CORRECTION_WINDOW.days} days."
+    )
+
+
+def correction_closed_text(*, rated_on: date, closed_on: date, coach_id: str | None) -> str:
+    """A correction asked for after the window: what stays, and what to do instead."""
+    coach = mention(coach_id) if coach_id else "your coach"
+    return (
+        f"Ratings can be changed for {CORRECTION_WINDOW.days} days after they are sent; this "
+        "one was sent on "
+        f"{format_day(rated_on)}, so it could be changed until {format_day(closed_on)} and "
+        f"stays as it is. If it matters, tell {coach} directly — and rate your next session "
+        "with its own prompt."
     )
 
 

@@ -17,9 +17,7 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     NumberInputElement,
-    Option,
     PlainTextInputElement,
-    RadioButtonsElement,
     SectionBlock,
 )
 
@@ -39,11 +37,8 @@ BASELINE_VALUE_PREFIX = "baseline_value_"
 RETENTION_START = "baseline_retention_start"
 RETENTION_LEAVERS = "baseline_retention_leavers"
 BASELINE_SOURCE = "baseline_source"
-SURVEY_CHOICE = "baseline_survey_choice"
 SURVEY_VALUE = "baseline_survey_value"
 SURVEY_SOURCE = "baseline_survey_source"
-CHOICE_RUN = "run"
-CHOICE_RAN = "ran"
 
 # Slack: 50 blocks a message. A pod takes a divider, its survey rows and up to 4 leaders.
 MAX_PODS_SHOWN = 7
@@ -95,6 +90,15 @@ def retention_details(*, reports_at_start: int, leavers: int) -> str:
     return json.dumps({"leavers": leavers, "reports_at_start": reports_at_start}, sort_keys=True)
 
 
+def round_note(*, people: int, threshold: int) -> str:
+    """How far emcoach's baseline round is: a count of people, never a figure."""
+    return (
+        f"emcoach's baseline survey (program-wide): {people} "
+        f"{'person has' if people == 1 else 'people have'} answered; the figure is locked at "
+        f"commit, which needs at least {threshold}"
+    )
+
+
 def describe_value(entry: Entry) -> str:
     """``36 h — DORA 2024 band: High``; ``87.5% retained (8 at the start, 1 left)``: the
     value with its unit as every post prints it (``units.value_text``)."""
@@ -138,25 +142,37 @@ def leader_block(leader: LeaderEntries, *, pod_name: str, action_id: str) -> Sec
     )
 
 
+def survey_block(pod: PodEntries, survey: Entry, *, action_id: str) -> SectionBlock:
+    """A pod's survey criterion on its instrument, with the button that opens its form (the
+    baseline round's, or the company survey's result for the pod)."""
+    if survey.survey_round is not None:
+        text = (
+            f"*Pod {plain(pod.name)} — {survey.metric.short_name}* (emcoach's anonymous survey "
+            f"of the direct reports): {describe_value(survey)}"
+        )
+        button = "Baseline survey"
+    else:
+        text = (
+            f"*Pod {plain(pod.name)} — {survey.metric.short_name}* (the company's own "
+            f"engineering survey, the pod's result): {describe_value(survey)}"
+        )
+        button = "Edit" if survey.value is not None else "Enter"
+    if survey.source:
+        text += f"\n_Source:_ {plain(survey.source)}"
+    return SectionBlock(
+        text=MarkdownTextObject(text=text),
+        accessory=ButtonElement(
+            text=button,
+            action_id=action_id,
+            value=json.dumps({"pod": pod.pod_id, "metric": survey.metric.id.value}),
+        ),
+    )
+
+
 def _pod_blocks(pod: PodEntries) -> list[Block]:
     blocks: list[Block] = [DividerBlock()]
     for survey in pod.surveys:
-        text = (
-            f"*Pod {plain(pod.name)} — {survey.metric.short_name}* (anonymous survey of the direct "
-            f"reports, one figure per pod): {describe_value(survey)}"
-        )
-        if survey.source:
-            text += f"\n_Source:_ {plain(survey.source)}"
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=text),
-                accessory=ButtonElement(
-                    text="Edit" if survey.value is not None else "Enter",
-                    action_id=BASELINE_SURVEY,
-                    value=json.dumps({"pod": pod.pod_id, "metric": survey.metric.id.value}),
-                ),
-            )
-        )
+        blocks.append(survey_block(pod, survey, action_id=BASELINE_SURVEY))
     blocks += [
         leader_block(leader, pod_name=pod.name, action_id=BASELINE_LEADER) for leader in pod.leaders
     ]
@@ -323,53 +339,120 @@ def build_leader_baseline_modal(
     )
 
 
-def build_survey_baseline_modal(
-    *, program_id: int, pod_id: int, pod_name: str, entry: Entry
-) -> dict[str, Any]:
-    """Run emcoach's baseline survey, or enter the result of one the company already ran."""
-    choices = [
-        Option(text="Run the baseline survey with emcoach", value=CHOICE_RUN),
-        Option(text="We already ran one — enter its result", value=CHOICE_RAN),
-    ]
-    explanation = (
-        f"*{entry.metric.short_name} for pod {plain(pod_name)}.* Each direct report answers one "
-        f"statement on a 1–5 agree scale: “{ONE_ON_ONE_STATEMENT}”\n"
-        "*One instrument for the whole program.* emcoach's anonymous survey: its baseline round "
-        "goes to every direct report now, and the same statement goes to the same people at "
-        "month 3 and month 6; commit waits until enough people have answered. Or your "
-        "company's own engineering survey: enter its result here now, and its results at each "
-        "checkpoint. The change is only ever computed within the one you choose."
-    )
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=explanation)),
-        InputBlock(
-            block_id=SURVEY_CHOICE,
-            label="Where the baseline comes from",
-            element=RadioButtonsElement(
-                action_id=SURVEY_CHOICE,
-                options=choices,
-                initial_option=choices[1] if entry.value is not None else None,
-            ),
-        ),
+def survey_value_inputs(entry: Entry, *, value_id: str, source_id: str) -> list[Block]:
+    """The company survey's result for a pod and which survey it is: both needed."""
+    return [
         _number_input(
-            block_id=SURVEY_VALUE,
-            label="Mean score, 1.0 to 5.0",
-            hint="The mean of the direct reports' answers to that statement (or the closest "
-            "question your survey asked).",
+            block_id=value_id,
+            label=f"{entry.metric.short_name}: the pod's result, 1.0 to 5.0",
+            hint="The mean score of the pod's leaders' direct reports on your survey's 1:1 "
+            "question, as your survey reports it.",
             initial=number_text(entry.value) if entry.value is not None else None,
             decimal=True,
         ),
         _source_input(
-            block_id=SURVEY_SOURCE,
+            block_id=source_id,
             label="Which survey",
             hint="Name, date and number of answers, e.g. “Q4 engineering survey, Dec 2026, 9 "
-            "answers”. Needed when you enter a value.",
+            "answers”. Kept with the value and shown with it.",
             optional=True,
         ),
     ]
-    return form_modal(
-        callback_id=BASELINE_SURVEY_VIEW,
-        title=f"{entry.metric.short_name} baseline"[:24],
-        blocks=blocks,
-        metadata={"program": program_id, "pod": pod_id, "metric": entry.metric.id.value},
+
+
+def build_survey_baseline_modal(
+    *,
+    program_id: int,
+    pod_id: int,
+    pod_name: str,
+    entry: Entry,
+    asked: bool,
+    people: int,
+    threshold: int,
+) -> dict[str, Any]:
+    """The pod's survey baseline on the instrument locked with the criteria: send emcoach's
+    baseline round, or enter the company survey's result for the pod. No second choice."""
+    metadata = {"program": program_id, "pod": pod_id, "metric": entry.metric.id.value}
+    title = f"{entry.metric.short_name} baseline"[:24]
+    if entry.survey_round is None:
+        explanation = (
+            f"*{entry.metric.short_name} for pod {plain(pod_name)}*, on the company's own "
+            "engineering survey, as chosen with the criteria. Enter its result for this pod "
+            "now; at month 3 and month 6 you enter its results the same way. The change is "
+            "computed on this survey only."
+        )
+        blocks: list[Block] = [
+            SectionBlock(text=MarkdownTextObject(text=explanation)),
+            *survey_value_inputs(entry, value_id=SURVEY_VALUE, source_id=SURVEY_SOURCE),
+        ]
+        return form_modal(
+            callback_id=BASELINE_SURVEY_VIEW, title=title, blocks=blocks, metadata=metadata
+        )
+    explanation = (
+        f"*{entry.metric.short_name}*, on emcoach's anonymous survey, as chosen with the "
+        "criteria: each direct report of the program's leaders answers one statement on a 1–5 "
+        f"agree scale: “{ONE_ON_ONE_STATEMENT}” The same statement goes to the same people at "
+        "month 3 and month 6.\n"
     )
+    if asked:
+        explanation += (
+            f"The baseline round is out: {people} "
+            f"{'person has' if people == 1 else 'people have'} answered so far. Commit locks "
+            f"its mean once at least {threshold} have answered, and shows no figure from fewer. "
+            "Sending again asks only direct reports added since."
+        )
+    else:
+        explanation += (
+            "Send the baseline round now: everyone answers anonymously, with reminders. Commit "
+            f"waits until at least {threshold} people have answered, then locks the round's mean."
+        )
+    view = form_modal(
+        callback_id=BASELINE_SURVEY_VIEW,
+        title=title,
+        blocks=[SectionBlock(text=MarkdownTextObject(text=explanation))],
+        metadata=metadata,
+    )
+    view["submit"] = {"type": "plain_text", "text": "Send again" if asked else "Send the survey"}
+    return view
+
+
+def round_sent_text(*, added: int, threshold: int) -> str:
+    sent = (
+        f"Sending it now to {added} direct report(s) of the program's leaders"
+        if added
+        else "It was already sent to every direct report"
+    )
+    return (
+        f"{sent}: one anonymous statement each, with reminders to those who haven't answered. "
+        f"The baseline is the round's mean once at least {threshold} people have answered; "
+        f"`{COMMAND} commit` waits for that, then closes the round and locks the figure."
+    )
+
+
+def saved_lines(saved: Sequence[tuple[MetricDefinition, Decimal, str | None]]) -> str:
+    """One line per saved value (metric, value, details), with its unit, band and counts."""
+    return "\n".join(
+        f"• {metric.short_name}: "
+        + describe_value(Entry(metric=metric, value=value, details=details))
+        for metric, value, details in saved
+    )
+
+
+_MISSING_SHOWN = 8
+
+
+def baseline_saved_text(
+    *,
+    who: str,
+    saved: Sequence[tuple[MetricDefinition, Decimal, str | None]],
+    source: str,
+    missing: Sequence[str],
+) -> str:
+    """What was saved for ``who`` (mrkdwn) and what commit still needs."""
+    if missing:
+        shown = "; ".join(missing[:_MISSING_SHOWN])
+        more = f" and {len(missing) - _MISSING_SHOWN} more" if len(missing) > _MISSING_SHOWN else ""
+        after = f"Still missing before commit: {shown}{more}. `{COMMAND} baseline` shows all."
+    else:
+        after = f"Nothing is missing: preview the pre-commitment with `{COMMAND} commit`."
+    return f"Saved for {who} (source: {plain(source)}):\n{saved_lines(saved)}\n{after}"

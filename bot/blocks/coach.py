@@ -247,3 +247,19 @@ def build_coach_refusal(text: str) -> dict[str, Any]:
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
     return view.to_dict()
+
+
+NOT_OWNER = (
+    "Only this program's owners can decide on its coach. Ask an owner to add you with "
+    f"`{COMMAND} owner add @you`, or run `{COMMAND} coach` for a program you own."
+)
+
+
+def leaders_note(leaders: int, *, counted: bool) -> str:
+    """Where the number of leaders priced comes from (the pods, or one full pod)."""
+    if counted:
+        return f"Priced for the {leaders} leader(s) in your pods."
+    return (
+        f"Priced for {leaders} leaders (one full pod); once you add your leaders with "
+        f"`{COMMAND} pod`, `{COMMAND} cost` prices your own numbers."
+    )

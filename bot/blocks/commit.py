@@ -65,7 +65,10 @@ def locked_baseline_text(
     """``52.33 h, pooled over 4 leaders``; for a survey, the people in the round. The figure
     reads as every other figure does (``units.value_text``), in every post alike."""
     if is_survey(locked.instrument):
-        who = "people" if locked.instrument is Instrument.EMCOACH_SURVEY else "pods"
+        if locked.instrument is Instrument.EMCOACH_SURVEY:
+            who = "person" if locked.n == 1 else "people"
+        else:
+            who = "pod" if locked.n == 1 else "pods"
         if locked.figure is None:
             if locked.instrument is Instrument.EMCOACH_SURVEY:
                 when = (
@@ -252,3 +255,17 @@ def build_commit_posting(program_name: str, channel_id: str) -> Reply:
 
 def _section_reply(text: str) -> Reply:
     return Reply(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+
+
+def already_committed_text(name: str, channel_id: str) -> str:
+    return (
+        f"*{plain(name)}* is already committed: the pre-commitment is in "
+        f"{channel_mention(channel_id)}. To change a locked part, post a deviation with "
+        f"`{COMMAND} deviation <what> <reason>`."
+    )
+
+
+PROGRAM_GONE = "That program no longer exists."
+ONLY_OWNERS_COMMIT = "Only the program's owners can commit it."
+COMMIT_BUTTON_OUTDATED = f"That button is out of date. Run `{COMMAND} commit` again."
+NOT_POSTED = f"Not posted. Run `{COMMAND} commit` again when you're ready."

@@ -20,13 +20,14 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
+    RadioButtonsElement,
     SectionBlock,
 )
 from slack_sdk.models.views import View
 
 from bot.blocks.reply import Reply, text_reply
 from bot.domain.localtime import format_day, format_local
-from bot.domain.metrics import Direction, MetricDefinition
+from bot.domain.metrics import Direction, Instrument, MetricDefinition, instrument_options
 from bot.domain.mrkdwn import clip, plain, user_mention
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
 from bot.slack_names import COMMAND
@@ -34,6 +35,8 @@ from bot.slack_names import COMMAND
 # The picker modal; its checkboxes use the block id as action id.
 CRITERIA_VIEW = "criteria_modal"
 CRITERIA_PICK = "criteria_pick"
+# Where a survey criterion's values come from (radio buttons; block id = action id).
+CRITERIA_INSTRUMENT = "criteria_instrument"
 # The budget owner's buttons; value: ``pack_signoff(...)``.
 CRITERIA_APPROVE = "criteria_approve"
 CRITERIA_REQUEST_CHANGES = "criteria_request_changes"
@@ -165,6 +168,48 @@ def _option(metric: MetricDefinition) -> Option:
     return Option(value=metric.id.value, label=metric.name, description=option_description(metric))
 
 
+_INSTRUMENT_DESCRIPTIONS = {
+    Instrument.EMCOACH_SURVEY: (
+        "Baseline in week 4, month 3 and month 6: same statement, same people"
+    ),
+    Instrument.COMPANY_SURVEY: "You enter each pod's result at baseline, month 3 and month 6",
+}
+
+
+def _instrument_option(instrument: Instrument) -> Option:
+    label = instrument.label[0].upper() + instrument.label[1:]
+    return Option(
+        value=instrument.value,
+        label=label,
+        description=_INSTRUMENT_DESCRIPTIONS[instrument][:OPTION_DESCRIPTION_MAX],
+    )
+
+
+def instrument_block(
+    catalog: Sequence[MetricDefinition], instrument: Instrument | None
+) -> InputBlock | None:
+    """The choice of instrument for the criterion that offers one (1:1 quality), locked with
+    the criteria; None when no catalog metric offers a choice."""
+    survey = next((metric for metric in catalog if len(instrument_options(metric)) > 1), None)
+    if survey is None:
+        return None
+    options = [_instrument_option(option) for option in instrument_options(survey)]
+    initial = next((o for o in options if instrument is not None and o.value == instrument), None)
+    return InputBlock(
+        block_id=CRITERIA_INSTRUMENT,
+        label=f"If you pick {survey.short_name}: where its values come from",
+        optional=True,
+        element=RadioButtonsElement(
+            action_id=CRITERIA_INSTRUMENT, options=options, initial_option=initial
+        ),
+        hint=(
+            "Locked with the criteria: the budget owner signs it off, and after commit it "
+            "changes only as a public deviation. The change is only ever computed within the "
+            "one you choose, never one survey against the other."
+        ),
+    )
+
+
 def build_criteria_modal(
     *,
     program_id: int,
@@ -172,6 +217,7 @@ def build_criteria_modal(
     catalog: Sequence[MetricDefinition],
     selected: Sequence[str],
     note: str | None = None,
+    instrument: Instrument | None = None,
 ) -> dict[str, Any]:
     """The picker: every catalog metric with its full definition, then the checkboxes."""
     intro = (
@@ -204,6 +250,8 @@ def build_criteria_modal(
             ),
         ),
     ]
+    if (choice := instrument_block(catalog, instrument)) is not None:
+        blocks.append(choice)
     view = View(
         type="modal",
         callback_id=CRITERIA_VIEW,
@@ -220,6 +268,13 @@ def selected_metric_ids(values: Mapping[str, Any]) -> list[str]:
     """The metric ids ticked in a submitted picker, in the order Slack lists them."""
     field = values.get(CRITERIA_PICK, {}).get(CRITERIA_PICK, {})
     return [str(option["value"]) for option in field.get("selected_options") or []]
+
+
+def selected_instrument(values: Mapping[str, Any]) -> str | None:
+    """The instrument chosen in a submitted picker, or None."""
+    field = values.get(CRITERIA_INSTRUMENT, {}).get(CRITERIA_INSTRUMENT, {})
+    option = field.get("selected_option") or {}
+    return str(option["value"]) if option.get("value") else None
 
 
 def picker_note(*, signed_off_by: str | None, committed: bool) -> str | None:

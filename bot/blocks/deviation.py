@@ -199,3 +199,11 @@ def build_reason_too_long(*, length: int) -> Reply:
         f"That reason is {length} characters; keep it under {MAX_REASON_CHARS} — it is posted "
         "in the channel, and a short sentence or two reads best. Run the command again."
     )
+
+
+def post_deviation_first(refusal: str, field: ProgramField) -> str:
+    """A locked field's refusal, with how to change it anyway."""
+    return (
+        f"{refusal} Post it with `{COMMAND} deviation {field.value} <reason>` "
+        "first, then make this change again."
+    )

@@ -60,7 +60,7 @@ def build_delete_confirm(program_name: str, *, program_id: int) -> Reply:
     text = (
         f"*Delete {plain(program_name)}?* Everything emcoach holds about it goes: people, "
         "criteria, baselines, prompts, answers and results. Posts already in Slack stay. "
-        "This cannot be undone."
+        f"This cannot be undone: to keep the record, run `{COMMAND} export` first."
     )
     buttons = ActionsBlock(
         elements=[
@@ -79,13 +79,21 @@ def build_delete_confirm(program_name: str, *, program_id: int) -> Reply:
     )
 
 
-def build_delete_refused(program_name: str, *, evaluation: date | None) -> Reply:
+def build_delete_refused(
+    program_name: str, *, evaluation: date | None, closing: bool = False
+) -> Reply:
+    if closing:
+        return text_reply(
+            f"*{plain(program_name)}*'s evaluation is published and it is closing: the budget "
+            "owner's summary goes out first, within a minute. It can't be deleted yet; run "
+            f"`{COMMAND} delete` again once `{COMMAND} status` says it is closed."
+        )
     when = f" on {format_day(evaluation)}" if evaluation is not None else ""
     return text_reply(
         f"*{plain(program_name)}* is running, and its pre-commitment promises results{when}, "
-        "so it can't be deleted yet. Delete it once its evaluation is published; to stop "
-        f"prompts for someone meanwhile, take them out with `{COMMAND} leave`, or pause them "
-        f"with `{COMMAND} pause`."
+        "so it can't be deleted yet. Delete it once its evaluation is published and it is "
+        f"closed; to stop prompts for someone meanwhile, take them out with `{COMMAND} leave`, "
+        f"or pause them with `{COMMAND} pause`."
     )
 
 

@@ -24,12 +24,12 @@ class HelpEntry:
     summary: str
 
 
-def _entry_line(entry: HelpEntry) -> str:
+def entry_line(entry: HelpEntry) -> str:
     return f"`{COMMAND} {entry.usage}` — {entry.summary}"
 
 
 def build_help(entries: Sequence[HelpEntry], *, intro: str = INTRO) -> Reply:
-    lines = [_entry_line(entry) for entry in entries]
+    lines = [entry_line(entry) for entry in entries]
     blocks = [
         HeaderBlock(text="emcoach — what you can do"),
         SectionBlock(text=MarkdownTextObject(text=intro)),
@@ -38,8 +38,8 @@ def build_help(entries: Sequence[HelpEntry], *, intro: str = INTRO) -> Reply:
             elements=[
                 MarkdownTextObject(
                     text=(
-                        "Only you can see this. The list shows the commands open to you; "
-                        "owners of a program see more."
+                        "Only you can see this. It lists what your roles in your programs "
+                        "let you do; your App Home shows where each program stands."
                     )
                 )
             ]

@@ -9,25 +9,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, Final
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
 from bot.blocks.baseline import (
+    Entry,
     LeaderEntries,
     PodEntries,
     ValueForm,
     build_leader_values_modal,
     leader_block,
+    saved_lines,
+    survey_block,
+    survey_value_inputs,
 )
+from bot.blocks.pod import form_modal
 from bot.blocks.prompts.checkpoint import METRICS_COMMAND
 from bot.blocks.prompts.common import context, header, section
 from bot.blocks.reply import Reply
 from bot.domain.localtime import format_day
+from bot.domain.metrics import MetricDefinition
 from bot.domain.mrkdwn import mention, plain, user_mention
 
 METRICS_LEADER: Final = "metrics_leader"  # button; value: leader id
 METRICS_LEADER_VIEW: Final = "metrics_leader_modal"
+# The company survey's result for a pod: button value {"pod": id, "metric": id}; its modal's
+# inputs use their block id as action id.
+METRICS_POD: Final = "metrics_pod"
+METRICS_POD_VIEW: Final = "metrics_pod_modal"
+METRICS_POD_VALUE: Final = "metrics_pod_value"
+METRICS_POD_SOURCE: Final = "metrics_pod_source"
 METRICS_FORM: Final = ValueForm(
     value_prefix="metrics_value_",
     retention_start="metrics_retention_start",
@@ -100,14 +113,15 @@ def build_checkpoint_values(
     if survey_names:
         blocks.append(section(survey_note(survey_names, threshold=anonymity_threshold)))
     for pod in pods[:MAX_PODS_SHOWN]:
-        if pod.leaders:
+        if pod.leaders or pod.surveys:
             blocks.append(DividerBlock())
+        blocks += [survey_block(pod, survey, action_id=METRICS_POD) for survey in pod.surveys]
         blocks += [
             leader_block(leader, pod_name=pod.name, action_id=METRICS_LEADER)
             for leader in pod.leaders
         ]
     missing = sum(pod.missing for pod in pods)
-    if not any(pod.leaders for pod in pods):
+    if not any(pod.leaders or pod.surveys for pod in pods):
         footer = "There is nothing to enter per leader: no leader, or no criterion entered by hand."
     elif missing:
         footer = (
@@ -143,4 +157,91 @@ def build_leader_checkpoint_modal(
         form=METRICS_FORM,
         leader=leader,
         metadata={"program": program_id, "leader": leader.leader_id, "month": month},
+    )
+
+
+def build_pod_checkpoint_modal(
+    *, program_id: int, pod_id: int, month: int, occasion: date, pod_name: str, entry: Entry
+) -> dict[str, Any]:
+    """The company survey's month-``month`` result for one pod, with which survey it is."""
+    day = format_day(occasion)
+    intro = (
+        f"*{entry.metric.short_name} for pod {plain(pod_name)}, month {month}*, on the "
+        "company's own engineering survey (the instrument locked with the criteria). Enter "
+        f"its latest result for this pod before {day}; the change is computed against the "
+        "pod's baseline from the same survey, never against emcoach's."
+    )
+    return form_modal(
+        callback_id=METRICS_POD_VIEW,
+        title=f"Month-{month} survey",
+        blocks=[
+            section(intro),
+            *survey_value_inputs(entry, value_id=METRICS_POD_VALUE, source_id=METRICS_POD_SOURCE),
+        ],
+        metadata={
+            "program": program_id,
+            "pod": pod_id,
+            "metric": entry.metric.id.value,
+            "month": month,
+        },
+    )
+
+
+def _values_saved_text(
+    *,
+    who: str,
+    month: int,
+    saved: Sequence[tuple[MetricDefinition, Decimal, str | None]],
+    source: str,
+    missing: int,
+    published: str,
+) -> str:
+    after = (
+        f"{missing} value(s) still missing for month {month}: `{METRICS_COMMAND}` shows them."
+        if missing
+        else f"Every month-{month} value is in."
+    )
+    return (
+        f"Saved for {who}, month {month} (source: {plain(source)}):\n"
+        f"{saved_lines(saved)}\n{after} {published}"
+    )
+
+
+def pod_value_saved_text(
+    *,
+    pod_name: str,
+    month: int,
+    saved: Sequence[tuple[MetricDefinition, Decimal, str | None]],
+    source: str,
+    missing: int,
+    published: str,
+) -> str:
+    """What was saved for a pod (the company survey's result) and what is still missing."""
+    return _values_saved_text(
+        who=f"pod {plain(pod_name)}",
+        month=month,
+        saved=saved,
+        source=source,
+        missing=missing,
+        published=published,
+    )
+
+
+def leader_values_saved_text(
+    *,
+    user_id: str,
+    month: int,
+    saved: Sequence[tuple[MetricDefinition, Decimal, str | None]],
+    source: str,
+    missing: int,
+    published: str,
+) -> str:
+    """What was saved for a leader and what is still missing."""
+    return _values_saved_text(
+        who=user_mention(user_id),
+        month=month,
+        saved=saved,
+        source=source,
+        missing=missing,
+        published=published,
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
 from bot.blocks.reply import Reply
 from bot.domain.mrkdwn import plain
+from bot.domain.roles import Role
 from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
 
 # Slack: at most 25 elements in one actions block.
@@ -38,3 +39,31 @@ def build_program_picker(
     )
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)), ActionsBlock(elements=buttons)]
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])
+
+
+_ROLE_WORDS = {
+    Role.OWNER: "an owner",
+    Role.BUDGET_OWNER: "the budget owner",
+    Role.COACH: "a coach",
+    Role.LEADER: "a leader",
+    Role.MANAGER: "a leader's manager",
+}
+
+
+def build_program_choice(
+    *, roles: Set[Role], candidates: Sequence[tuple[int, str]], subcommand: str, args: str
+) -> Reply:
+    """No program was implied: which one (``candidates``), or what to do when there are none."""
+    if candidates:
+        return build_program_picker(subcommand=subcommand, args=args, programs=candidates)
+    return Reply(text=no_program_text(roles))
+
+
+def no_program_text(roles: Set[Role]) -> str:
+    who = " or ".join(sorted(_ROLE_WORDS[role] for role in roles))
+    if Role.OWNER in roles:
+        return (
+            f"You aren't {who} of any program here yet. Start one with `{COMMAND} setup`, or "
+            "ask a program's owner to add you with `/emcoach owner add @you`."
+        )
+    return f"You aren't {who} of any program here. Type `{COMMAND} help` to see what you can do."

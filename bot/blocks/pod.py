@@ -58,6 +58,10 @@ LEADER_REPORTS = "pod_leader_reports"
 LEADER_GROUP = "pod_leader_group"
 LEADER_DAY = "pod_leader_day"
 LEADER_TIME = "pod_leader_time"
+# The inputs whose change re-checks the slot against everyone's waking hours (views.update).
+POD_NIGHT_INPUTS = (POD_COACH, POD_SESSION_WEEK, POD_SESSION_DAY, POD_SESSION_TIME)
+LEADER_NIGHT_INPUTS = (LEADER_POD, LEADER_USER, LEADER_DAY, LEADER_TIME)
+NIGHT_NOTE = "pod_night_note"  # the warning's section, on top of either modal
 
 POD_NAME_MAX = 80  # Pod.name's column
 # Slack: 50 blocks a message. A pod takes at most 2 + POD_MAX_LEADERS + 1 blocks, the frame 4.
@@ -222,12 +226,50 @@ def _time_text(at: time | None) -> str | None:
     return None if at is None else f"{at:%H:%M}"
 
 
-def build_pod_modal(*, program_id: int, timezone: str, pod: PodLine | None) -> dict[str, Any]:
-    """Create a pod (``pod`` None) or change its name, coach and monthly session slot."""
+def _night_blocks(night: str | None) -> list[Block]:
+    """A warning on top when the slot falls in someone's night; saving stays possible."""
+    if not night:
+        return []
+    warning = SectionBlock(
+        block_id=NIGHT_NOTE, text=MarkdownTextObject(text=clip(night, SECTION_MAX))
+    )
+    return [warning, DividerBlock()]
+
+
+def shown_night(view: Mapping[str, Any]) -> str | None:
+    """The night-time warning a modal shows now, if any."""
+    for block in view.get("blocks", []):
+        if block.get("block_id") == NIGHT_NOTE:
+            return str(block["text"]["text"])
+    return None
+
+
+def _watched(blocks: Sequence[Block], block_ids: Sequence[str]) -> list[Block]:
+    """``blocks`` with the inputs in ``block_ids`` reporting each change (dispatch_action)."""
+    for block in blocks:
+        if isinstance(block, InputBlock) and block.block_id in block_ids:
+            block.dispatch_action = True
+    return list(blocks)
+
+
+def build_pod_modal(
+    *,
+    program_id: int,
+    timezone: str,
+    pod: PodLine | None,
+    new: bool | None = None,
+    night: str | None = None,
+) -> dict[str, Any]:
+    """Create a pod (``pod`` None) or change its name, coach and monthly session slot.
+    Updated while the owner fills it in (``pod`` then holds what is typed so far, ``new``
+    when it is not saved yet) with ``night``, a warning that the slot falls in someone's
+    night."""
+    new = pod is None if new is None else new
     slot = pod.session if pod else None
     weeks = [_option(f"{word.title()} week", str(number)) for number, word in ORDINAL_WORDS.items()]
     days = _weekday_options()
     blocks: list[Block] = [
+        *_night_blocks(night),
         InputBlock(
             block_id=POD_NAME,
             label="Pod name",
@@ -276,9 +318,9 @@ def build_pod_modal(*, program_id: int, timezone: str, pod: PodLine | None) -> d
     ]
     return form_modal(
         callback_id=POD_VIEW,
-        title="Edit pod" if pod else "New pod",
-        blocks=blocks,
-        metadata={"program": program_id, "pod": pod.id if pod else None},
+        title="New pod" if new else "Edit pod",
+        blocks=_watched(blocks, POD_NIGHT_INPUTS),
+        metadata={"program": program_id, "pod": None if new or not pod else pod.id},
     )
 
 
@@ -288,12 +330,20 @@ def build_leader_modal(
     pods: Sequence[tuple[int, str]],
     pod_id: int | None,
     leader: LeaderLine | None,
+    new: bool | None = None,
+    group: str = "",
+    night: str | None = None,
 ) -> dict[str, Any]:
-    """Add a leader (``leader`` None) or change their pod, manager, reports and 1:1 slot."""
+    """Add a leader (``leader`` None) or change their pod, manager, reports and 1:1 slot.
+    Updated while the owner fills it in (``leader`` holding what is picked so far, ``new``
+    when it is not saved yet, ``group`` the user group typed) with ``night``, a warning that
+    the 1:1 falls in someone's night."""
+    new = leader is None if new is None else new
     pod_options = [_option(name, str(number)) for number, name in pods[:_MAX_OPTIONS]]
     days = _weekday_options()
     slot = leader.one_on_one if leader else None
     blocks: list[Block] = [
+        *_night_blocks(night),
         InputBlock(
             block_id=LEADER_POD,
             label="Pod",
@@ -340,7 +390,9 @@ def build_leader_modal(
             block_id=LEADER_GROUP,
             label="…or a user group of their team",
             optional=True,
-            element=PlainTextInputElement(action_id=LEADER_GROUP, placeholder="@backend-team"),
+            element=PlainTextInputElement(
+                action_id=LEADER_GROUP, initial_value=group or None, placeholder="@backend-team"
+            ),
             hint="Everyone in this Slack user group is added as a direct report (not the "
             "leader themselves).",
         ),
@@ -358,9 +410,9 @@ def build_leader_modal(
     ]
     return form_modal(
         callback_id=POD_LEADER_VIEW,
-        title="Edit leader" if leader else "Add a leader",
-        blocks=blocks,
-        metadata={"program": program_id, "leader": leader.id if leader else None},
+        title="Add a leader" if new else "Edit leader",
+        blocks=_watched(blocks, LEADER_NIGHT_INPUTS),
+        metadata={"program": program_id, "leader": None if new or not leader else leader.id},
     )
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from itertools import groupby
+from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -20,16 +24,14 @@ from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import format_local, local_date
 from bot.domain.mrkdwn import mention, plain, user_mention
+from bot.domain.schedule import SPAN_DAYS, Scope, Span
 from bot.slack_names import COMMAND
 
-SCHEDULE_USAGE = "schedule [all [program]]"
-WINDOW = timedelta(days=14)
-MINE_LIMIT = 20
-# A whole program's fortnight can hold hundreds of prompts; past this many the reply says how
-# many more there are. With ~200 characters a line and sections split at SECTION_MAX, 60 lines
-# stay far inside Slack's 50 blocks a message.
-ALL_LIMIT = 60
+SCHEDULE_USAGE = "schedule [all | @person] [week | month | everything] [program]"
 SECTION_MAX = 3000  # Slack: characters in a section's text
+# The paging buttons; their value is the page's state (``page_value``).
+SCHEDULE_PAGE_PREVIOUS = "schedule_page_previous"
+SCHEDULE_PAGE_NEXT = "schedule_page_next"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,6 +96,10 @@ _DESCRIPTIONS: dict[str, Callable[[PromptLine], str]] = {
     AgendaKind.COMMITMENT_RECORD: lambda line: (
         f"The locked record, in the pre-commitment's thread in {mention(line.recipient)}"
     ),
+    AgendaKind.CLOSING_SUMMARY: lambda _line: "The program's closing summary",
+    AgendaKind.CLOSING_SUMMARY_OWNER: lambda _line: (
+        "The program's closing summary, under the month-6 preview"
+    ),
 }
 
 
@@ -126,20 +132,94 @@ def _day_sections(title: str, lines: list[str]) -> list[SectionBlock]:
     return sections
 
 
+# --- paging -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageState:
+    """Everything a paging button needs to show another page of the same list."""
+
+    scope: Scope
+    span: Span
+    since: datetime  # the first page's "now": every page of one list starts there
+    page: int
+    person: str | None = None
+    program_id: int | None = None
+
+
+def page_value(state: PageState) -> str:
+    """A button's value: a flat JSON object of strings and ints (Slack: 2000 characters)."""
+    return json.dumps(
+        {
+            "scope": state.scope.value,
+            "span": state.span.value,
+            "since": state.since.isoformat(),
+            "page": state.page,
+            "person": state.person or "",
+            "program": state.program_id or 0,
+        }
+    )
+
+
+def read_page_value(value: str) -> PageState | None:
+    """The state in a paging button's value; None when it is not one of ours."""
+    try:
+        found: Any = json.loads(value)
+        since = datetime.fromisoformat(str(found["since"]))
+        page, program = found["page"], found["program"]
+        if not isinstance(page, int) or not isinstance(program, int) or since.tzinfo is None:
+            return None
+        return PageState(
+            scope=Scope(found["scope"]),
+            span=Span(found["span"]),
+            since=since,
+            page=page,
+            person=str(found["person"]) or None,
+            program_id=program or None,
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _paging_buttons(state: PageState, pages: int) -> ActionsBlock | None:
+    buttons = []
+    if state.page > 1:
+        earlier = replace(state, page=state.page - 1)
+        buttons.append(
+            ButtonElement(
+                text="Previous", action_id=SCHEDULE_PAGE_PREVIOUS, value=page_value(earlier)
+            )
+        )
+    if state.page < pages:
+        later = replace(state, page=state.page + 1)
+        buttons.append(
+            ButtonElement(text="Next", action_id=SCHEDULE_PAGE_NEXT, value=page_value(later))
+        )
+    return ActionsBlock(elements=buttons) if buttons else None
+
+
+# --- the reply --------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
-    title: str  # e.g. "Your next 14 days" or "Pilot — next 14 days"
-    lines: Sequence[PromptLine]  # sorted by due, at most the limit
-    total: int  # how many match in all
+    title: str  # plain text, e.g. "Your prompts, next 14 days"
+    lines: Sequence[PromptLine]  # this page's, sorted by due
+    total: int  # how many match in all pages
     zone: str  # the reader's zone: every time is shown in it
-    show_recipient: bool  # the whole program's view says whose prompt each one is
+    show_recipient: bool  # a whole program's view says whose prompt each one is
     empty: str  # what to say when there is nothing in the window
+    intro: str | None = None  # mrkdwn: whose, and why the span is what it is
     outlook: Sequence[str] = ()  # what comes later or when the program starts
     hint: str | None = None
+    paging: PageState | None = None
+    pages: int = 1
 
 
 def build_schedule(schedule: Schedule) -> Reply:
     blocks: list[Block] = [HeaderBlock(text=schedule.title[:150])]
+    if schedule.intro:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=schedule.intro)))
     if schedule.lines:
         # The notification fallback; the blocks carry the list itself.
         text = f"{plain(schedule.title)}: {schedule.total} upcoming"
@@ -152,15 +232,132 @@ def build_schedule(schedule: Schedule) -> Reply:
             for line in group
         ]
         blocks.extend(_day_sections(day_text(day), day_lines))
-    more = schedule.total - len(schedule.lines)
-    if more > 0:
-        extra = f"…and {more} more in the same {WINDOW.days} days."
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=extra)))
     notes = [f"Times are in your time zone ({schedule.zone})."]
+    if schedule.paging is not None and schedule.pages > 1:
+        notes.insert(
+            0, f"Page {schedule.paging.page} of {schedule.pages} · {schedule.total} in all."
+        )
+        buttons = _paging_buttons(schedule.paging, schedule.pages)
+        if buttons is not None:
+            blocks.append(buttons)
     if schedule.hint:
         notes.append(schedule.hint)
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(notes))]))
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])
 
 
-MINE_HINT = f"Owners and coaches can see a whole program's with `{COMMAND} schedule all`."
+MINE_HINT = (
+    f"`{COMMAND} schedule week`, `month` or `everything` change the span. Owners and coaches "
+    f"see a whole program's with `{COMMAND} schedule all`, one person's with "
+    f"`{COMMAND} schedule @person`."
+)
+MINE_SPAN_HINT = f"`{COMMAND} schedule week`, `month` or `everything` change the span."
+
+
+def span_words(span: Span, *, until: date | None, to_kickoff: bool) -> str:
+    """``"next 14 days"``, ``"everything planned"``, ``"until Mon 15 Feb 2027"``."""
+    if to_kickoff and until is not None:
+        return f"until {day_text(until)}"
+    days = SPAN_DAYS.get(span)
+    return f"next {days} days" if days else "everything planned"
+
+
+def schedule_title(
+    scope: Scope, *, span: str, program_name: str | None = None, person_name: str | None = None
+) -> str:
+    """The header (plain text): whose prompts, over which span."""
+    if scope is Scope.PROGRAM and program_name:
+        return f"{program_name}, {span}"[:150]
+    if scope is Scope.PERSON:
+        return f"{person_name or 'One person'}'s prompts, {span}"[:150]
+    return f"Your prompts, {span}"
+
+
+def kickoff_intro(starts: Sequence[tuple[str, date]]) -> str | None:
+    """Why the span reaches past 14 days: the program starts later and its first weeks show."""
+    if not starts:
+        return None
+    name, kickoff = min(starts, key=lambda start: start[1])
+    return (
+        f"*{plain(name)}* starts on {day_text(kickoff)}: this covers everything until its first "
+        "14 days are over."
+    )
+
+
+def person_intro(person: str, program_names: Sequence[str]) -> str:
+    where = ", ".join(f"*{plain(name)}*" for name in program_names)
+    return f"Prompts to {user_mention(person)} in {where}."
+
+
+def empty_text(scope: Scope, *, span: str, program_name: str | None, person: str | None) -> str:
+    if scope is Scope.PROGRAM and program_name:
+        return f"Nothing is planned in *{plain(program_name)}* for the {span}."
+    if scope is Scope.PERSON and person:
+        return f"Nothing is planned for {user_mention(person)} ({span})."
+    return f"Nothing is coming up for you ({span})."
+
+
+def closed_outlook(program_name: str) -> str:
+    return f"*{plain(program_name)}* is closed: its results are published."
+
+
+def setup_outlook(program_name: str, kickoff: date | None) -> str:
+    starts = f"starts on {day_text(kickoff)}" if kickoff else "starts on its kickoff date"
+    return (
+        f"*{plain(program_name)}* is still being set up. Once an owner commits it with "
+        f"`{COMMAND} commit`, it {starts} and the prompts begin."
+    )
+
+
+def next_outlook(
+    program_name: str,
+    *,
+    starts_on: date | None,
+    next_line: PromptLine | None,
+    zone: str,
+    for_one: bool,
+) -> str:
+    """What comes after a quiet span: when the program starts and its next prompt."""
+    name = f"*{plain(program_name)}*"
+    starts = f"{name} starts on {day_text(starts_on)}. " if starts_on else ""
+    if next_line is None:
+        return f"{starts}Nothing more is planned in {name}" + (" for you." if for_one else ".")
+    return f"{starts}Next in {name}: {format_local(next_line.due, zone)} — {describe(next_line)}."
+
+
+def not_overseer_text() -> str:
+    return (
+        "Only a program's owners and coaches can see its whole schedule, or another person's. "
+        f"You can see your own upcoming prompts with `{COMMAND} schedule` (add `week`, `month` "
+        "or `everything`)."
+    )
+
+
+def not_a_program_text(typed: str, *, first: str) -> str:
+    return (
+        f"“{plain(typed)}” isn't a program you own or coach here. "
+        f"`{COMMAND} schedule all` shows *{plain(first)}*."
+    )
+
+
+def no_program_text() -> str:
+    return f"You aren't in any program here yet. Type `{COMMAND} help` to see what you can do."
+
+
+def not_in_your_programs_text(person: str) -> str:
+    return (
+        f"{user_mention(person)} has nothing in the programs you own or coach, and you can see "
+        f"only those. `{COMMAND} schedule all` shows everyone's there."
+    )
+
+
+def unknown_words_text(message: str) -> str:
+    return (
+        f"{message} `{COMMAND} schedule` shows your own upcoming prompts (add `week`, `month` "
+        f"or `everything`); `{COMMAND} schedule all [program]` a whole program's and "
+        f"`{COMMAND} schedule @person` one person's (owners and coaches)."
+    )
+
+
+def out_of_date_text() -> str:
+    return f"That page is out of date. Type `{COMMAND} schedule` to see the schedule again."

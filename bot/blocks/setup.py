@@ -4,7 +4,7 @@ heads-up."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -27,6 +27,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.owner import build_not_owner
+from bot.blocks.refusals import build_not_part_of
 from bot.blocks.reply import Reply, text_reply
 from bot.blocks.status import day_text
 from bot.domain.cost import CostModel
@@ -437,3 +439,19 @@ def build_setup_notice(text: str) -> dict[str, Any]:
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
     return view.to_dict()
+
+
+def program_gone_text() -> str:
+    return f"That program no longer exists. Start a new one with `{COMMAND} setup`."
+
+
+def build_setup_not_yours(program_name: str, owners: Sequence[str] | None) -> Reply:
+    """The name is someone else's program: whom to ask (people in it), or nothing about who
+    runs it (anyone else)."""
+    if owners is None:
+        return build_not_part_of(program_name)
+    return build_not_owner(
+        program_name,
+        owners,
+        instead=f"To start a program of your own, run `{COMMAND} setup` and give it another name.",
+    )

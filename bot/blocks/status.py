@@ -103,6 +103,8 @@ class SprintStatus:
     months: int
     # Recorded and locked, with the pre-commitment's post not yet confirmed by Slack.
     posting: bool = False
+    # The month-6 evaluation is published and the program has ended (bot/flows/close.py).
+    closed: bool = False
 
 
 def _dates_text(status: SprintStatus) -> str:
@@ -118,6 +120,8 @@ def _dates_text(status: SprintStatus) -> str:
 
 def _next_blocks(status: SprintStatus) -> list[Block]:
     step = status.next_step
+    if status.closed:
+        return [SectionBlock(text=MarkdownTextObject(text=closed_text(status)))]
     if step is None:
         return [
             SectionBlock(
@@ -141,12 +145,34 @@ def _next_blocks(status: SprintStatus) -> list[Block]:
     ]
 
 
+def closed_text(status: SprintStatus) -> str:
+    """What a closed program offers instead of "the program is running"."""
+    name = plain(status.program_name)
+    evaluation = ""
+    if status.kickoff is not None:
+        day = Timeline(kickoff=status.kickoff, months=status.months).evaluation
+        evaluation = f" with its month-{status.months} evaluation on {day_text(day)}"
+    return (
+        f"*The program is closed*{evaluation}: the results are published, the budget owner "
+        "has the summary, and nothing more is sent. What owners can do next:\n"
+        f'• `{COMMAND} export "{name}"` — the whole record as CSV files, in a DM\n'
+        f'• `{COMMAND} renew "{name}"` — start the next cohort from it (same criteria, the '
+        "coach decision revisited, pods filled anew)\n"
+        f'• `{COMMAND} delete "{name}"` — delete it and everything emcoach holds about it'
+    )
+
+
 def _commit_text(status: SprintStatus) -> str:
     if status.posting:
         return (
             "*Committing:* the pre-commitment is recorded and locked, and on its way to the "
             "channel; Slack hasn't confirmed the post yet. emcoach checks the channel and posts "
             "it if it isn't there (never twice): nothing to do."
+        )
+    if status.closed and status.committed_on is not None:
+        return (
+            f"*Committed* on {day_text(status.committed_on)}; what it locked stays as published "
+            "— a closed program takes no deviations."
         )
     if status.committed_on is not None:
         return (
@@ -158,6 +184,11 @@ def _commit_text(status: SprintStatus) -> str:
 
 def status_text(status: SprintStatus) -> str:
     """The notification text: one line a person can act on without opening the message."""
+    if status.closed:
+        return (
+            f"{plain(status.program_name)} is closed: its results are published. Next: "
+            f"{COMMAND} export, renew or delete."
+        )
     open_steps = [step for step in status.steps if step.state is not StepState.DONE]
     done = len(status.steps) - len(open_steps)
     text = (

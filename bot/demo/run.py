@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from bot.clock import FixedClock
 from bot.demo.company import SAMPLE_COMPANY, Company
 from bot.demo.harness import START, TEAM_ID, live_app
+from bot.demo.homes import show_homes
 from bot.demo.people import People, describe_month
 from bot.demo.simulate import KIND_NAMES, BaselineRound, Simulation, run_program
 from bot.demo.sprint import walk_setup_sprint
@@ -85,6 +86,7 @@ def run_demo(
                     live, program_id, people=people, simulation=baseline_round.simulation
                 )
                 _report(say, simulation, slack, names, company, out_dir=out_dir)
+                show_homes(live, company, names=names, say=say)
         engine.dispose()
     say(
         f"\nDone in {time.monotonic() - started:.0f} s: {simulation.total} prompts sent, "
@@ -146,6 +148,12 @@ def _report(
                     where = f", saved as {path}"
                 size = f"{len(shared.content):,} bytes"
                 say(f"  In its thread: the chart “{shared.title}” ({size}{where})")
+    summary = simulation.first_of_kind.get(AgendaKind.CLOSING_SUMMARY.value)
+    closing = by_ts.get((summary.channel_id, summary.ts)) if summary else None
+    if summary is not None and closing is not None:
+        who = names.get(summary.recipient, summary.recipient)
+        say(f"\nThe program closed after its last results post; {who} got the summary:")
+        say(render_message(closing, names))
 
 
 def _as_posted(slack: SlackStandIn) -> dict[tuple[str | None, str | None], dict[str, Any]]:

@@ -18,9 +18,11 @@ from bot.demo.harness import LiveApp
 from bot.demo.people import Deed, Done, People
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.timeline import Timeline
-from bot.engine.dispatch import Dispatcher, build_dispatch_client
+from bot.engine.dispatch import Dispatcher
 from bot.engine.reminders import REMINDER_DELAYS
 from bot.engine.render import render
+from bot.flows.close import close_finished
+from bot.services import build_dispatch_client
 from handlers.jobs import remind_surveys
 from storage.db import session_scope
 from storage.models import AgendaRow, Program
@@ -47,6 +49,8 @@ KIND_NAMES = {
     AgendaKind.CHECKPOINT_CHART: "results charts in the posts' threads",
     AgendaKind.DEVIATION_CHANGE: "deviation follow-ups (old → new)",
     AgendaKind.COMMITMENT_RECORD: "locked records in the pre-commitment's thread",
+    AgendaKind.CLOSING_SUMMARY: "closing summaries to the budget owner",
+    AgendaKind.CLOSING_SUMMARY_OWNER: "closing summaries to the owners",
 }
 
 
@@ -155,6 +159,7 @@ def run_program(
             month.record(done)
         remind_surveys(services=live.services)
         report = dispatcher.tick()
+        close_finished(live.services.engine, now=now)  # the clock's job, once month 6 is out
         simulation.missed += report.missed
         simulation.failed += report.failed
         for row in _sent_since(live, program_id, now):

@@ -23,10 +23,8 @@ from bot.blocks.baseline import (
     BASELINE_SOURCE,
     BASELINE_SURVEY,
     BASELINE_VALUE_PREFIX,
-    CHOICE_RUN,
     RETENTION_LEAVERS,
     RETENTION_START,
-    SURVEY_CHOICE,
 )
 from bot.blocks.check import condition_block_id
 from bot.blocks.coach import (
@@ -38,7 +36,7 @@ from bot.blocks.coach import (
     YES,
 )
 from bot.blocks.commit import COMMIT_CONFIRM
-from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_PICK
+from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_INSTRUMENT, CRITERIA_PICK
 from bot.blocks.pod import (
     LEADER_DAY,
     LEADER_GROUP,
@@ -57,7 +55,7 @@ from bot.blocks.pod import (
 from bot.blocks.setup import SETUP_BUDGET_OWNER, SETUP_CHANNEL, SETUP_MODEL, SETUP_NAME
 from bot.demo.company import Company, Team
 from bot.demo.harness import LiveApp
-from bot.domain.metrics import MetricId, get_metric
+from bot.domain.metrics import Instrument, MetricId, get_metric
 from bot.standin import StandInUser
 from bot.standin.sender import HttpResult
 from storage.agenda import rows_of
@@ -288,9 +286,16 @@ class Walk:
         company, owner, cfo = self.company, self.company.owner, self.company.budget_owner
         names = ", ".join(get_metric(metric).short_name for metric in company.criteria)
         self.narrate(f"Week 1 — {company.who(owner)} picks the success criteria: {names}.")
+        answers: dict[str, Answer] = {CRITERIA_PICK: tuple(m.value for m in company.criteria)}
+        if any(get_metric(metric).anonymous_survey for metric in company.criteria):
+            self.narrate(
+                f"For 1:1 quality {company.who(owner)} chooses emcoach's anonymous survey of the "
+                "direct reports, locked with the criteria (the budget owner signs it off too)."
+            )
+            answers[CRITERIA_INSTRUMENT] = Instrument.EMCOACH_SURVEY.value
         view = self.modal(owner, "criteria")
         mark, requests = self.mark(), len(self.signoff_requests())
-        self.submit(owner, view, {CRITERIA_PICK: tuple(m.value for m in company.criteria)})
+        self.submit(owner, view, answers)
         self.await_effect(
             lambda: len(self.signoff_requests()) > requests, mark, doing="the sign-off request"
         )
@@ -361,12 +366,11 @@ class Walk:
         overview = self.reply(owner, "baseline")
         if any(get_metric(metric).anonymous_survey for metric in company.criteria):
             self.narrate(
-                f"Week 4 — {company.who(owner)} picks emcoach's own anonymous survey for 1:1 "
-                "quality: its baseline round goes to every direct report now, before commit."
+                f"Week 4 — {company.who(owner)} sends emcoach's baseline survey (1:1 quality's "
+                "instrument) to every direct report now, before commit."
             )
             view = self.modal_from_click(owner, overview, BASELINE_SURVEY)
-            answers: dict[str, Answer] = {SURVEY_CHOICE: CHOICE_RUN}
-            self.submit(owner, view, answers)
+            self.submit(owner, view, {})
         for team in company.teams:
             self.narrate(
                 f"{company.who(owner)} enters the baselines of {company.who(team.leader)} "

@@ -25,12 +25,27 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from bot.domain.metrics import (
-    Direction,
-    MetricDefinition,
-    Verdict,
-    change,
-)
+from bot.domain.metrics import Direction, Instrument, MetricDefinition, Verdict, change
+
+__all__ = [
+    "TREND_MINIMUM",
+    "Change",
+    "Instrument",
+    "LockedFigure",
+    "Pooled",
+    "Stage",
+    "baseline_round_gap",
+    "default_instrument",
+    "gain",
+    "is_survey",
+    "judge",
+    "leader_change",
+    "locked_leader_figure",
+    "pooled",
+    "pooled_scores",
+    "rule_text",
+    "survey_change",
+]
 
 # Fewer leaders measured than this and a change is too thin to read as a trend (issue #10).
 TREND_MINIMUM: Final = 3
@@ -38,32 +53,9 @@ TREND_MINIMUM: Final = 3
 _LOCKED_PLACES: Final = Decimal("0.0001")
 
 
-class Instrument(StrEnum):
-    """Where a criterion's values come from; chosen with the criteria and locked with them."""
-
-    LEADER_VALUES = "leader_values"  # the owner enters each leader's value (DORA, retention)
-    EMCOACH_SURVEY = "emcoach_survey"  # emcoach's anonymous survey of the direct reports
-    COMPANY_SURVEY = "company_survey"  # the company's own engineering survey, entered
-
-    @property
-    def words(self) -> str:
-        return _INSTRUMENT_WORDS[self]
-
-
-_INSTRUMENT_WORDS: Final = {
-    Instrument.LEADER_VALUES: "values the owner enters for each leader from the data source",
-    Instrument.EMCOACH_SURVEY: (
-        "emcoach's anonymous survey of the direct reports (baseline round before the program, "
-        "month 3, month 6: same statement, same people)"
-    ),
-    Instrument.COMPANY_SURVEY: (
-        "the company's own engineering survey (a value entered at baseline and at each checkpoint)"
-    ),
-}
-
-
 def default_instrument(metric: MetricDefinition) -> Instrument:
-    return Instrument.EMCOACH_SURVEY if metric.anonymous_survey else Instrument.LEADER_VALUES
+    """The instrument ``metric`` carries (the catalog's, or the one chosen with the criteria)."""
+    return metric.instrument
 
 
 def is_survey(instrument: Instrument) -> bool:
@@ -72,10 +64,16 @@ def is_survey(instrument: Instrument) -> bool:
 
 def rule_text(instrument: Instrument) -> str:
     """The pre-registered rule, as the pre-commitment and every results post word it."""
-    if is_survey(instrument):
+    if instrument is Instrument.EMCOACH_SURVEY:
         return (
             "the checkpoint round's mean against the baseline round's mean, on this one "
             "instrument; n is the number of people who answered"
+        )
+    if instrument is Instrument.COMPANY_SURVEY:
+        return (
+            "the mean over pods of each pod's own change from its baseline value, both from the "
+            "company's survey and never against another instrument; pods without both values "
+            "are named as missing"
         )
     return (
         "the mean over leaders of each leader's own change from their own baseline; leaders "
@@ -234,8 +232,8 @@ def baseline_round_gap(*, sent: bool, people: int, threshold: int) -> str | None
     phrase; None once at least ``threshold`` people have answered."""
     if not sent:
         return (
-            "emcoach's baseline survey of the direct reports (send it in the baseline step: "
-            "“Run the baseline survey with emcoach”)"
+            "emcoach's baseline survey of the direct reports (send it from `/emcoach baseline`: "
+            "“Baseline survey”)"
         )
     if people >= threshold:
         return None

@@ -20,11 +20,12 @@ The rules, each from PRODUCT.md "Cadence while running" and the seed's weeks 3 a
 * THREE_SIXTY: one at the end of each full quarter of execution (months 3, 6, ... up to
   ``months``), to the leader, their manager and the coach, 7 days before the quarter ends so
   the ratings are in for the checkpoint that closes it.
-* SURVEY to each direct report, exactly three: the baseline in setup week 4 (see
-  ``baseline_survey_day``; always due before the program starts), then 7 days before the
-  month-3 and the final checkpoint — the same measurement week as the 360 — or earlier when
-  the round, which closes at the preview, would be open less than ``SURVEY_OPEN`` (see
-  ``checkpoint_survey_day``), leaving room for the reminders at 24 h and 72 h.
+* SURVEY to each direct report, exactly three, when a criterion is measured on emcoach's
+  survey (none otherwise): the baseline in setup week 4 (see ``baseline_survey_day``; always
+  due before the program starts), then 7 days before the month-3 and the final checkpoint —
+  the same measurement week as the 360 — or earlier when the round, which closes at the
+  preview, would be open less than ``SURVEY_OPEN`` (see ``checkpoint_survey_day``), leaving
+  room for the reminders at 24 h and 72 h.
 * Dated prompts (surveys, 360s, previews, publication) fall on business days: checkpoints
   and quarter ends move off weekends in ``Timeline``, the rest is counted from them.
 * COACH_DIGEST: Fridays 16:00 coach time, one per coach however many pods they run.
@@ -118,6 +119,10 @@ class AgendaKind(StrEnum):
     # The locked record (JSON and the command that checks its hash), in the pre-commitment's
     # thread; added when the commit settles, once the post's ts is known.
     COMMITMENT_RECORD = "commitment_record"
+    # The end of a program (bot/flows/close.py): the one-page summary in the budget owner's
+    # DM, and the same page as a reply under each owner's month-6 preview.
+    CLOSING_SUMMARY = "closing_summary"
+    CLOSING_SUMMARY_OWNER = "closing_summary_owner"
 
 
 class AgendaState(StrEnum):
@@ -163,6 +168,8 @@ _GRACE: dict[AgendaKind, timedelta | None] = {
     AgendaKind.CHECKPOINT_CHART: None,  # part of the results post: late, never dropped
     AgendaKind.DEVIATION_CHANGE: None,
     AgendaKind.COMMITMENT_RECORD: None,
+    AgendaKind.CLOSING_SUMMARY: None,  # what the budget owner signed off ends here: never dropped
+    AgendaKind.CLOSING_SUMMARY_OWNER: None,
 }
 
 
@@ -238,6 +245,9 @@ class PlanProgram:
     pods: tuple[PlanPod, ...]
     person_zones: tuple[tuple[str, str], ...] = ()
     """(user id, zone) for owners, managers and reports, from their Slack profiles."""
+    emcoach_survey: bool = True
+    """Whether a criterion is measured on emcoach's own survey: without one, no direct report
+    is asked anything (the company's own survey, entered by an owner, is the instrument)."""
 
     def __post_init__(self) -> None:
         if self.months < MIN_EXECUTION_MONTHS:
@@ -589,7 +599,7 @@ def _plan_measurements(run: _Plan, *, leader: _Leader, coach_id: str, coach_zone
                 occasion=quarter_end,
                 leader=leader,
             )
-    if not slot.report_ids:
+    if not slot.report_ids or not program.emcoach_survey:
         return
     baseline = baseline_survey_day(program.setup_date, run.kickoff)
     midpoint_day = checkpoint_survey_day(run.midpoint)

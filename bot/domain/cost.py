@@ -6,7 +6,9 @@ benchmark "a single EM departure at SMB scale costs $200,000–$400,000".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Final
@@ -284,3 +286,23 @@ def describe(cost: CostEstimate) -> tuple[str, ...]:
         f"Best for: {profile.best_for}.",
     ]
     return tuple(lines)
+
+
+def coached_leader_months(
+    spans: Sequence[tuple[date, date]], *, kickoff: date, end: date, months: int
+) -> Decimal:
+    """Leader-months actually coached: each leader's ``(first day, first day no longer in)``
+    cut to the execution phase ``[kickoff, end)``, as a share of its ``months``. A leader who
+    left after two of six months counts 2, not 6."""
+    length = (end - kickoff).days
+    if length <= 0:
+        return Decimal(0)
+    days = sum(max(0, (min(stop, end) - max(start, kickoff)).days) for start, stop in spans)
+    return (Decimal(days) * months / length).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+
+def coached_cost(model: CostModel, leader_months: Decimal) -> MoneyRange:
+    """Cash plus opportunity cost of ``leader_months`` at the seed's rates for ``model``."""
+    profile = model.profile
+    rate = profile.cash_per_leader_month.plus(profile.opportunity_per_leader_month)
+    return rate.times(leader_months)

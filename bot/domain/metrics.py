@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -54,6 +54,44 @@ class MetricId(StrEnum):
     DEPLOY_FREQUENCY = "deploy_frequency"
     ONE_ON_ONE_QUALITY = "one_on_one_quality"
     REPORT_RETENTION = "report_retention"
+
+
+class Instrument(StrEnum):
+    """Where a criterion's values come from; chosen with the criteria, part of each frozen
+    definition (so of the hash the budget owner signs off) and locked with them."""
+
+    LEADER_VALUES = "leader_values"  # the owner enters each leader's value (DORA, retention)
+    EMCOACH_SURVEY = "emcoach_survey"  # emcoach's anonymous survey of the direct reports
+    COMPANY_SURVEY = "company_survey"  # the company's own engineering survey, entered
+
+    @property
+    def words(self) -> str:
+        return _INSTRUMENT_WORDS[self]
+
+    @property
+    def label(self) -> str:
+        """The short name: "emcoach's anonymous survey"."""
+        return _INSTRUMENT_LABELS[self]
+
+
+_INSTRUMENT_WORDS: Final = {
+    Instrument.LEADER_VALUES: "values the owner enters for each leader from the data source",
+    Instrument.EMCOACH_SURVEY: (
+        "emcoach's anonymous survey of the direct reports (baseline round before the program, "
+        "month 3, month 6: same statement, same people)"
+    ),
+    Instrument.COMPANY_SURVEY: (
+        "the company's own engineering survey (its result for each pod, entered at baseline "
+        "and at each checkpoint)"
+    ),
+}
+
+
+_INSTRUMENT_LABELS: Final = {
+    Instrument.LEADER_VALUES: "values entered per leader",
+    Instrument.EMCOACH_SURVEY: "emcoach's anonymous survey",
+    Instrument.COMPANY_SURVEY: "the company's own engineering survey",
+}
 
 
 class Direction(StrEnum):
@@ -112,6 +150,9 @@ class MetricDefinition:
     anonymous_survey: bool
     minimum: Decimal
     maximum: Decimal | None
+    # Where the values come from (``instrument_options`` lists the choices; ``on_instrument``
+    # gives the definition as measured on another one).
+    instrument: Instrument = Instrument.LEADER_VALUES
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready data; numbers as exact strings so the hash never depends on how a
@@ -146,6 +187,7 @@ class MetricDefinition:
             "anonymous_survey": self.anonymous_survey,
             "minimum": str(self.minimum),
             "maximum": None if self.maximum is None else str(self.maximum),
+            "instrument": self.instrument.value,
         }
 
 
@@ -281,6 +323,7 @@ _CATALOG_ORDER: Final = (
         anonymous_survey=True,
         minimum=Decimal(1),
         maximum=Decimal(5),
+        instrument=Instrument.EMCOACH_SURVEY,
     ),
     MetricDefinition(
         id=MetricId.REPORT_RETENTION,
@@ -317,6 +360,59 @@ def get_metric(metric_id: str) -> MetricDefinition:
         raise SelectionError(
             f"There is no metric called “{metric_id}”. Pick from: {names}."
         ) from None
+
+
+def instrument_options(metric: MetricDefinition) -> tuple[Instrument, ...]:
+    """The instruments a criterion can be measured on: the owner chooses between emcoach's
+    survey and the company's own for a survey criterion; the rest have one."""
+    if metric.anonymous_survey:
+        return (Instrument.EMCOACH_SURVEY, Instrument.COMPANY_SURVEY)
+    return (metric.instrument,)
+
+
+def on_instrument(metric: MetricDefinition, instrument: Instrument) -> MetricDefinition:
+    """``metric`` as measured on ``instrument``: its definition and data source say where the
+    values come from, so the frozen definition (and its hash) carries the choice."""
+    if instrument not in instrument_options(metric):
+        raise SelectionError(f"{metric.short_name} can't be measured on {instrument.words}.")
+    if instrument is metric.instrument:
+        return metric
+    if metric.id is MetricId.ONE_ON_ONE_QUALITY and instrument is Instrument.COMPANY_SURVEY:
+        return replace(
+            metric,
+            instrument=instrument,
+            definition=(
+                "The mean score of the coached EM's direct reports on the 1:1 question of the "
+                "company's own engineering survey, on its 5-point scale, as the company's survey "
+                "reports it for each pod at baseline, month 3 and month 6. The change is computed "
+                "on this survey only, never against emcoach's own."
+            ),
+            data_source=(
+                "The company's own engineering survey: an owner enters each pod's result, with "
+                "the survey's name, date and number of answers, at baseline and at each checkpoint."
+            ),
+        )
+    return replace(metric, instrument=instrument)
+
+
+def choose_instruments(
+    metrics: Iterable[MetricDefinition], instrument: Instrument | None
+) -> tuple[MetricDefinition, ...]:
+    """``metrics`` with the owner's ``instrument`` for the criterion that offers a choice;
+    a refusal that says what to choose when one is picked without it."""
+    chosen: list[MetricDefinition] = []
+    for metric in metrics:
+        options = instrument_options(metric)
+        if len(options) > 1:
+            if instrument is None:
+                raise SelectionError(
+                    f"Choose where {metric.short_name} comes from: emcoach's anonymous survey "
+                    "or your company's own engineering survey. It is locked with the criteria."
+                )
+            chosen.append(on_instrument(metric, instrument))
+        else:
+            chosen.append(metric)
+    return tuple(chosen)
 
 
 def validate_selection(ids: Iterable[str]) -> tuple[MetricDefinition, ...]:

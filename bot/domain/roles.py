@@ -21,19 +21,24 @@ class Audience(enum.StrEnum):
     OWNERS = "owners"
     BUDGET_OWNERS = "budget_owners"
     COACHES = "coaches"
+    OVERSEERS = "overseers"  # owners and coaches: those who look after a program's leaders
+    LEADERS = "leaders"
     PARTICIPANTS = "participants"  # anyone with any role in a program
 
 
-_ROLE_FOR_AUDIENCE = {
-    Audience.OWNERS: Role.OWNER,
-    Audience.BUDGET_OWNERS: Role.BUDGET_OWNER,
-    Audience.COACHES: Role.COACH,
+# Each audience is the people holding one of these roles in any program (roles are per program,
+# so an owner of one program and a leader in another is in both audiences).
+_ROLES_FOR_AUDIENCE: dict[Audience, frozenset[Role]] = {
+    Audience.OWNERS: frozenset({Role.OWNER}),
+    Audience.BUDGET_OWNERS: frozenset({Role.BUDGET_OWNER}),
+    Audience.COACHES: frozenset({Role.COACH}),
+    Audience.OVERSEERS: frozenset({Role.OWNER, Role.COACH}),
+    Audience.LEADERS: frozenset({Role.LEADER}),
+    Audience.PARTICIPANTS: frozenset(Role),
 }
 
 
 def allows(audience: Audience, roles: Set[Role]) -> bool:
     if audience is Audience.EVERYONE:
         return True
-    if audience is Audience.PARTICIPANTS:
-        return bool(roles)
-    return _ROLE_FOR_AUDIENCE[audience] in roles
+    return bool(_ROLES_FOR_AUDIENCE[audience] & roles)

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlmodel import Session, col, select
 
 from bot.blocks.commit import Commitment
 from bot.blocks.prompts.data import CommitmentRecord
-from bot.domain.analysis import (
-    Instrument,
-    LockedFigure,
-    default_instrument,
-    locked_leader_figure,
-)
+from bot.domain.analysis import Instrument, LockedFigure, locked_leader_figure
 from bot.domain.localtime import local_date
 from bot.domain.record import canonical, definition_lines, locked_record, sha256
 from bot.domain.survey_rounds import round_figure
 from bot.domain.timeline import Timeline
+from storage.baselines import baselines_by_leader, baselines_by_pod
 from storage.locked_baselines import locked_figures
-from storage.models import Baseline, Leader, Program
+from storage.models import Baseline, Program
 from storage.setup_state import (
-    criteria_of,
     frozen_definitions,
     metrics_of,
     self_approved,
@@ -95,18 +88,6 @@ def commitment_record(session: Session, program: Program) -> CommitmentRecord:
     )
 
 
-def instruments_of(session: Session, *, program_id: int) -> dict[str, Instrument]:
-    """Each criterion's instrument, as chosen with the criteria (default: the metric's own)."""
-    return {
-        row.metric_id: Instrument(row.instrument) if row.instrument else default_instrument(metric)
-        for row, metric in zip(
-            criteria_of(session, program_id=program_id),
-            metrics_of(session, program_id=program_id),
-            strict=True,
-        )
-    }
-
-
 def baseline_figures(session: Session, program: Program) -> tuple[LockedFigure, ...]:
     """The locked figures once committed; before, what commit would lock now."""
     assert program.id is not None
@@ -127,16 +108,9 @@ def compute_locked(session: Session, program: Program) -> tuple[LockedFigure, ..
     mean, only from at least the anonymity threshold in people (None below it: commit refuses
     it). The company's survey: the mean of the values entered for the pods."""
     assert program.id is not None and program.kickoff_date is not None
-    instruments = instruments_of(session, program_id=program.id)
-    rows = list(session.exec(select(Baseline).where(Baseline.program_id == program.id)))
-    leaders = {
-        leader.id: leader.user_id
-        for leader in session.exec(select(Leader).where(Leader.program_id == program.id))
-    }
     figures: list[LockedFigure] = []
     for metric in metrics_of(session, program_id=program.id):
-        instrument = instruments[metric.id.value]
-        mine = [row for row in rows if row.metric_id == metric.id.value]
+        instrument = metric.instrument
         if instrument is Instrument.EMCOACH_SURVEY:
             people = respondents(session, program_id=program.id, occasion=program.kickoff_date)
             figure = round_figure(
@@ -150,14 +124,10 @@ def compute_locked(session: Session, program: Program) -> tuple[LockedFigure, ..
                 )
             )
         elif instrument is Instrument.COMPANY_SURVEY:
-            values = {str(row.pod_id): row.value for row in mine if row.pod_id is not None}
+            values = baselines_by_pod(session, program_id=program.id, metric_id=metric.id)
             figures.append(locked_leader_figure(metric, values, instrument))
         else:
-            values = {
-                leaders[row.leader_id]: Decimal(row.value)
-                for row in mine
-                if row.leader_id in leaders
-            }
+            values = baselines_by_leader(session, program_id=program.id, metric_id=metric.id)
             figures.append(locked_leader_figure(metric, values, instrument))
     return tuple(figures)
 

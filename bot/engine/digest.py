@@ -7,19 +7,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.blocks.prompts import DigestData, LeaderWeek
 from bot.domain.cadence import AgendaKind, AgendaState, SessionKind
-from storage.models import (
-    AgendaRow,
-    Leader,
-    LeaderPause,
-    Pod,
-    Rating,
-    SessionLog,
-    SurveyResponse,
-)
+from storage.agenda import rows_between
+from storage.answers import answered_rounds, held_by_row, ratings_until
+from storage.models import AgendaRow, Leader, LeaderPause
+from storage.pauses import pauses_reaching
+from storage.pods import leaders_coached
 
 WEEK = timedelta(days=7)
 
@@ -27,27 +23,9 @@ WEEK = timedelta(days=7)
 def digest_data(session: Session, *, program_id: int, coach_id: str, week_end: date) -> DigestData:
     """Per leader of the coach's pods: the week ending on ``week_end`` (inclusive)."""
     start = week_end - WEEK + timedelta(days=1)
-    leaders = session.exec(
-        select(Leader)
-        .join(Pod, col(Pod.id) == col(Leader.pod_id))
-        .where(Pod.program_id == program_id, Pod.coach_id == coach_id)
-        .order_by(col(Leader.id))
-    ).all()
-    rows = session.exec(
-        select(AgendaRow).where(
-            AgendaRow.program_id == program_id,
-            col(AgendaRow.occasion) >= start,
-            col(AgendaRow.occasion) <= week_end,
-        )
-    ).all()
-    logged = {
-        log.agenda_id: log.held
-        for log in session.exec(
-            select(SessionLog).where(
-                col(SessionLog.agenda_id).in_([row.id for row in rows if row.id is not None])
-            )
-        )
-    }
+    leaders = leaders_coached(session, program_id=program_id, coach_id=coach_id)
+    rows = rows_between(session, program_id=program_id, start=start, end=week_end)
+    logged = held_by_row(session, agenda_ids=[row.id for row in rows if row.id is not None])
     pauses = _pauses_reaching(session, [leader.id for leader in leaders if leader.id], week_end)
     answers = _answers(session, program_id=program_id, start=start, week_end=week_end)
     weeks = [
@@ -71,17 +49,7 @@ def _answers(
     """Per leader: their latest 1:1 and pod ratings up to ``week_end``, and the decisions and
     "say no" answers they gave about sessions of this week."""
     found: dict[str, dict[str, Any]] = {}
-    statement = (
-        select(Rating, AgendaRow)
-        .join(AgendaRow, col(AgendaRow.id) == col(Rating.agenda_id))
-        .where(
-            Rating.program_id == program_id,
-            col(AgendaRow.kind).in_([AgendaKind.ONE_ON_ONE_POST, AgendaKind.POD_POST]),
-            col(AgendaRow.occasion) <= week_end,
-        )
-        .order_by(col(AgendaRow.occasion), col(Rating.rated_at))
-    )
-    for rating, row in session.exec(statement):
+    for rating, row in ratings_until(session, program_id=program_id, day=week_end):
         mine = found.setdefault(rating.rater_id, {"decided": (), "say_no": ()})
         field = "one_on_one_rating" if row.kind == AgendaKind.ONE_ON_ONE_POST else "pod_rating"
         mine[field] = rating.score  # the latest wins: ordered by session date
@@ -98,11 +66,7 @@ def _pauses_reaching(
 ) -> dict[int, LeaderPause]:
     """Per leader, their pause ending last among those lasting to ``week_end`` or beyond."""
     latest: dict[int, LeaderPause] = {}
-    for pause in session.exec(
-        select(LeaderPause).where(
-            col(LeaderPause.leader_id).in_(leader_ids), col(LeaderPause.end) >= week_end
-        )
-    ):
+    for pause in pauses_reaching(session, leader_ids=leader_ids, day=week_end):
         current = latest.get(pause.leader_id)
         if current is None or pause.end > current.end:
             latest[pause.leader_id] = pause
@@ -149,14 +113,9 @@ def _non_responders(session: Session, rows: Sequence[AgendaRow], leaders: set[st
     }
     if not asked:
         return None
-    answered = session.exec(
-        select(
-            col(SurveyResponse.program_id),
-            col(SurveyResponse.occasion),
-            col(SurveyResponse.respondent),
-        ).where(
-            col(SurveyResponse.program_id).in_({program for program, _, _ in asked}),
-            col(SurveyResponse.respondent).in_({person for _, _, person in asked}),
-        )
-    ).all()
-    return len(asked - {tuple(row) for row in answered})
+    answered = answered_rounds(
+        session,
+        program_ids={program for program, _, _ in asked},
+        respondents={person for _, _, person in asked},
+    )
+    return len(asked - answered)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -15,29 +16,28 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.blocks.reply import FileUpload, Reply
 from bot.clock import Clock
-from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState, is_late
 from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
 from bot.flows.uninstall import WORKSPACE_GONE, stop_workspace
-from bot.keepalive import KeepAliveWebClient
 from bot.logging_setup import request_id
 from storage.agenda import (
     Posted,
     Wanted,
     add_once,
-    claim_due,
     claim_rows,
+    claim_shares,
+    due_teams,
     mark_final,
     mark_sent,
+    rate_limited,
     reclaim,
     release_for_check,
     requeue,
@@ -63,11 +63,13 @@ BATCH_SIZE = 100
 # Messages of one batch in flight at once (DISPATCH_SENDERS). Against Slack (~100 ms a call)
 # 4 give a clock ~40 prompts/s, well above what one workspace accepts (about one message a
 # second per channel, several hundred a minute in all). More only pay off for a clock serving
-# many workspaces: with no latency to hide, they spend CPU handing the GIL around
-# (benchmarks/dispatch.py on SQLite, batches of 100: 1 sender 584/s, 2 608/s, 4 619/s, 8 520/s).
+# many workspaces, whose rows share each batch turn by turn (turns(), claim_shares()) and
+# whose rate limits are each their own: with no latency to hide, they spend CPU handing the
+# GIL around (benchmarks/dispatch.py on SQLite, batches of 100: 1 sender 584/s, 2 608/s,
+# 4 619/s, 8 520/s).
 SENDERS = 4
-# A worker that claimed a row longer ago than this has died: a send, even with its timeout and
-# three honoured 429 waits, is long over by then.
+# A worker that claimed a row longer ago than this has died: a send, even with its timeout
+# (a 429 is never waited out in a sender thread), is long over by then.
 STALE_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=30)
@@ -85,12 +87,21 @@ PERMANENT_ERRORS = frozenset(
         "restricted_action",
     }
 )
-# Slack answered but did not post: safe to send again later.
-TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "service_unavailable"})
+# Slack answered but did not post: safe to send again later. (An expired rotating token is
+# refreshed before the next try.)
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "rate_limited", "service_unavailable", "token_expired"}
+)
+# A 429 pauses its workspace for Retry-After seconds (this many when Slack gives none), at most
+# MAX_PAUSE: the workspace's rows wait, every other workspace's go on.
+DEFAULT_RETRY_AFTER = 1
+MAX_PAUSE = timedelta(minutes=15)
 # Neither: WORKSPACE_GONE (token_revoked, account_inactive, invalid_auth) means emcoach was
 # removed from the workspace. The row is held, not failed, and the whole workspace stops.
 
 Renderer = Callable[[Session, AgendaRow, AgendaBatch, datetime], Reply]
+# The client carrying a workspace's token; None: emcoach is not installed there.
+ClientFor = Callable[[str], WebClient | None]
 
 # Results are published whatever happens: a refused checkpoint post is retried (at most every
 # 30 minutes) until the owners fix the channel, e.g. invite emcoach back.
@@ -102,6 +113,8 @@ PUBLIC_RECORD = KEEP_TRYING | {
     AgendaKind.COMMITMENT_COPY,
     AgendaKind.DEVIATION_POST,
     AgendaKind.DEVIATION_CHANGE,
+    AgendaKind.CLOSING_SUMMARY,
+    AgendaKind.CLOSING_SUMMARY_OWNER,
 }
 # Beyond the clock's own claim: how far before a row's first claim its message may carry a
 # Slack timestamp (clocks of different machines, Slack's own).
@@ -113,24 +126,6 @@ HISTORY_PAGES = 5
 
 class _CheckFailed(Exception):
     """Slack's history could not be read: whether a message went out is still unknown."""
-
-
-def build_dispatch_client(
-    settings: Settings, *, timeout: float | None = None, senders: int = SENDERS
-) -> WebClient:
-    """A client that retries only 429s by itself: Slack guarantees a 429 posted nothing.
-
-    A 5xx, a timeout or a dropped connection may have posted the message, so those are not
-    retried blindly here; the row is reconciled against the channel's history instead.
-    Its connections stay open between calls, one per sender thread.
-    """
-    return KeepAliveWebClient(
-        token=settings.bot_token,
-        base_url=settings.SLACK_API_URL,
-        timeout=timeout if timeout is not None else settings.SLACK_TIMEOUT_SECONDS,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
-        pool_connections=senders,
-    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -166,16 +161,21 @@ class Dispatcher:
         self,
         *,
         engine: Engine,
-        client: WebClient,
         clock: Clock,
         render: Renderer,
+        clients: ClientFor | None = None,
+        client: WebClient | None = None,
         worker: str | None = None,
         batch_size: int = BATCH_SIZE,
         stale_after: timedelta = STALE_AFTER,
         senders: int = SENDERS,
     ) -> None:
+        """``clients``: each workspace's client; ``client``: one client for every workspace
+        (single-workspace mode). Exactly one of them."""
+        if (clients is None) == (client is None):
+            raise ValueError("a Dispatcher needs clients (per workspace) or one client")
         self._engine = engine
-        self._client = client
+        self._clients: ClientFor = clients if clients is not None else (lambda _team: client)
         self._clock = clock
         self._render = render
         self._worker = worker or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
@@ -185,6 +185,14 @@ class Dispatcher:
         # Teams found uninstalled during this tick: the rest of their claimed rows are held
         # without a call (the claim leaves them out from the next batch on).
         self._gone: set[str] = set()
+        # Teams Slack rate-limited (429), until when: their rows wait without a call, and
+        # claims leave them out until then. Sender threads write it, so under a lock.
+        self._paused: dict[str, datetime] = {}
+        self._paused_lock = threading.Lock()
+        # Due rows left per workspace, as last counted this tick (the tick's thread only), and
+        # whose turn comes first in the next batch.
+        self._due: dict[str, int] = {}
+        self._rotation = 0
 
     @property
     def worker(self) -> str:
@@ -199,15 +207,20 @@ class Dispatcher:
         """
         report = TickReport()
         self._gone = set()
-        self._reconcile(report)
+        self._due = {}
+        clients = _TeamClients(self._clients)  # each team looked up once a tick
+        self._reconcile(report, clients)
         batches = 0
-        claimed = self._claim()
+        claimed = self._claim(clients)
         while claimed is not None:
             rows, batch = claimed
             batches += 1
-            sending = [self._pool.submit(self._deliver_one, row, batch=batch) for row in rows]
+            sending = [
+                self._pool.submit(self._deliver_one, row, batch=batch, clients=clients)
+                for row in rows
+            ]
             more = max_batches is None or batches < max_batches
-            claimed = self._claim() if more else None
+            claimed = self._claim(clients) if more else None
             try:
                 sent: list[Posted | None] = []
                 for future in sending:
@@ -222,7 +235,7 @@ class Dispatcher:
                     self._release(claimed[0])
                 raise
             if claimed is None and more:
-                claimed = self._claim()  # e.g. an owner alert this batch raised
+                claimed = self._claim(clients)  # e.g. an owner alert this batch raised
         return report
 
     def send_now(self, row_ids: Sequence[int]) -> list[AgendaRow]:
@@ -235,8 +248,10 @@ class Dispatcher:
         if rows:
             with session_scope(self._engine) as session:
                 batch = load_batch(session, rows)
+            clients = _TeamClients(self._clients)
+            clients.resolve(program.team_id for program in batch.programs.values())
             report = TickReport()
-            sent = [self._deliver_one(row, batch=batch)[1] for row in rows]
+            sent = [self._deliver_one(row, batch=batch, clients=clients)[1] for row in rows]
             self._record(rows, sent, report)
         with session_scope(self._engine) as session:
             return rows_by_id(session, row_ids=row_ids)
@@ -247,28 +262,70 @@ class Dispatcher:
                 if row.id is not None:
                     requeue(self._engine, row_id=row.id, worker=self._worker)
 
-    def _claim(self) -> tuple[list[AgendaRow], AgendaBatch] | None:
-        """The next due batch, claimed for this worker, with what rendering it reads."""
-        rows = claim_due(
-            self._engine, now=self._clock.now(), worker=self._worker, limit=self._batch_size
-        )
-        if not rows:
-            return None
-        with session_scope(self._engine) as session:
-            return rows, load_batch(session, rows)
+    def _claim(self, clients: _TeamClients) -> tuple[list[AgendaRow], AgendaBatch] | None:
+        """The next due batch, claimed for this worker, with what rendering it reads and the
+        client of each of its workspaces (looked up here, in the tick's thread).
+
+        Workspaces take turns (:func:`turns`): each with rows due gets its share of the batch,
+        so one with thousands due never holds back another's few; a rate-limited one sits out.
+        Due rows are counted per workspace once, and again when the count runs out (rows that
+        fell due meanwhile, an owner alert a batch raised)."""
+        now = self._clock.now()
+        rows: list[AgendaRow] = []
+        counted = False
+        while not rows:
+            if not any(count > 0 for count in self._due.values()):
+                if counted:
+                    return None
+                self._due, counted = due_teams(self._engine, now=now), True
+            waiting = set(self._paused_teams(now)) | self._gone
+            due = {team: count for team, count in self._due.items() if team not in waiting}
+            shares = turns(due, limit=self._batch_size, rotation=self._rotation)
+            self._rotation += 1
+            if not shares:
+                self._due = {}  # only waiting workspaces were left: count again, once
+                continue
+            wanted: dict[str | None, int] = dict(shares.items())
+            if len(shares) == 1 and len(self._due) == 1:
+                wanted = {None: next(iter(shares.values()))}  # the only one: no filter needed
+            claimed = claim_shares(self._engine, now=now, worker=self._worker, shares=wanted)
+            for key, got in claimed.items():
+                team_id = key if key is not None else next(iter(shares))
+                # Fewer than asked: another clock took some, or the count was old.
+                left = max(self._due[team_id] - len(got), 0)
+                self._due[team_id] = left if len(got) == shares[team_id] else 0
+                rows += got
+        rows.sort(key=lambda row: (row.due_at, row.id or 0))
+        try:
+            with session_scope(self._engine) as session:
+                batch = load_batch(session, rows)
+            clients.resolve(program.team_id for program in batch.programs.values())
+        except BaseException:
+            self._release(rows)  # claimed, never sent: straight back
+            raise
+        return rows, batch
 
     def _deliver_one(
-        self, row: AgendaRow, *, batch: AgendaBatch
+        self, row: AgendaRow, *, batch: AgendaBatch, clients: _TeamClients
     ) -> tuple[TickReport, Posted | None]:
         """One sender thread's work: its own report, merged by the tick's thread."""
         report = TickReport()
         if row.program_id not in batch.programs:
             return report, None  # deleted meanwhile: its rows go with it (CASCADE)
-        if batch.programs[row.program_id].team_id in self._gone:
+        team_id = batch.programs[row.program_id].team_id
+        if team_id in self._gone:
             self._hold(row)
             return report, None
+        paused_until = self._paused_until(team_id)
+        if paused_until is not None:
+            self._wait_for_limit(row, paused_until)  # claimed before Slack said 429
+            return report, None
+        client = clients.get(team_id)
+        if client is None:
+            self._not_installed(row, team_id, report)
+            return report, None
         with request_id(f"agenda:{row.id}"):  # the row's id on every line its sending logs
-            return report, self._deliver(row, batch, report)
+            return report, self._deliver(row, batch, client, report)
 
     def _record(self, rows: list[AgendaRow], sent: list[Posted | None], report: TickReport) -> None:
         """What Slack accepted, recorded for the whole batch in one transaction. A clock that
@@ -289,8 +346,11 @@ class Dispatcher:
 
     # --- sending ----------------------------------------------------------------------------
 
-    def _deliver(self, row: AgendaRow, batch: AgendaBatch, report: TickReport) -> Posted | None:
-        """Send one row; what Slack accepted is returned for the batch to record."""
+    def _deliver(
+        self, row: AgendaRow, batch: AgendaBatch, client: WebClient, report: TickReport
+    ) -> Posted | None:
+        """Send one row with its workspace's client; what Slack accepted is returned for the
+        batch to record."""
         assert row.id is not None
         now = self._clock.now()
         kind = AgendaKind(row.kind)
@@ -312,10 +372,13 @@ class Dispatcher:
             logger.exception("agenda row %s (%s) could not be rendered", row.id, row.kind)
             self._fail(row, "render_error", report)
             return None
+        team_id = batch.programs[row.program_id].team_id
         if reply.upload is not None:
-            return self._upload(row, reply, reply.upload, report)
+            return self._upload(
+                row, team_id=team_id, client=client, reply=reply, upload=reply.upload, report=report
+            )
         try:
-            posted = self._client.chat_postMessage(
+            posted = client.chat_postMessage(
                 channel=row.recipient,
                 text=reply.text,
                 blocks=reply.blocks,
@@ -329,8 +392,10 @@ class Dispatcher:
             )
         except SlackApiError as error:
             code = str(error.response.get("error") or "")
-            if code in WORKSPACE_GONE:
-                self._workspace_gone(row, batch.programs[row.program_id].team_id, code, report)
+            if error.response.status_code == 429:
+                self._rate_limited(row, team_id, error, report)
+            elif code in WORKSPACE_GONE:
+                self._workspace_gone(row, team_id, code, report)
             else:
                 self._refused(row, error, report)
             return None
@@ -341,7 +406,14 @@ class Dispatcher:
         return Posted(row_id=row.id, channel_id=str(posted["channel"]), ts=str(posted["ts"]))
 
     def _upload(
-        self, row: AgendaRow, reply: Reply, upload: FileUpload, report: TickReport
+        self,
+        row: AgendaRow,
+        *,
+        team_id: str,
+        client: WebClient,
+        reply: Reply,
+        upload: FileUpload,
+        report: TickReport,
     ) -> Posted | None:
         """A file into a thread (the results chart), through files_upload_v2.
 
@@ -352,7 +424,7 @@ class Dispatcher:
         """
         assert row.id is not None
         try:
-            answer = self._client.files_upload_v2(
+            answer = client.files_upload_v2(
                 channel=row.recipient,
                 thread_ts=upload.thread_ts,
                 file=upload.content,
@@ -363,7 +435,11 @@ class Dispatcher:
             )
         except SlackApiError as error:
             code = str(error.response.get("error") or f"http_{error.response.status_code}")
-            if code in PERMANENT_ERRORS:
+            if error.response.status_code == 429:
+                self._rate_limited(row, team_id, error, report)  # nothing was shared
+            elif code in WORKSPACE_GONE:
+                self._workspace_gone(row, team_id, code, report)
+            elif code in PERMANENT_ERRORS:
                 self._refused(row, error, report)  # the owners are told; the row fails
             elif error.response.status_code >= 500:
                 # The file may be in the thread already: look there before uploading again.
@@ -454,6 +530,62 @@ class Dispatcher:
         )
         self._hold(row)
 
+    def _not_installed(self, row: AgendaRow, team_id: str, report: TickReport) -> None:
+        """No installation of emcoach holds a token for the row's workspace (never installed
+        through OAuth, or its installation removed): stopped like an uninstalled one (one
+        WARNING), the row held for an install to send or mark missed."""
+        report.count_error("not_installed")
+        self._gone.add(team_id)
+        stop_workspace(
+            self._engine,
+            team_id=team_id,
+            now=self._clock.now(),
+            why="no installation of emcoach holds a token for it",
+        )
+        self._hold(row)
+
+    # --- per-workspace rate limits --------------------------------------------------------------
+
+    def _rate_limited(
+        self, row: AgendaRow, team_id: str, error: SlackApiError, report: TickReport
+    ) -> None:
+        """Slack answered 429 for the row's workspace: that workspace waits Retry-After (its
+        rows claimed meanwhile go back without a call, and claims leave it out), the others
+        go on. Nothing was posted, so the row is simply pending again."""
+        now = self._clock.now()
+        wait = min(timedelta(seconds=_retry_after(error)), MAX_PAUSE)
+        until = now + wait
+        with self._paused_lock:
+            known = self._paused.get(team_id)
+            if known is None or known < until:
+                self._paused[team_id] = until
+        if known is None or known <= now:
+            logger.info(
+                "workspace %s: Slack asked to wait %d s (429); its prompts wait, others go on",
+                team_id,
+                wait.total_seconds(),
+            )
+        report.count_error("ratelimited")
+        report.retried += 1
+        self._wait_for_limit(row, until)
+
+    def _wait_for_limit(self, row: AgendaRow, until: datetime) -> None:
+        assert row.id is not None
+        rate_limited(self._engine, row_id=row.id, worker=self._worker, not_before=until)
+
+    def _paused_until(self, team_id: str) -> datetime | None:
+        now = self._clock.now()
+        with self._paused_lock:
+            until = self._paused.get(team_id)
+        return until if until is not None and until > now else None
+
+    def _paused_teams(self, now: datetime) -> list[str]:
+        """Workspaces waiting out a 429 now (those whose wait is over are forgotten)."""
+        with self._paused_lock:
+            for team_id in [team for team, until in self._paused.items() if until <= now]:
+                del self._paused[team_id]
+            return list(self._paused)
+
     def _hold(self, row: AgendaRow) -> None:
         assert row.id is not None
         retry_later(
@@ -519,7 +651,7 @@ class Dispatcher:
 
     # --- reconciliation -----------------------------------------------------------------------
 
-    def _reconcile(self, report: TickReport) -> None:
+    def _reconcile(self, report: TickReport, clients: _TeamClients) -> None:
         now = self._clock.now()
         for row in stale_sending(
             self._engine, now=now, claimed_before=now - self._stale_after, limit=self._batch_size
@@ -535,7 +667,7 @@ class Dispatcher:
                 continue  # another clock took it
             row.attempts += 1
             try:
-                found = self._find_posted(row)
+                found = self._find_posted(row, clients)
             except _CheckFailed:
                 # Slack could not tell us; ask again later rather than risk a second copy.
                 if row.attempts >= MAX_ATTEMPTS and row.kind not in PUBLIC_RECORD:
@@ -555,7 +687,7 @@ class Dispatcher:
             else:
                 requeue(self._engine, row_id=row.id, worker=self._worker)
 
-    def _find_posted(self, row: AgendaRow) -> tuple[str, str] | None:
+    def _find_posted(self, row: AgendaRow, clients: _TeamClients) -> tuple[str, str] | None:
         """The channel and ts of this row's message if Slack has it (found by its metadata),
         None if it certainly does not; raises _CheckFailed when Slack cannot say.
 
@@ -566,6 +698,19 @@ class Dispatcher:
         """
         with session_scope(self._engine) as session:
             parent = thread_of(session, row)
+            program = session.get(Program, row.program_id)
+            team_id = program.team_id if program is not None else ""
+        client = clients.get(team_id)
+        if client is None:
+            # Not installed there (any more): nothing can be read; the workspace is stopped,
+            # so its rows wait for an install, unsent.
+            stop_workspace(
+                self._engine,
+                team_id=team_id,
+                now=self._clock.now(),
+                why="no installation of emcoach holds a token for it",
+            )
+            raise _CheckFailed
         try:
             thread: str | None = None
             since = ""
@@ -574,13 +719,13 @@ class Dispatcher:
             else:
                 channel = row.recipient
                 if channel.startswith(("U", "W")):
-                    opened = self._client.conversations_open(users=row.recipient)
+                    opened = client.conversations_open(users=row.recipient)
                     channel = opened["channel"]["id"]
                 first = row.first_claimed_at or row.claimed_at or row.due_at
                 since = f"{(first - CLOCK_SKEW).timestamp():.6f}"
             cursor: str | None = None
             for _ in range(HISTORY_PAGES):
-                page = self._page(channel, thread=thread, since=since, cursor=cursor)
+                page = _page(client, channel, thread=thread, since=since, cursor=cursor)
                 found = _message_of(page.get("messages", []), row=row)
                 if found is not None:
                     return str(channel), found
@@ -593,16 +738,68 @@ class Dispatcher:
         logger.warning("agenda row %s: more history than a check reads; asking again later", row.id)
         raise _CheckFailed
 
-    def _page(self, channel: str, *, thread: str | None, since: str, cursor: str | None) -> Any:
-        """One page of the thread ``thread`` or, for a top-level message, of the channel's
-        history since ``since``."""
-        if thread is not None:
-            return self._client.conversations_replies(
-                channel=channel, ts=thread, include_all_metadata=True, limit=200, cursor=cursor
-            )
-        return self._client.conversations_history(
-            channel=channel, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
+
+def turns(due: dict[str, int], *, limit: int, rotation: int) -> dict[str, int]:
+    """How many of its due rows each workspace sends in the next batch of ``limit``: an even
+    share each (at least one), what a workspace with fewer due leaves going to the others;
+    with more workspaces than ``limit``, the next ``limit`` of them in turn (``rotation``)."""
+    teams = sorted(team for team, count in due.items() if count > 0)
+    if not teams:
+        return {}
+    start = rotation % len(teams)
+    chosen = (teams[start:] + teams[:start])[:limit]
+    even = max(limit // len(chosen), 1)
+    shares = {team: min(due[team], even) for team in chosen}
+    left = limit - sum(shares.values())
+    for team in chosen:
+        more = min(due[team] - shares[team], left)
+        shares[team] += more
+        left -= more
+    return shares
+
+
+class _TeamClients:
+    """Each workspace's client, looked up once per tick (or per ``send_now``): a lookup may
+    read the installation store. Filled by the tick's thread; sender threads only read it."""
+
+    def __init__(self, lookup: ClientFor) -> None:
+        self._lookup = lookup
+        self._known: dict[str, WebClient | None] = {}
+
+    def resolve(self, team_ids: Iterable[str]) -> None:
+        for team_id in team_ids:
+            self.get(team_id)
+
+    def get(self, team_id: str) -> WebClient | None:
+        if team_id not in self._known:
+            self._known[team_id] = self._lookup(team_id)
+        return self._known[team_id]
+
+
+def _retry_after(error: SlackApiError) -> int:
+    """Seconds Slack's 429 asks to wait (its Retry-After header)."""
+    headers = error.response.headers or {}
+    value = next(
+        (str(v) for k, v in headers.items() if k.lower() == "retry-after"),
+        "",
+    )
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return DEFAULT_RETRY_AFTER
+
+
+def _page(
+    client: WebClient, channel: str, *, thread: str | None, since: str, cursor: str | None
+) -> Any:
+    """One page of the thread ``thread`` or, for a top-level message, of the channel's
+    history since ``since``."""
+    if thread is not None:
+        return client.conversations_replies(
+            channel=channel, ts=thread, include_all_metadata=True, limit=200, cursor=cursor
         )
+    return client.conversations_history(
+        channel=channel, oldest=since, include_all_metadata=True, limit=200, cursor=cursor
+    )
 
 
 def _message_of(messages: list[dict[str, Any]], *, row: AgendaRow) -> str | None:

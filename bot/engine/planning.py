@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.domain.cadence import (
     AgendaKind,
@@ -21,14 +21,18 @@ from bot.domain.cadence import (
     skipped_in_pauses,
 )
 from bot.domain.localtime import local_date
+from bot.domain.metrics import Instrument
 from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.engine.people import cached_zones, refresh_zones
-from storage.agenda import PlanChange, Wanted, apply_plan, wanted_rows
+from storage.agenda import PlanChange, Wanted, apply_plan, clear_agenda_stale, wanted_rows
 from storage.db import session_scope
-from storage.models import LeaderPause, Program
-from storage.programs import members
-from storage.setup_state import leaders_of, pods_of, reports_of
+from storage.models import Program
+from storage.pauses import pauses_of
+from storage.programs import committed_programs, members, program_by_id
+from storage.setup_state import instruments_of, leaders_of, pods_of, reports_of
+
+__all__ = ["committed_programs", "plan_input", "refresh_program_zones", "replan", "replan_program"]
 
 logger = logging.getLogger("emcoach.planning")
 
@@ -51,7 +55,7 @@ def plan_input(session: Session, program: Program) -> PlanProgram:
                 continue
             assert leader.id is not None
             reports = tuple(reports_of(session, leader_id=leader.id))
-            pauses = session.exec(select(LeaderPause).where(LeaderPause.leader_id == leader.id))
+            pauses = pauses_of(session, leader_id=leader.id)
             leaders.append(
                 PlanLeader(
                     user_id=leader.user_id,
@@ -87,6 +91,8 @@ def plan_input(session: Session, program: Program) -> PlanProgram:
         publish_channel=program.publish_channel_id,
         pods=tuple(pods),
         person_zones=(),
+        emcoach_survey=Instrument.EMCOACH_SURVEY
+        in instruments_of(session, program_id=program.id).values(),
     )
     zones = cached_zones(session, team_id=program.team_id, user_ids=people_in(planned))
     return replace(planned, person_zones=tuple(sorted(zones.items())))
@@ -98,7 +104,7 @@ def refresh_program_zones(
     """Ask Slack for the zones of the program's people not seen for a week; no transaction is
     open while Slack answers. Call it before ``replan`` where a person may be new."""
     with session_scope(engine) as session:
-        program = session.get(Program, program_id)
+        program = program_by_id(session, program_id=program_id)
         if program is None or program.kickoff_date is None or program.publish_channel_id is None:
             return 0
         team_id, people = program.team_id, people_in(plan_input(session, program))
@@ -150,13 +156,11 @@ def replan_program(
     in one unit of work, which also clears the program's "agenda is stale" mark."""
     refresh_program_zones(engine, client, program_id=program_id, now=now)
     with session_scope(engine) as session:
-        program = session.get(Program, program_id)
+        program = program_by_id(session, program_id=program_id)
         if program is None:
             return PlanChange(added=0, moved=0, removed=0)
         change = replan(session, program, now=now)
-        if program.agenda_stale:
-            program.agenda_stale = False
-            session.add(program)
+        clear_agenda_stale(session, program)
         return change
 
 
@@ -168,8 +172,3 @@ def _survey_not_yet_sent(row: Wanted, *, now: datetime) -> Wanted:
     if row.kind == AgendaKind.SURVEY.value and row.due_at < now and round_still_open:
         return replace(row, due_at=now)
     return row
-
-
-def committed_programs(session: Session) -> list[Program]:
-    running = [ProgramState.COMMITTED, ProgramState.MIDPOINT_DONE, ProgramState.EVALUATED]
-    return list(session.exec(select(Program).where(col(Program.status).in_(running))))

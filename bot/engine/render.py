@@ -31,6 +31,7 @@ from bot.engine.chart import results_chart
 from bot.engine.commitment import commitment_of, commitment_record
 from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
+from bot.flows.close import summary_of
 from storage.answers import parse_reminder_key
 from storage.batch import AgendaBatch
 from storage.deviations import changes_of
@@ -156,6 +157,8 @@ def _data(
             changes=changes_of(deviation),
             announced_on=local_date(deviation.created_at, program.timezone),
         )
+    if kind in (AgendaKind.CLOSING_SUMMARY, AgendaKind.CLOSING_SUMMARY_OWNER):
+        return summary_of(session, program, row=row, now=now)
     if kind is AgendaKind.OWNER_ALERT:
         recipient, error, about_kind = row.about.split("|", 2)
         return OwnerAlert(recipient_id=recipient, kind=AgendaKind(about_kind), error=error)

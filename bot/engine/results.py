@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.blocks.prompts import CheckpointData, CriterionResult
 from bot.blocks.prompts.data import analysed_result
@@ -21,7 +21,6 @@ from bot.domain.analysis import (
     Instrument,
     LockedFigure,
     Stage,
-    is_survey,
     leader_change,
     survey_change,
 )
@@ -30,9 +29,12 @@ from bot.domain.survey_rounds import RoundFigure, round_figure
 from bot.domain.timeline import Timeline
 from bot.engine.commitment import baseline_figures
 from bot.engine.tracked import tracked_besides
+from storage.baselines import baselines_by_leader, baselines_by_pod
+from storage.checkpoint_values import values_by_leader, values_by_pod
 from storage.locked_baselines import fill_survey_figure
-from storage.models import Baseline, CheckpointValue, Leader, Program
-from storage.setup_state import metrics_of, self_approved
+from storage.models import Program
+from storage.people import leader_ids
+from storage.setup_state import metrics_of, pods_of, self_approved
 from storage.survey_rounds import close_round, scores
 
 _PLACES = Decimal("0.01")
@@ -58,41 +60,30 @@ def checkpoint_data(
     month = checkpoint_month(program, occasion)
     final = month == program.months
     stage = Stage.EVALUATION if final else Stage.INTERIM
-    leaders = [
-        leader.user_id
-        for leader in session.exec(
-            select(Leader).where(Leader.program_id == program.id).order_by(col(Leader.id))
-        )
-    ]
+    leaders = leader_ids(session, program_id=program.id)
     # The figures the pre-commitment printed: every post prints these, they never move.
     locked = {figure.metric_id: figure for figure in baseline_figures(session, program)}
-    results = tuple(
-        _survey_result(
-            session,
-            program,
-            metric,
-            locked=locked[metric.id.value],
-            occasion=occasion,
-            now=now,
-            stage=stage,
-        )
-        if is_survey(locked[metric.id.value].instrument)
-        else _leader_result(
-            session,
-            program,
-            metric,
-            locked=locked[metric.id.value],
-            leaders=leaders,
-            month=month,
-            stage=stage,
-        )
-        for metric in metrics_of(session, program_id=program.id)
-    )
+    results: list[CriterionResult] = []
+    for metric in metrics_of(session, program_id=program.id):
+        figure = locked[metric.id.value]
+        if figure.instrument is Instrument.EMCOACH_SURVEY:
+            result = _survey_result(
+                session, program, metric, locked=figure, occasion=occasion, now=now, stage=stage
+            )
+        elif figure.instrument is Instrument.COMPANY_SURVEY:
+            result = _company_survey_result(
+                session, program, metric, locked=figure, month=month, stage=stage
+            )
+        else:
+            result = _leader_result(
+                session, program, metric, locked=figure, leaders=leaders, month=month, stage=stage
+            )
+        results.append(result)
     return CheckpointData(
         month=month,
         final=final,
         channel_id=program.commitment_channel_id or program.publish_channel_id or "",
-        criteria=results,
+        criteria=tuple(results),
         definitions_hash=program.criteria_hash or "",
         anonymity_threshold=program.anonymity_threshold,
         signed_off_by=program.signed_off_by,
@@ -114,36 +105,49 @@ def _leader_result(
     stage: Stage,
 ) -> CriterionResult:
     """The mean over leaders of each leader's own change (the locked rule)."""
-    by_id = {
-        leader.id: leader.user_id
-        for leader in session.exec(select(Leader).where(Leader.program_id == program.id))
-    }
-    baselines = {
-        by_id[row.leader_id]: row.value
-        for row in session.exec(
-            select(Baseline).where(
-                Baseline.program_id == program.id, Baseline.metric_id == metric.id
-            )
-        )
-        if row.leader_id in by_id
-    }
-    values = {
-        by_id[row.leader_id]: row.value
-        for row in session.exec(
-            select(CheckpointValue).where(
-                CheckpointValue.program_id == program.id,
-                CheckpointValue.metric_id == metric.id,
-                CheckpointValue.month == month,
-            )
-        )
-        if row.leader_id in by_id
-    }
+    assert program.id is not None
+    values = values_by_leader(
+        session, program_id=program.id, metric_id=metric.id.value, month=month
+    )
     return analysed_result(
         metric,
         locked=locked,
         now=mean(list(values.values())),
         now_n=len(values),
-        measured=leader_change(metric, baselines=baselines, values=values, leaders=leaders),
+        measured=leader_change(
+            metric,
+            baselines=baselines_by_leader(session, program_id=program.id, metric_id=metric.id),
+            values=values,
+            leaders=leaders,
+        ),
+        stage=stage,
+    )
+
+
+def _company_survey_result(
+    session: Session,
+    program: Program,
+    metric: MetricDefinition,
+    *,
+    locked: LockedFigure,
+    month: int,
+    stage: Stage,
+) -> CriterionResult:
+    """The company's own survey: the mean over pods of each pod's own change from its
+    baseline value, both entered from that survey (never against emcoach's)."""
+    assert program.id is not None
+    values = values_by_pod(session, program_id=program.id, metric_id=metric.id.value, month=month)
+    return analysed_result(
+        metric,
+        locked=locked,
+        now=mean(list(values.values())),
+        now_n=len(values),
+        measured=leader_change(
+            metric,
+            baselines=baselines_by_pod(session, program_id=program.id, metric_id=metric.id),
+            values=values,
+            leaders=[pod.name for pod in pods_of(session, program_id=program.id)],
+        ),
         stage=stage,
     )
 
@@ -158,21 +162,10 @@ def _survey_result(
     now: datetime,
     stage: Stage,
 ) -> CriterionResult:
-    """The round's mean against the baseline round's mean, on the one locked instrument."""
+    """The round's mean against the baseline round's mean, on emcoach's survey."""
     assert program.kickoff_date is not None
     assert program.id is not None
     threshold = program.anonymity_threshold
-    if locked.instrument is not Instrument.EMCOACH_SURVEY:
-        # The company's own survey: its checkpoint values cannot be entered yet, so no data
-        # rather than a comparison with another instrument.
-        return analysed_result(
-            metric,
-            locked=locked,
-            now=None,
-            now_n=0,
-            measured=survey_change(metric, baseline=None, now=None, people=0),
-            stage=stage,
-        )
     current = _closed_figure(session, program.id, occasion, now=now, threshold=threshold)
     if locked.figure is None:
         # Locked at commit before the baseline round closed: its figure is fixed once, at

@@ -23,9 +23,11 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.blocks.commit import Commitment
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from bot.engine.commitment import commitment_of
 from bot.engine.planning import replan_program
+from bot.flows.programs import Chosen, NotChosen, ProgramAsk, choose_program
 from storage.baseline_round import baseline_round_sent
 from storage.commitments import (
     CommitState,
@@ -42,6 +44,7 @@ from storage.models import AgendaRow
 from storage.programs import get_program, has_role
 from storage.setup_state import setup_state
 from storage.survey_rounds import close_round
+from storage.uow import UnitOfWork
 
 logger = logging.getLogger("emcoach.commit")
 
@@ -58,6 +61,7 @@ class Answer(enum.StrEnum):
     COMMITTED = "committed"
     POSTING = "posting"  # recorded and locked; Slack's answer is still being confirmed
     REFUSED = "refused"  # Slack refused the post for good: nothing locked
+    READY = "ready"  # a preview: nothing missing, not committed yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,3 +186,45 @@ def settle_commits(engine: Engine, *, now: datetime) -> int:
             state = settle_commit(session, program_id=program_id, now=now)
         settled += state.settled is not Settled.POSTING
     return settled
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Preview:
+    """What `/emcoach commit` shows before the owner confirms: the post as it will read, or
+    why it can't be posted (``answer`` MISSING, ALREADY or IN_PROGRESS)."""
+
+    answer: Answer
+    program_id: int
+    program_name: str
+    channel_id: str
+    missing: tuple[str, ...] = ()
+    commitment: Commitment | None = None
+
+
+def preview_commit(uow: UnitOfWork, *, ask: ProgramAsk) -> NotChosen | Preview:
+    """The pre-commitment of the program ``ask`` is about, in one unit of work."""
+    with uow as session:
+        chosen = choose_program(session, ask)
+        if not isinstance(chosen, Chosen):
+            return chosen
+        program = chosen.program
+        assert program.id is not None
+        missing: tuple[str, ...] = ()
+        commitment = None
+        if program.status is ProgramState.COMMITTING:
+            answer = Answer.IN_PROGRESS
+        elif program.committed_at is not None:
+            answer = Answer.ALREADY
+        else:
+            missing = tuple(setup_state(session, program).missing)
+            answer = Answer.MISSING if missing else Answer.READY
+            if not missing:
+                commitment = commitment_of(session, program)
+        return Preview(
+            answer=answer,
+            program_id=program.id,
+            program_name=program.name,
+            channel_id=program.commitment_channel_id or program.publish_channel_id or "",
+            missing=missing,
+            commitment=commitment,
+        )

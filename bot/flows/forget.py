@@ -40,9 +40,10 @@ processed_event     nothing: event ids and the team only
 Messages already posted in Slack are Slack's: emcoach does not edit published results.
 
 **Delete a program** (``/emcoach delete "<program>"``, owners, confirmed with a button):
-everything of the program goes (storage/purge.py). Allowed once it is finished (evaluated or
-closed) or before anything was published (not yet committed); refused while it runs, because
-its pre-commitment promises results on a date.
+everything of the program goes (storage/purge.py). Allowed once it is closed (its month-6
+results published and the budget owner's summary recorded: bot/flows/close.py) or before
+anything was published (not yet committed); refused while it runs, because its pre-commitment
+promises results on a date.
 
 The operator's ``emcoach purge --team T…`` deletes a workspace's data (bot/cli.py).
 """
@@ -58,7 +59,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.domain.localtime import local_date
-from bot.domain.program_rules import ProgramState
+from bot.domain.program_rules import ProgramState, has_reached
 from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
 from storage.db import session_scope
@@ -106,11 +107,14 @@ class DeleteOutcome:
     program_name: str = ""
     evaluation: date | None = None  # when a running program's results are due
     rows: int = 0
+    closing: bool = False  # evaluated, and closes on the clock's next tick
 
 
 def deletable(status: ProgramState) -> bool:
-    """Finished, or nothing published yet."""
-    return status not in RUNNING
+    """Closed, or nothing published yet. An evaluated program is closing (its budget owner's
+    summary is recorded on the clock's next tick): it waits that moment, so the summary of
+    what was signed off is never lost to a delete."""
+    return status is ProgramState.CLOSED or not has_reached(status, ProgramState.COMMITTING)
 
 
 def delete_owned_program(
@@ -126,7 +130,10 @@ def delete_owned_program(
             return DeleteOutcome(answer=Deletion.NOT_OWNER, program_name=name)
         if not deletable(program.status):
             return DeleteOutcome(
-                answer=Deletion.RUNNING, program_name=name, evaluation=evaluation_of(program)
+                answer=Deletion.RUNNING,
+                program_name=name,
+                evaluation=evaluation_of(program),
+                closing=program.status is ProgramState.EVALUATED,
             )
         counts = delete_program(session, program_id=program.id)
     return DeleteOutcome(answer=Deletion.DELETED, program_name=name, rows=sum(counts.values()))

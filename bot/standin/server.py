@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from bot.clock import Clock, SystemClock
 from bot.standin import files, methods
 from bot.standin.faults import Fault, FaultPlan, applied_anyway, delay_of, reply_for
+from bot.standin.oauth import Installs, OAuthApp
 from bot.standin.records import Call, SharedFile, StandInUser, UserGroup
 from bot.standin.wire import ApiFailure, parse_args, parse_json_body
 from bot.standin.workspace import Conversation, Workspace
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 _API_PREFIX = "/api/"
 _UPLOAD_PREFIX = "/" + files.UPLOAD_PATH
 _RESPONSE_PREFIX = "/response/"
+_CONSENT_PATH = "/oauth/v2/authorize"
+_OAUTH_ACCESS = "oauth.v2.access"
 _JSON = "application/json; charset=utf-8"
 _TEXT = "text/plain; charset=utf-8"
 _WAIT_FOR_POLL_SECONDS = 0.01
@@ -75,6 +78,11 @@ class SlackStandIn:
             bot_user_id=bot_user_id,
             clock=clock or SystemClock(),
         )
+        # More workspaces (add_team): each call is answered in the one its token was issued
+        # for by oauth.v2.access; any other token means the first workspace.
+        self._teams: dict[str, Workspace] = {team_id: self._workspace}
+        self._installers: dict[str, str] = {}
+        self._installs = Installs()
         self._lock = threading.Lock()
         self._faults = FaultPlan()
         self._calls: list[Call] = []
@@ -95,7 +103,8 @@ class SlackStandIn:
         self._stopping.clear()
         server = _Server(route=self._route, stopping=self._stopping)
         self._server = server
-        self._workspace.root_url = f"http://127.0.0.1:{server.server_address[1]}/"
+        for workspace in self._teams.values():
+            workspace.root_url = f"http://127.0.0.1:{server.server_address[1]}/"
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
@@ -151,10 +160,71 @@ class SlackStandIn:
 
     # --- workspace setup ----------------------------------------------------------------
 
-    def add_user(self, user: StandInUser) -> None:
+    def add_user(self, user: StandInUser, *, team: str | None = None) -> None:
         """Once any user is added, unknown user ids fail as they do in Slack."""
         with self._lock:
-            self._workspace.users[user.id] = user
+            self._team(team).users[user.id] = user
+
+    def add_team(
+        self,
+        team_id: str,
+        *,
+        name: str,
+        bot_user_id: str,
+        installer: str,
+        users: Sequence[StandInUser] = (),
+    ) -> None:
+        """Another workspace, reached with the tokens oauth.v2.access issues for it;
+        ``installer`` is the person who allows the app on the consent screen."""
+        with self._lock:
+            workspace = Workspace(
+                team_id=team_id,
+                team_name=name,
+                bot_user_id=bot_user_id,
+                clock=self._workspace.clock,
+                root_url=self._workspace.root_url,
+            )
+            workspace.share_ids_with(self._workspace)  # ids unique across workspaces
+            self._teams[team_id] = workspace
+            self._installers[team_id] = installer
+            for user in users:
+                workspace.users[user.id] = user
+
+    def register_app(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        redirect_url: str | None = None,
+        rotating: bool = False,
+    ) -> None:
+        """The app installs go through (its credentials and Redirect URL, as in its settings;
+        ``rotating``: token rotation enabled)."""
+        with self._lock:
+            self._installs.apps[client_id] = OAuthApp(
+                client_id=client_id,
+                client_secret=client_secret,
+                redirect_url=redirect_url,
+                rotating=rotating,
+            )
+
+    @property
+    def consent_url(self) -> str:
+        """Slack's consent screen here (what OAuth settings call the authorization URL)."""
+        return self.root_url + _CONSENT_PATH.lstrip("/")
+
+    def team_of(self, token: str) -> str | None:
+        """The workspace a token was issued for by oauth.v2.access (None: not issued here)."""
+        with self._lock:
+            return self._installs.tokens.get(token)
+
+    def _team(self, team_id: str | None) -> Workspace:
+        if team_id is None:
+            return self._workspace
+        found = self._teams.get(team_id)
+        if found is None:
+            raise KeyError(f"no workspace {team_id} in the stand-in: add_team() it first")
+        return found
 
     def add_channel(
         self, channel_id: str, *, name: str, bot_is_member: bool = True, archived: bool = False
@@ -218,13 +288,17 @@ class SlackStandIn:
         with self._lock:
             return [body for posted_to, body in self._responses if url in (None, posted_to)]
 
-    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
-        """Stored messages oldest first, each with its ``channel``; a user id means their DM."""
+    def messages(
+        self, channel: str | None = None, *, team: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored messages oldest first, each with its ``channel``; a user id means their DM.
+        ``team``: another workspace's (add_team), else the first's."""
         with self._lock:
-            wanted = None if channel is None else self._workspace.dm_by_user.get(channel, channel)
+            workspace = self._team(team)
+            wanted = None if channel is None else workspace.dm_by_user.get(channel, channel)
             return [
                 _snapshot(message)
-                for message in self._workspace.messages
+                for message in workspace.messages
                 if wanted is None or message["channel"] == wanted
             ]
 
@@ -291,29 +365,65 @@ class SlackStandIn:
             return self._upload(path.removeprefix(_UPLOAD_PREFIX), body)
         if path.startswith(_RESPONSE_PREFIX):
             return self._response_post(path, body)
+        if path == _CONSENT_PATH:
+            return self._consent(query)
         return _Reply(404, b"not found", _TEXT)
+
+    def _consent(self, query: str) -> _Reply:
+        """The person allows the app at once: on to the app's Redirect URL with a code."""
+        with self._lock:
+            teams = {
+                team_id: (workspace.team_name, self._installers.get(team_id, "U0INSTALLER"))
+                for team_id, workspace in self._teams.items()
+            }
+            try:
+                location = self._installs.consent(query, teams=teams)
+            except ApiFailure as failure:
+                return _Reply(400, failure.error.encode(), _TEXT)
+        return _Reply(302, b"", _TEXT, headers={"Location": location})
+
+    def _oauth_access(self, args: dict[str, Any], headers: Message) -> dict[str, Any]:
+        """oauth.v2.access (under the lock): no bot token, the app's credentials instead."""
+        teams = {
+            team_id: (workspace.team_name, workspace.bot_user_id)
+            for team_id, workspace in self._teams.items()
+        }
+        try:
+            answer = self._installs.access(
+                args, authorization=headers.get("Authorization"), teams=teams
+            )
+        except ApiFailure as failure:
+            return {"ok": False, "error": failure.error}
+        return {"ok": True, **answer}
 
     def _api_call(self, method: str, query: str, body: bytes, headers: Message) -> _Reply:
         args: dict[str, Any] = {}
         error: str | None
         try:
             args = parse_args(content_type=headers.get("Content-Type", ""), body=body, query=query)
-            error = methods.auth_error(
-                method=method, authorization=headers.get("Authorization"), args=args
+            error = (
+                None
+                if method == _OAUTH_ACCESS
+                else methods.auth_error(
+                    method=method, authorization=headers.get("Authorization"), args=args
+                )
             )
         except ApiFailure as failure:
             error = failure.error
         with self._lock:
+            workspace = self._workspace_of(headers.get("Authorization"), args)
             fault = None if error is not None else self._faults.next_for(method)
             replaced = None if fault is None else reply_for(fault)
             if error is not None:
                 status, extra, response = 200, {}, {"ok": False, "error": error}
             elif replaced is not None:
                 if applied_anyway(fault):
-                    methods.answer(self._workspace, method, args)
+                    methods.answer(workspace, method, args)
                 status, extra, response = replaced.status, replaced.headers, replaced.body
+            elif method == _OAUTH_ACCESS:
+                status, extra, response = 200, {}, self._oauth_access(args, headers)
             else:
-                status, extra, response = 200, {}, methods.answer(self._workspace, method, args)
+                status, extra, response = 200, {}, methods.answer(workspace, method, args)
             encoded = json.dumps(response).encode()
             self._calls.append(
                 Call(
@@ -328,9 +438,20 @@ class SlackStandIn:
             )
         return _Reply(status, encoded, headers=extra, delay=delay_of(fault))
 
+    def _workspace_of(self, authorization: str | None, args: dict[str, Any]) -> Workspace:
+        """The workspace the call's token belongs to (under the lock)."""
+        token = (authorization or "").removeprefix("Bearer ").strip() or str(
+            args.get("token") or ""
+        )
+        team_id = self._installs.tokens.get(token)
+        return self._workspace if team_id is None else self._teams[team_id]
+
     def _upload(self, file_id: str, body: bytes) -> _Reply:
         with self._lock:
-            accepted = files.receive_upload(self._workspace, file_id=file_id, content=body)
+            accepted = any(  # the workspace whose getUploadURLExternal issued the id
+                files.receive_upload(workspace, file_id=file_id, content=body)
+                for workspace in self._teams.values()
+            )
         if not accepted:
             return _Reply(404, b"file_not_found", _TEXT)
         return _Reply(200, f"OK - {len(body)}".encode(), _TEXT)

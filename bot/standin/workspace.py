@@ -80,6 +80,10 @@ class Workspace:
     def bot_id(self) -> str:
         return "B" + self.bot_user_id.removeprefix("U")
 
+    def share_ids_with(self, other: Workspace) -> None:
+        """Draw ids from ``other``'s sequence: like Slack's, unique across workspaces."""
+        self._ids = other._ids
+
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08d}"
 

@@ -1,5 +1,6 @@
 """Alembic environment: the engine (or the connection holding the migration lock) comes from
-storage.migrate, the target is SQLModel.metadata."""
+storage.migrate, the target is SQLModel.metadata and the
+Slack OAuth stores' tables (storage/installations.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.installations import OAUTH_METADATA
 
 config = context.config
 locked = config.attributes.get("connection")
@@ -16,7 +18,7 @@ locked = config.attributes.get("connection")
 def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=SQLModel.metadata,
+        target_metadata=[SQLModel.metadata, OAUTH_METADATA],
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.blocks.answers import (
     AGREE_SCALE,
+    ANSWERS_CHANGE_RATING,
     ANSWERS_DECIDED,
     ANSWERS_SAY_NO,
     ANSWERS_SCORE,
@@ -25,7 +26,10 @@ from bot.blocks.answers import (
     build_answer_modal,
     build_answered_message,
     build_logged_message,
+    changed_text,
+    correction_closed_text,
     gone_text,
+    is_change,
     not_yours_text,
     one_on_one_form,
     parse_answer,
@@ -228,3 +232,79 @@ def test_refusals_say_what_to_do_instead() -> None:
     assert "“Not held”" in held
     assert "closed on Tue 2 Feb 2027" in round_closed_text(closed_on=DAY)
     assert len(AGREE_SCALE) == 5
+
+
+# --- correcting a session rating --------------------------------------------------------------
+
+
+def _answered(kind: AgendaKind) -> Any:
+    return build_answered_message(
+        kind=kind,
+        occasion=date(2027, 2, 2),
+        answered=date(2027, 2, 2),
+        row_id=42,
+        changeable_until=date(2027, 2, 9),
+    )
+
+
+def test_a_session_rating_keeps_a_change_button_until_its_window_closes() -> None:
+    for kind in (AgendaKind.ONE_ON_ONE_POST, AgendaKind.POD_POST):
+        message = _answered(kind)
+        assert_valid_message(message.as_ephemeral())
+        shown = json.dumps(message.blocks)
+        assert ANSWERS_CHANGE_RATING in shown and '"42"' in shown
+        assert "You can change it until Tue 9 Feb 2027" in shown
+    for kind in (AgendaKind.THREE_SIXTY, AgendaKind.SURVEY):
+        assert ANSWERS_CHANGE_RATING not in json.dumps(_answered(kind).blocks), kind
+
+
+def test_a_changed_rating_says_so_on_the_prompt() -> None:
+    message = build_answered_message(
+        kind=AgendaKind.POD_POST,
+        occasion=date(2027, 2, 2),
+        answered=date(2027, 2, 2),
+        row_id=42,
+        changeable_until=date(2027, 2, 9),
+        changed=date(2027, 2, 5),
+    )
+    assert "sent on Tue 2 Feb 2027 ✓ Thank you. Changed on Fri 5 Feb 2027." in message.text
+
+
+def test_the_change_modal_shows_the_earlier_answer_and_is_marked_as_a_change() -> None:
+    form = one_on_one_form(coach_id="U0COACH", day=date(2027, 2, 2))
+    previous = Answer(score=2, decided="Hire <@U0X>", say_no=None)
+    view = build_answer_modal(row_id=7, form=form, previous=previous)
+    assert_valid_view(view)
+    assert view["title"]["text"] == "Change your rating"
+    assert view["submit"]["text"] == "Save"
+    scale = view["blocks"][1]["element"]
+    assert scale["initial_option"]["value"] == "2"
+    assert view["blocks"][2]["element"]["initial_value"] == "Hire <@U0X>"  # plain text input
+    assert "initial_value" not in view["blocks"][3]["element"]
+    assert row_of_metadata(view["private_metadata"]) == 7
+    assert is_change(view["private_metadata"])
+    first = build_answer_modal(row_id=7, form=form)
+    assert not is_change(first["private_metadata"])
+    assert "initial_option" not in first["blocks"][1]["element"]
+
+
+@pytest.mark.parametrize(
+    "metadata", ["", "[]", '{"row": 7}', '{"row": 7, "change": true}', '{"change": "1"}', "{"]
+)
+def test_only_a_change_modal_reads_as_a_change(metadata: str) -> None:
+    assert not is_change(metadata)
+
+
+def test_a_late_correction_says_what_to_do_instead() -> None:
+    text = correction_closed_text(
+        rated_on=date(2027, 2, 2), closed_on=date(2027, 2, 9), coach_id="U0COACH"
+    )
+    assert "changed for 7 days after they are sent" in text
+    assert "could be changed until Tue 9 Feb 2027" in text
+    assert "tell <@U0COACH> directly" in text
+    assert "tell your coach directly" in correction_closed_text(
+        rated_on=date(2027, 2, 2), closed_on=date(2027, 2, 9), coach_id=None
+    )
+    assert "Strongly agree" in changed_text(
+        form=pod_form(pod_name="Alpha", day=date(2027, 2, 2)), answer=Answer(score=5)
+    )

@@ -15,7 +15,8 @@ from bot.blocks.baseline import (
     MAX_PODS_SHOWN,
     RETENTION_LEAVERS,
     RETENTION_START,
-    SURVEY_CHOICE,
+    SURVEY_SOURCE,
+    SURVEY_VALUE,
     Entry,
     LeaderEntries,
     PodEntries,
@@ -28,7 +29,7 @@ from bot.blocks.baseline import (
     retention_details,
     value_block_id,
 )
-from bot.domain.metrics import get_metric
+from bot.domain.metrics import Instrument, get_metric, on_instrument
 from tests.support.blockkit import assert_valid_message, assert_valid_view
 
 LEAD_TIME = get_metric("lead_time")
@@ -148,16 +149,39 @@ def test_the_leader_modal_has_one_input_per_value_and_two_for_retention() -> Non
 
 
 @pytest.mark.parametrize("value", [None, Decimal("3.2")])
-def test_the_survey_modal_offers_both_paths(value: Decimal | None) -> None:
+def test_on_the_company_survey_the_modal_asks_for_the_pods_result(value: Decimal | None) -> None:
     view = build_survey_baseline_modal(
-        program_id=7, pod_id=3, pod_name="Alpha", entry=Entry(metric=QUALITY, value=value)
+        program_id=7,
+        pod_id=3,
+        pod_name="Alpha",
+        entry=Entry(metric=on_instrument(QUALITY, Instrument.COMPANY_SURVEY), value=value),
+        asked=False,
+        people=0,
+        threshold=3,
     )
     assert_valid_view(view)
-    blocks = {block.get("block_id"): block for block in view["blocks"]}
-    options = [option["value"] for option in blocks[SURVEY_CHOICE]["element"]["options"]]
-    assert options == ["run", "ran"]
-    initial = blocks[SURVEY_CHOICE]["element"].get("initial_option")
-    assert (initial or {}).get("value") == ("ran" if value else None)
+    ids = {block.get("block_id") for block in view["blocks"]}
+    assert {SURVEY_VALUE, SURVEY_SOURCE} <= ids
     shown = json.dumps(view, ensure_ascii=False)
-    assert "isn't available yet" not in shown
-    assert "One instrument for the whole program" in shown
+    assert "company's own engineering survey" in shown
+    assert "isn't available" not in shown
+    assert "radio_buttons" not in shown, "no second choice of instrument"
+
+
+@pytest.mark.parametrize(("asked", "submit"), [(False, "Send the survey"), (True, "Send again")])
+def test_on_emcoachs_survey_the_modal_sends_the_round(asked: bool, submit: str) -> None:
+    view = build_survey_baseline_modal(
+        program_id=7,
+        pod_id=3,
+        pod_name="Alpha",
+        entry=Entry(metric=QUALITY, survey_round="emcoach's baseline survey"),
+        asked=asked,
+        people=2,
+        threshold=3,
+    )
+    assert_valid_view(view)
+    assert view["submit"]["text"] == submit
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "isn't available" not in shown
+    assert "radio_buttons" not in shown and "input" not in {b["type"] for b in view["blocks"]}
+    assert ("2 people have answered" in shown) is asked

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.blocks.criteria import (
     CRITERIA_APPROVE,
     CRITERIA_COMMENT,
+    CRITERIA_INSTRUMENT,
     CRITERIA_PICK,
     CRITERIA_REQUEST_CHANGES,
     OPTION_DESCRIPTION_MAX,
@@ -32,7 +33,7 @@ from bot.blocks.criteria import (
     selected_metric_ids,
     unpack_signoff,
 )
-from bot.domain.metrics import CATALOG, definitions_hash, get_metric
+from bot.domain.metrics import CATALOG, Instrument, definitions_hash, get_metric
 from tests.support.blockkit import assert_valid_message, assert_valid_view
 
 AT = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
@@ -77,6 +78,26 @@ def test_modal_lists_every_metric_and_preselects_the_current_ones() -> None:
     shown = json.dumps(view, ensure_ascii=False)
     for metric in CATALOG.values():
         assert metric.definition in shown
+
+
+@pytest.mark.parametrize("chosen", [None, Instrument.COMPANY_SURVEY])
+def test_modal_asks_where_1_1_quality_comes_from(chosen: Instrument | None) -> None:
+    view = build_criteria_modal(
+        program_id=7,
+        program_name="Pilot",
+        catalog=list(CATALOG.values()),
+        selected=(),
+        instrument=chosen,
+    )
+    assert_valid_view(view)
+    (block,) = [b for b in view["blocks"] if b.get("block_id") == CRITERIA_INSTRUMENT]
+    options = block["element"]["options"]
+    assert [o["value"] for o in options] == ["emcoach_survey", "company_survey"]
+    assert all(len(o["description"]["text"]) <= OPTION_DESCRIPTION_MAX for o in options)
+    assert block["optional"] is True, "only needed when 1:1 Quality is picked"
+    assert "locked with the criteria" in block["hint"]["text"].lower()
+    initial = block["element"].get("initial_option")
+    assert (initial or {}).get("value") == (chosen.value if chosen else None)
 
 
 def test_modal_without_current_criteria_preselects_nothing() -> None:

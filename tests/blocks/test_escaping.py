@@ -488,7 +488,13 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
     ),
     "survey_baseline_modal": lambda s, long: _view(
         baseline.build_survey_baseline_modal(
-            program_id=1, pod_id=1, pod_name=s, entry=_pod_entries(s, long).surveys[0]
+            program_id=1,
+            pod_id=1,
+            pod_name=s,
+            entry=_pod_entries(s, long).surveys[0],
+            asked=True,
+            people=2,
+            threshold=3,
         )
     ),
     "checkpoint_values": lambda s, long: _message(
@@ -504,6 +510,16 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
     "leader_checkpoint_modal": lambda s, long: _view(
         metrics.build_leader_checkpoint_modal(
             program_id=1, month=3, occasion=DAY, pod_name=s, leader=_pod_entries(s).leaders[0]
+        )
+    ),
+    "pod_checkpoint_modal": lambda s, long: _view(
+        metrics.build_pod_checkpoint_modal(
+            program_id=1,
+            pod_id=1,
+            month=3,
+            occasion=DAY,
+            pod_name=s,
+            entry=_pod_entries(s, long).surveys[0],
         )
     ),
     # the month-3 decision

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
@@ -9,18 +10,32 @@ from hypothesis import strategies as st
 
 from bot.blocks.pause import (
     MAX_SESSIONS_LISTED,
+    SELF_PAUSE_REASON,
+    SELF_PAUSE_UNTIL,
+    SELF_PAUSE_VIEW,
     BackSession,
     Left,
     Paused,
+    SelfPause,
+    WhoCan,
     build_left,
+    build_pause_notice,
     build_paused,
     build_refusal,
+    build_resume_notice,
     build_resumed,
+    build_self_pause_modal,
     day_text,
+    not_a_leader_text,
+    nothing_to_resume_text,
+    parse_self_pause,
+    pause_refusal_text,
     sessions_phrase,
+    who_can_text,
 )
 from bot.domain.cadence import SessionKind
-from tests.support.blockkit import assert_valid_message
+from bot.domain.pause import PauseProblem
+from tests.support.blockkit import assert_valid_message, assert_valid_view
 
 
 def _paused(**overrides: object) -> Paused:
@@ -140,3 +155,69 @@ def test_a_refusal_is_one_valid_message() -> None:
     reply = build_refusal("Only owners can do that. Ask one with `/emcoach owner`.")
     assert reply.blocks[0]["text"]["text"] == reply.text
     assert_valid_message(reply.as_ephemeral())
+
+
+# --- a leader's own pause -------------------------------------------------------------------
+
+
+def test_a_leaders_own_pause_speaks_to_them_and_tells_the_others_who() -> None:
+    mine = build_paused(_paused(self_service=True, reason="ski <!here> week"))
+    assert_valid_message(mine.as_ephemeral())
+    assert mine.text.startswith("Paused you in *Pilot* from Mon 1 Mar 2027 to Sun 14 Mar 2027")
+    assert "Your 360s" in mine.text and "`/emcoach resume me`" in mine.text
+    assert "Your coach and the program's owners are told" in mine.text
+    notice = build_pause_notice(_paused(self_service=True, reason="ski <!here> week"))
+    assert_valid_message(notice.as_ephemeral())
+    assert "<@U0LEAD1> paused themselves in *Pilot* from Mon 1 Mar 2027 to Sun 14 Mar 2027" in (
+        notice.text
+    )
+    assert "&lt;!here&gt;" in notice.text and "<!here>" not in notice.text
+    back = build_resume_notice(leader_id="U0LEAD1", program_name="R&D", back=1)
+    assert "ended their pause in *R&amp;D* today: 1 upcoming session is back" in back.text
+
+
+def test_the_self_pause_modal_asks_until_when_and_reads_the_answer() -> None:
+    view = build_self_pause_modal(program_id=7, program_name="<Pilot>", today=date(2027, 1, 4))
+    assert_valid_view(view)
+    assert view["callback_id"] == SELF_PAUSE_VIEW
+    assert json.loads(view["private_metadata"]) == {"program_id": 7}
+    assert "*&lt;Pilot&gt;*" in json.dumps(view)
+    until = view["blocks"][1]["element"]
+    assert (until["type"], until["initial_date"]) == ("datepicker", "2027-01-18")
+
+    def values(picked: str | None, reason: str | None) -> dict[str, object]:
+        return {
+            SELF_PAUSE_UNTIL: {SELF_PAUSE_UNTIL: {"selected_date": picked}},
+            SELF_PAUSE_REASON: {SELF_PAUSE_REASON: {"value": reason}},
+        }
+
+    assert parse_self_pause(values("2027-02-14", " ski ")) == SelfPause(date(2027, 2, 14), "ski")
+    assert parse_self_pause(values("2027-02-14", None)) == SelfPause(date(2027, 2, 14), None)
+    assert SELF_PAUSE_UNTIL in parse_self_pause(values(None, None))  # type: ignore[operator]
+    too_long = parse_self_pause(values("2027-02-14", "x" * 256))
+    assert isinstance(too_long, dict) and SELF_PAUSE_REASON in too_long
+
+
+def test_refusals_for_a_leader_point_to_their_own_commands() -> None:
+    today = date(2027, 1, 4)
+    text = pause_refusal_text(
+        PauseProblem.NO_END,
+        program_name="Pilot",
+        start=today,
+        end=None,
+        today=today,
+        last=None,
+        left_on=None,
+        self_service=True,
+    )
+    assert "`/emcoach pause me until 2027-01-18`" in text
+    nobody = not_a_leader_text(leader_id="U0X", program_name=None, self_service=True)
+    assert nobody.startswith("You aren't a leader in any program here")
+    who = WhoCan(
+        program_name="Pilot", owner_ids=["U0OWNER"], coach_id=None, pod_name="A", leader_id="U0B"
+    )
+    assert "A leader pauses only themselves" in who_can_text(who, subcommand="pause")
+    assert "pauses only themselves" not in who_can_text(who, subcommand="leave")
+    assert "`/emcoach resume me`" not in nothing_to_resume_text(
+        leader_id="U0B", program_name="Pilot", self_service=False
+    )

@@ -33,6 +33,9 @@ from bot.blocks.prompts import (
     PromptContext,
     PromptData,
     SetupNudge,
+    SummaryAdjustment,
+    SummaryData,
+    SummaryDeviation,
     SurveyData,
     build_prompt,
     criterion_result,
@@ -41,6 +44,7 @@ from bot.blocks.prompts.checkpoint import change_text
 from bot.blocks.prompts.common import SECTION_MAX, duration_words, fit_lines
 from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
+from bot.domain.cost import CostModel, coached_cost, estimate
 from bot.domain.metrics import CATALOG, ChangeKind, Direction, Verdict
 from bot.domain.program_rules import ChangeLine, ProgramField
 from tests.support.blockkit import assert_valid_message
@@ -76,6 +80,8 @@ _ROUTES: dict[AgendaKind, tuple[str, str]] = {
     AgendaKind.CHECKPOINT_CHART: (CHANNEL, "41"),
     AgendaKind.DEVIATION_CHANGE: (CHANNEL, "program"),
     AgendaKind.COMMITMENT_RECORD: (CHANNEL, "program"),
+    AgendaKind.CLOSING_SUMMARY: ("U0CFO", "program"),
+    AgendaKind.CLOSING_SUMMARY_OWNER: (OWNER, "41"),
 }
 
 
@@ -141,6 +147,8 @@ def _data(kind: AgendaKind) -> PromptData | None:
         return DeviationPostData(
             field=ProgramField.DATES, reason="The coach starts a week later.", requested_by=OWNER
         )
+    if kind in (AgendaKind.CLOSING_SUMMARY, AgendaKind.CLOSING_SUMMARY_OWNER):
+        return _summary()
     if kind is AgendaKind.DEVIATION_CHANGE:
         return DeviationChangeData(
             field=ProgramField.DATES,
@@ -149,6 +157,34 @@ def _data(kind: AgendaKind) -> PromptData | None:
             announced_on=date(2027, 1, 20),
         )
     return None
+
+
+def _summary() -> SummaryData:
+    return SummaryData(
+        results=_checkpoint(month=6, final=True),
+        kickoff=date(2027, 2, 1),
+        evaluation=date(2027, 8, 2),
+        leaders=4,
+        planned=estimate(CostModel.EXTERNAL_POD, leaders=4, months=6),
+        leader_months=Decimal("22.5"),
+        spent=coached_cost(CostModel.EXTERNAL_POD, Decimal("22.5")),
+        adjustments=(
+            SummaryAdjustment(
+                label="change the cadence",
+                note="Pod sessions <!channel> move to Tuesdays.",
+                decided_by=OWNER,
+                decided_on=date(2027, 5, 6),
+            ),
+        ),
+        deviations=(
+            SummaryDeviation(
+                announced_on=date(2027, 3, 1),
+                field=ProgramField.DATES,
+                reason="The coach starts a week later.",
+                changes=(ChangeLine("Kickoff", "Mon 1 Feb 2027", "Mon 8 Feb 2027"),),
+            ),
+        ),
+    )
 
 
 def _commitment() -> Commitment:
@@ -229,6 +265,8 @@ _ASKED_FOR_NOW = (
     AgendaKind.DEVIATION_POST,
     AgendaKind.DEVIATION_CHANGE,
     AgendaKind.COMMITMENT_RECORD,
+    AgendaKind.CLOSING_SUMMARY,
+    AgendaKind.CLOSING_SUMMARY_OWNER,
 )
 
 
@@ -769,3 +807,34 @@ def test_the_deviation_follow_up_says_old_and_new() -> None:
     assert "Kickoff: Mon 1 Feb 2027 → Mon 8 Feb 2027" in shown
     assert "as announced on Wed 20 Jan 2027" in shown
     assert "Kickoff: Mon 1 Feb 2027 → Mon 8 Feb 2027" in reply.text
+
+
+# --- the end of a program ---------------------------------------------------------------------
+
+
+def test_the_closing_summary_has_the_posts_figures_the_cost_the_decision_and_the_deviations() -> (
+    None
+):
+    reply = _build(AgendaKind.CLOSING_SUMMARY)
+    shown = _shown(reply)
+    assert "Pilot is closed" in reply.text
+    # The month-6 results in the very words of the post.
+    assert "Verdict: *" in shown and "Expected (the framework's 6-month average)" in shown
+    assert "Planned: $19,200–$36,000" in shown  # 4 leaders × 6 months × $800–$1,500
+    assert "22.5 leader-months coached" in shown and "$18,000–$33,750" in shown
+    assert "$200,000–$400,000" in shown and "pays for itself" in shown
+    assert "*change the cadence*" in shown
+    assert "<!channel>" not in shown  # the owner's note is escaped
+    assert "Kickoff: Mon 1 Feb 2027 → Mon 8 Feb 2027" in shown
+    assert "The coach starts a week later." in shown
+    assert "export" in shown and "renew" in shown
+    assert reply.thread_ts is None
+
+
+def test_an_owners_copy_of_the_summary_goes_under_their_month_6_preview() -> None:
+    summary = _summary()
+    data = SummaryData(
+        **{**{f: getattr(summary, f) for f in summary.__slots__}, "thread_ts": "9.1"}
+    )
+    reply = _build(AgendaKind.CLOSING_SUMMARY_OWNER, data=data)
+    assert reply.thread_ts == "9.1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -9,14 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.blocks.schedule import (
-    ALL_LIMIT,
+    SCHEDULE_PAGE_NEXT,
+    SCHEDULE_PAGE_PREVIOUS,
     SECTION_MAX,
+    PageState,
     PromptLine,
     Schedule,
     build_schedule,
     describe,
+    page_value,
+    read_page_value,
+    span_words,
 )
 from bot.domain.cadence import AgendaKind
+from bot.domain.schedule import PAGE_SIZE, Scope, Span
 from tests.support.blockkit import MAX_MESSAGE_BLOCKS, assert_valid_message
 
 DUE = datetime(2027, 2, 1, 21, 0, tzinfo=UTC)  # 22:00 in Warsaw, 08:00 next day in Sydney
@@ -42,7 +49,7 @@ def _schedule(lines: list[PromptLine], **overrides: object) -> Schedule:
         "total": len(lines),
         "zone": "Australia/Sydney",
         "show_recipient": False,
-        "empty": "Nothing is coming up for you in the next 14 days.",
+        "empty": "Nothing is coming up for you (next 14 days).",
     }
     return Schedule(**(fields | overrides))  # type: ignore[arg-type]
 
@@ -103,18 +110,66 @@ def test_a_channel_recipient_is_shown_as_a_channel() -> None:
 
 def test_an_empty_window_says_what_comes_next() -> None:
     shown = _shown(_schedule([], outlook=["*Pilot* starts on Mon 1 Feb 2027."]))
-    assert "Nothing is coming up for you in the next 14 days." in shown
+    assert "Nothing is coming up for you (next 14 days)." in shown
     assert "*Pilot* starts on Mon 1 Feb 2027." in shown
 
 
-def test_more_than_shown_says_how_many_more() -> None:
-    shown = _shown(_schedule([_line()], total=31))
-    assert "…and 30 more in the same 14 days." in shown
+STATE = PageState(scope=Scope.PROGRAM, span=Span.EVERYTHING, since=DUE, page=2, program_id=7)
+
+
+def _buttons(schedule: Schedule) -> dict[str, PageState | None]:
+    reply = build_schedule(schedule)
+    return {
+        element["action_id"]: read_page_value(element["value"])
+        for block in reply.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+
+
+def test_more_than_a_page_has_previous_and_next_instead_of_a_cut() -> None:
+    schedule = _schedule([_line()], total=100, paging=STATE, pages=4)
+    shown = json.dumps(build_schedule(schedule).blocks, ensure_ascii=False)
+    assert "Page 2 of 4 · 100 in all." in shown
+    assert "more in the same" not in shown
+    buttons = _buttons(schedule)
+    assert buttons[SCHEDULE_PAGE_PREVIOUS] == replace(STATE, page=1)
+    assert buttons[SCHEDULE_PAGE_NEXT] == replace(STATE, page=3)
+
+
+def test_the_first_and_last_pages_have_one_button_and_one_page_none() -> None:
+    assert list(_buttons(_schedule([_line()], paging=replace(STATE, page=1), pages=3))) == [
+        SCHEDULE_PAGE_NEXT
+    ]
+    assert list(_buttons(_schedule([_line()], paging=replace(STATE, page=3), pages=3))) == [
+        SCHEDULE_PAGE_PREVIOUS
+    ]
+    one = _schedule([_line()], paging=replace(STATE, page=1), pages=1)
+    assert _buttons(one) == {}
+    assert "Page" not in json.dumps(build_schedule(one).blocks)
+
+
+def test_a_page_value_round_trips_and_anything_else_is_refused() -> None:
+    person = PageState(scope=Scope.PERSON, span=Span.WEEK, since=DUE, page=5, person="U0LEAD1")
+    assert read_page_value(page_value(person)) == person
+    assert read_page_value(page_value(STATE)) == STATE
+    assert len(page_value(person)) < 2000
+    for forged in ("", "7", "{}", '{"scope": "mine"}', page_value(STATE).replace("2027", "x")):
+        assert read_page_value(forged) is None
+
+
+def test_the_span_is_said_in_words() -> None:
+    assert span_words(Span.FORTNIGHT, until=None, to_kickoff=False) == "next 14 days"
+    assert span_words(Span.WEEK, until=None, to_kickoff=False) == "next 7 days"
+    assert span_words(Span.MONTH, until=None, to_kickoff=False) == "next 30 days"
+    assert span_words(Span.EVERYTHING, until=None, to_kickoff=False) == "everything planned"
+    until = date(2027, 2, 15)
+    assert span_words(Span.FORTNIGHT, until=until, to_kickoff=True) == "until Mon 15 Feb 2027"
 
 
 @settings(max_examples=25, deadline=None)
 @given(
-    count=st.integers(min_value=0, max_value=ALL_LIMIT),
+    count=st.integers(min_value=0, max_value=PAGE_SIZE),
     spread_hours=st.integers(min_value=0, max_value=14 * 24),
     name_length=st.integers(min_value=1, max_value=80),
 )
@@ -133,7 +188,8 @@ def test_a_full_program_view_stays_inside_block_kit_limits(
         )
         for n in range(count)
     ]
-    reply = build_schedule(_schedule(lines, total=count + 500, show_recipient=True))
+    paged = _schedule(lines, total=count + 500, show_recipient=True, paging=STATE, pages=30)
+    reply = build_schedule(replace(paged, intro="*" + "Q" * 80 + "* starts on Mon 1 Feb 2027."))
     assert_valid_message(reply.as_ephemeral())
     assert len(reply.blocks) <= MAX_MESSAGE_BLOCKS
     sections = [block["text"]["text"] for block in reply.blocks if block["type"] == "section"]

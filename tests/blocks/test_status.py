@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -88,3 +89,24 @@ def test_week_four_turns_into_commit_once_nothing_is_missing() -> None:
     assert step_subcommand(step, ready_to_commit=False) == "baseline"
     assert step_subcommand(step, ready_to_commit=True) == "commit"
     assert step_subcommand(_step(1, today=SETUP), ready_to_commit=True) == "criteria"
+
+
+def test_a_closed_program_says_so_and_what_owners_can_do_next() -> None:
+    today = date(2027, 8, 9)
+    base = _status(today=today, done={1, 2, 3, 4})
+    closed = SprintStatus(
+        **{**{name: getattr(base, name) for name in base.__slots__}, "closed": True}
+    )
+    closed = replace(closed, program_name="<!channel> Pilot", committed_on=date(2027, 1, 20))
+    reply = build_status(closed)
+    assert_valid_message({"text": reply.text, "blocks": reply.blocks})
+    shown = json.dumps(reply.blocks, ensure_ascii=False)
+    assert "The program is closed" in shown and "The program is running" not in shown
+    assert "is closed" in reply.text and "Setup sprint" not in reply.text
+    assert "month-6 evaluation on Mon 2 Aug 2027" in shown
+    for command in ("export", "renew", "delete"):
+        assert f"/emcoach {command} " in shown
+    assert "takes no deviations" in shown and "/emcoach deviation" not in shown
+    # Headers are plain text, which Slack never turns into a mention.
+    assert "<!channel>" not in json.dumps([b for b in reply.blocks if b["type"] != "header"])
+    assert ACTION_PICK_PROGRAM not in shown  # nothing left to click through

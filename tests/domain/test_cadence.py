@@ -617,6 +617,8 @@ def test_every_kind_has_a_grace_window_and_only_the_public_record_is_never_dropp
         K.CHECKPOINT_CHART,
         K.DEVIATION_CHANGE,
         K.COMMITMENT_RECORD,
+        K.CLOSING_SUMMARY,
+        K.CLOSING_SUMMARY_OWNER,
     ]
 
 
@@ -761,3 +763,15 @@ def test_a_checkpoint_survey_is_open_five_days_before_its_round_closes(checkpoin
     assert day.weekday() < 5
     assert (closes - day).days >= 5
     assert 7 <= (checkpoint - day).days <= 11
+
+
+@given(programs(same_zone=False))
+@settings(max_examples=40, deadline=None)
+def test_no_direct_report_is_surveyed_when_no_criterion_uses_emcoachs_survey(
+    p: PlanProgram,
+) -> None:
+    without = plan(dataclasses.replace(p, emcoach_survey=False))
+    kinds = Counter(item.kind for item in without)
+    assert kinds[AgendaKind.SURVEY] == 0
+    # Everything else is planned exactly as with the survey.
+    assert [i for i in plan(p) if i.kind is not AgendaKind.SURVEY] == without

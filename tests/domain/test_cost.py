@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,8 @@ from bot.domain.cost import (
     CostModel,
     MoneyRange,
     break_even_sentence,
+    coached_cost,
+    coached_leader_months,
     describe,
     estimate,
     format_percent,
@@ -236,3 +239,17 @@ def test_cost_grows_with_leaders_and_months(model: CostModel, leaders: int, mont
     if months < 24:
         longer = estimate(model, leaders=leaders, months=months + 1)
         assert longer.total.high > base.total.high
+
+
+def test_coached_leader_months_count_a_leaver_until_they_left() -> None:
+    kickoff, end = date(2027, 2, 1), date(2027, 8, 1)
+    stayed = (date(2027, 1, 4), end)
+    left_after_two_months = (date(2027, 1, 4), date(2027, 4, 1))
+    months = coached_leader_months(
+        [stayed, left_after_two_months], kickoff=kickoff, end=end, months=6
+    )
+    assert months == Decimal("8")
+    assert coached_cost(CostModel.EXTERNAL_POD, months) == MoneyRange(
+        low=Decimal(6_400), high=Decimal(12_000)
+    )
+    assert coached_leader_months([], kickoff=kickoff, end=end, months=6) == 0

@@ -12,16 +12,20 @@ from bot.domain.metrics import (
     ONE_ON_ONE_STATEMENT,
     ChangeKind,
     Direction,
+    Instrument,
     MetricDefinition,
     MetricValueError,
     SelectionError,
     Verdict,
     change,
     check_value,
+    choose_instruments,
     definitions_hash,
     dora_band,
     frozen_definitions_json,
     get_metric,
+    instrument_options,
+    on_instrument,
     validate_selection,
     verdict,
 )
@@ -354,3 +358,27 @@ def test_lead_time_verdict_is_monotone(baseline: Decimal, a: Decimal, b: Decimal
     assert order.index(verdict(LEAD, baseline, faster)) >= order.index(
         verdict(LEAD, baseline, slower)
     )
+
+
+def test_the_instrument_is_part_of_the_frozen_definition_and_its_hash() -> None:
+    company = on_instrument(QUALITY, Instrument.COMPANY_SURVEY)
+    assert QUALITY.to_dict()["instrument"] == "emcoach_survey"
+    assert company.to_dict()["instrument"] == "company_survey"
+    assert "company's own engineering survey" in company.data_source
+    assert "emcoach" not in company.data_source
+    assert definitions_hash([LEAD, QUALITY]) != definitions_hash([LEAD, company])
+    assert on_instrument(QUALITY, Instrument.EMCOACH_SURVEY) is QUALITY
+    assert instrument_options(LEAD) == (Instrument.LEADER_VALUES,)
+    with pytest.raises(SelectionError):
+        on_instrument(LEAD, Instrument.COMPANY_SURVEY)
+
+
+def test_a_survey_criterion_needs_its_instrument_chosen() -> None:
+    with pytest.raises(SelectionError, match="Choose where 1:1 Quality comes from"):
+        choose_instruments([LEAD, QUALITY], None)
+    assert choose_instruments([LEAD, RETENTION], None) == (LEAD, RETENTION)
+    chosen = choose_instruments([LEAD, QUALITY], Instrument.COMPANY_SURVEY)
+    assert [metric.instrument for metric in chosen] == [
+        Instrument.LEADER_VALUES,
+        Instrument.COMPANY_SURVEY,
+    ]

@@ -28,8 +28,8 @@ from bot.engine.dispatch import (
     STALE_AFTER,
     Dispatcher,
     Renderer,
-    build_dispatch_client,
 )
+from bot.services import build_dispatch_client
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 from storage.agenda import claim_due, rows_of
 from storage.batch import AgendaBatch
@@ -61,7 +61,8 @@ def _posts(slack: SlackStandIn, channel: str) -> list[dict[str, Any]]:
 
 
 def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
-    """The client ``emcoach clock`` sends with (kept-alive connections, 429s retried)."""
+    """The client ``emcoach clock`` sends with (kept-alive connections; a 429 pauses the
+    workspace in the dispatcher)."""
     settings = Settings.model_construct(
         SLACK_BOT_TOKEN=SecretStr("xoxb-engine-test"), SLACK_API_URL=slack.api_url
     )

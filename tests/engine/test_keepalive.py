@@ -12,8 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.engine.dispatch import SENDERS, build_dispatch_client
+from bot.engine.dispatch import SENDERS
 from bot.keepalive import KeepAliveWebClient
+from bot.services import build_dispatch_client
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 
 
@@ -21,7 +22,9 @@ def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
     settings = Settings.model_construct(
         SLACK_BOT_TOKEN=SecretStr("xoxb-keepalive"), SLACK_API_URL=slack.api_url
     )
-    return build_dispatch_client(settings, timeout=timeout)
+    # slack_sdk's 429 retries through this transport (the dispatcher itself pauses the
+    # workspace instead and asks for none).
+    return build_dispatch_client(settings, timeout=timeout, rate_limit_retries=3)
 
 
 def _post(client: WebClient, text: str) -> str:

@@ -103,8 +103,14 @@ def test_every_planned_kind_renders_valid_block_kit(
                 reply = render(session, row, load_batch(session, [row]), row.due_at)
                 assert_valid_message({"text": reply.text, "blocks": reply.blocks})
                 rendered.add(row.kind)
-    # Planned only after a survey is sent, and after a results post is sent (its chart).
-    sent_by_engine = {AgendaKind.SURVEY_REMINDER.value, AgendaKind.CHECKPOINT_CHART.value}
+    # Planned only after a survey is sent, after a results post is sent (its chart), and when
+    # the program closes (the summary: tests/scenario/test_close.py renders and sends it).
+    sent_by_engine = {
+        AgendaKind.SURVEY_REMINDER.value,
+        AgendaKind.CHECKPOINT_CHART.value,
+        AgendaKind.CLOSING_SUMMARY.value,
+        AgendaKind.CLOSING_SUMMARY_OWNER.value,
+    }
     assert rendered == {kind.value for kind in AgendaKind} - sent_by_engine
 
 

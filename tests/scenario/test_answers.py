@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlmodel import select
 import handlers
 from bot.blocks.answers import (
     AGREE_SCALE,
+    ANSWERS_CHANGE_RATING,
     ANSWERS_DECIDED,
     ANSWERS_SAY_NO,
     ANSWERS_SCORE,
@@ -32,6 +34,7 @@ from bot.blocks.prompts.actions import (
 )
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
+from bot.engine.digest import digest_data
 from bot.engine.reminders import plan_survey_reminders
 from bot.standin import SlackError, SlackStandIn, StandInUser
 from handlers import answers
@@ -551,3 +554,119 @@ def test_the_coachs_digest_shows_the_leaders_ratings_and_answers_escaped(
     assert "Decided: “&lt;!channel&gt; hire a" in shown
     assert "Will say no to: “the &lt;https://evil.example|release&gt; review”" in shown
     assert "<!channel>" not in shown and "<https://evil" not in shown
+
+
+# --- correcting a session rating within 7 days ------------------------------------------------
+
+
+def _rate(live: LiveApp, program_id: int, score: int, **texts: str) -> AgendaRow:
+    """The leader rates their first 1:1; returns its row once the prompt shows the answer."""
+    _deliver(live, AFTER_FIRST_ONE_ON_ONE)
+    row = _row(live, program_id, AgendaKind.ONE_ON_ONE_POST, LEADER)
+    _click(live, _message(live, row), PROMPT_RATE_ONE_ON_ONE, user=LEADER)
+    _submit(live, _opened_modal(live), user=LEADER, values=_values(score, **texts))
+    live.slack.wait_for(lambda: bool(_updates(live)))
+    return row
+
+
+def _digest_rating(live: LiveApp, program_id: int) -> Any:
+    with session_scope(live.services.engine) as session:
+        data = digest_data(
+            session, program_id=program_id, coach_id=COACH, week_end=date(2027, 2, 7)
+        )
+    return data.leaders[0].one_on_one_rating
+
+
+def test_a_rating_is_changed_within_seven_days_and_the_digest_reads_the_change(
+    live: LiveApp, program_id: int
+) -> None:
+    row = _rate(live, program_id, 2, **{ANSWERS_DECIDED: "Hire a tech lead."})
+    saved = live.sender.results[-1].json()["view"]
+    assert "“Change rating” on the message changes it until Tue 9 Feb 2027" in json.dumps(
+        saved, ensure_ascii=False
+    )
+    answered = _message(live, row)
+    assert _has_button(answered, ANSWERS_CHANGE_RATING)
+    assert "You can change it until Tue 9 Feb 2027" in json.dumps(answered["blocks"])
+
+    live.clock.set(AFTER_FIRST_ONE_ON_ONE + timedelta(days=6))
+    _click(live, answered, ANSWERS_CHANGE_RATING, user=LEADER)
+    modal = _opened_modal(live, 2)
+    assert modal["title"]["text"] == "Change your rating"
+    scale = modal["blocks"][1]["element"]
+    assert scale["initial_option"]["value"] == "2", "the earlier answer is chosen"
+    assert modal["blocks"][2]["element"]["initial_value"] == "Hire a tech lead."
+    answer = _submit(live, modal, user=LEADER, values=_values(5, **{ANSWERS_DECIDED: "Hire."}))
+
+    assert answer["response_action"] == "update"
+    shown = json.dumps(answer["view"], ensure_ascii=False)
+    assert "Changed: “This 1:1 was useful.” — *Strongly agree*" in shown
+    assert "replaces your earlier answer" in shown
+    (rating,) = _all(live, Rating)
+    assert (rating.score, rating.decided, rating.agenda_id) == (5, "Hire.", row.id)
+    assert rating.rated_at == AFTER_FIRST_ONE_ON_ONE, "the window still counts from the first"
+    live.slack.wait_for(lambda: len(_updates(live)) == 2)
+    changed = _message(live, row)
+    assert "sent on Tue 2 Feb 2027" in changed["text"]
+    assert "Changed on Mon 8 Feb 2027" in changed["text"]
+    assert _digest_rating(live, program_id) == 5
+
+
+def test_after_seven_days_the_button_and_an_open_modal_say_what_to_do_instead(
+    live: LiveApp, program_id: int
+) -> None:
+    row = _rate(live, program_id, 2)
+    answered = _message(live, row)
+    live.clock.set(AFTER_FIRST_ONE_ON_ONE + timedelta(days=6, hours=23))
+    _click(live, answered, ANSWERS_CHANGE_RATING, user=LEADER)
+    late_modal = _opened_modal(live, 2)  # opened in time, sent too late
+
+    live.clock.set(AFTER_FIRST_ONE_ON_ONE + timedelta(days=7))
+    _click(live, answered, ANSWERS_CHANGE_RATING, user=LEADER)
+    refusal = _last_response(live, 1)
+    assert refusal["response_type"] == "ephemeral"
+    assert (
+        "sent on Tue 2 Feb 2027, so it could be changed until Tue 9 Feb 2027" in (refusal["text"])
+    )
+    assert f"tell <@{COACH}> directly" in refusal["text"]
+    answer = _submit(live, late_modal, user=LEADER, values=_values(5))
+    assert answer["view"]["title"]["text"] == "Not saved"
+    assert "could be changed until Tue 9 Feb 2027" in json.dumps(answer["view"])
+    _settle(live)
+    assert [rating.score for rating in _all(live, Rating)] == [2]
+    assert len(live.slack.calls_to("views.open")) == 2, "no modal for a late click"
+
+
+def test_only_the_rater_may_change_a_rating_and_only_once_it_exists(
+    live: LiveApp, program_id: int
+) -> None:
+    _deliver(live, AFTER_FIRST_ONE_ON_ONE)
+    row = _row(live, program_id, AgendaKind.ONE_ON_ONE_POST, LEADER)
+    assert row.id is not None
+    live.sender.block_action(user_id=LEADER, action_id=ANSWERS_CHANGE_RATING, value=str(row.id))
+    assert "no rating of yours to change here yet" in _last_response(live, 1)["text"]
+    row = _rate(live, program_id, 3)
+    live.sender.block_action(user_id=STRANGER, action_id=ANSWERS_CHANGE_RATING, value=str(row.id))
+    assert "isn't yours to answer" in _last_response(live, 2)["text"]
+    forged = {"private_metadata": json.dumps({"row": row.id, "change": 1})}
+    answer = _submit(live, forged, user=STRANGER, values=_values(1))
+    assert answer["view"]["title"]["text"] == "Not saved"
+    assert [rating.score for rating in _all(live, Rating)] == [3]
+
+
+def test_corrections_at_once_never_add_a_second_rating(live: LiveApp, program_id: int) -> None:
+    row = _rate(live, program_id, 2)
+    _click(live, _message(live, row), ANSWERS_CHANGE_RATING, user=LEADER)
+    modal = _opened_modal(live, 2)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(
+                lambda score: _submit(live, modal, user=LEADER, values=_values(score)),
+                (4, 5, 4, 5),
+            )
+        )
+    assert {answer["view"]["title"]["text"] for answer in answers} == {"Saved"}
+    (rating,) = _all(live, Rating)
+    assert rating.score in (4, 5)
+    assert _submit(live, modal, user=LEADER, values=_values(1))["view"]["title"]["text"] == "Saved"
+    assert [rating.score for rating in _all(live, Rating)] == [1]

@@ -15,16 +15,14 @@ from bot.blocks.baseline import (
     BASELINE_SOURCE,
     BASELINE_SURVEY,
     BASELINE_SURVEY_VIEW,
-    CHOICE_RAN,
     RETENTION_LEAVERS,
     RETENTION_START,
-    SURVEY_CHOICE,
     SURVEY_SOURCE,
     SURVEY_VALUE,
 )
-from bot.domain.metrics import MetricValueError, get_metric
+from bot.domain.metrics import Instrument, MetricValueError, get_metric
 from bot.domain.program_rules import ProgramField
-from handlers.baseline import parse_value, retained_percent
+from bot.flows.baseline import parse_value, retained_percent
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import Baseline, Leader, Pod
@@ -102,13 +100,6 @@ def _text(text: str) -> dict[str, Any]:
     return {"type": "plain_text_input", "value": text}
 
 
-def _choice(value: str | None) -> dict[str, Any]:
-    selected = (
-        None if value is None else {"value": value, "text": {"type": "plain_text", "text": value}}
-    )
-    return {"type": "radio_buttons", "selected_option": selected}
-
-
 def _survey_value(pod_id: int) -> str:
     return json.dumps({"pod": pod_id, "metric": "one_on_one_quality"})
 
@@ -122,7 +113,7 @@ def test_without_criteria_or_pods_the_overview_says_what_comes_first(live: LiveA
 
 
 def test_the_overview_lists_each_leader_and_the_pod_survey(live: LiveApp) -> None:
-    _program(live)
+    _program(live, instrument=Instrument.COMPANY_SURVEY)
     reply = _say(live, "baseline")
     shown = json.dumps(reply["blocks"], ensure_ascii=False)
     assert "Pod Alpha — 1:1 Quality" in shown
@@ -225,15 +216,23 @@ def test_bad_numbers_are_inline_errors_and_nothing_is_saved(live: LiveApp) -> No
 # --- the pod's 1:1-quality survey ------------------------------------------------------------
 
 
-def test_the_survey_path_needs_a_past_survey_with_its_source(live: LiveApp) -> None:
-    _program(live)
+def test_on_emcoachs_survey_the_overview_shows_the_round_not_a_value(live: LiveApp) -> None:
+    _program(live)  # 1:1 quality on emcoach's survey, as chosen with the criteria
+    reply = _say(live, "baseline")
+    shown = json.dumps(reply["blocks"], ensure_ascii=False)
+    assert "emcoach's baseline survey (program-wide): 0 people have answered" in shown
+    assert "4 value(s) still missing" in reply["text"], "the round is no value to enter"
+
+
+def test_on_the_company_survey_the_pods_result_needs_its_source(live: LiveApp) -> None:
+    _program(live, instrument=Instrument.COMPANY_SURVEY)
     _, pod_id = _ids(live)
     view = _open(live, BASELINE_SURVEY, _survey_value(pod_id))
     assert view["callback_id"] == BASELINE_SURVEY_VIEW
-    assert "isn't available yet" not in json.dumps(view)
-    answer = _submit(live, view, {SURVEY_CHOICE: _choice(None)})
-    assert "Choose where the baseline comes from" in answer["errors"][SURVEY_CHOICE]
-    answer = _submit(live, view, {SURVEY_CHOICE: _choice(CHOICE_RAN), SURVEY_VALUE: _number("6")})
+    shown = json.dumps(view)
+    assert "isn't available" not in shown
+    assert "radio_buttons" not in shown, "the instrument was chosen with the criteria"
+    answer = _submit(live, view, {SURVEY_VALUE: _number("6")})
     assert "from 1 to 5" in answer["errors"][SURVEY_VALUE]
     assert "Say which survey" in answer["errors"][SURVEY_SOURCE]
     assert not _rows(live)
@@ -241,7 +240,6 @@ def test_the_survey_path_needs_a_past_survey_with_its_source(live: LiveApp) -> N
         live,
         view,
         {
-            SURVEY_CHOICE: _choice(CHOICE_RAN),
             SURVEY_VALUE: _number("3.4"),
             SURVEY_SOURCE: _text("Q4 engineering survey, 9 answers"),
         },

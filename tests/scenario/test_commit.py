@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.blocks.commit import COMMIT_CANCEL, COMMIT_CONFIRM
 from bot.domain.localtime import local_date
+from bot.domain.metrics import Instrument
 from bot.domain.program_rules import ProgramState
 from bot.engine.dispatch import PROMPT_EVENT
 from bot.standin import SlackError
@@ -27,6 +28,7 @@ def _ready(live: LiveApp, **overrides: object) -> int:
         "signed_off": True,
         "pods": (PodSpec(leaders=[LeaderSpec("U0LEAD1"), LeaderSpec("U0LEAD2")]),),
         "baselines": True,
+        "instrument": Instrument.COMPANY_SURVEY,
     }
     return make_program(live.services.engine, **(spec | overrides))  # type: ignore[arg-type]
 
@@ -50,6 +52,7 @@ def test_commit_lists_exactly_what_is_missing(live: LiveApp) -> None:
         signed_off=False,
         pods=(PodSpec(leaders=[LeaderSpec("U0LEAD1", manager_id=None)]),),
         baselines=False,
+        instrument=Instrument.COMPANY_SURVEY,
     )
     assert live.sender.command("commit", user_id=OWNER).status == 200
     text = str(_last_response(live)["text"])
@@ -107,7 +110,9 @@ def test_preview_then_post_locks_the_program(live: LiveApp) -> None:
     with session_scope(live.services.engine) as session:
         agenda = rows_of(session, program_id=program_id)
     kinds = {row.kind for row in agenda}
-    assert {"one_on_one_pre", "pod_pre", "survey", "checkpoint_publish"} <= kinds
+    assert {"one_on_one_pre", "pod_pre", "checkpoint_publish"} <= kinds
+    # 1:1 quality comes from the company's own survey: no direct report is asked anything.
+    assert "survey" not in kinds
     assert len([row for row in agenda if row.kind == "checkpoint_publish"]) == 2
 
 

@@ -80,6 +80,7 @@ def test_delete_refuses_a_running_program_and_says_when_it_can(live: LiveApp) ->
     live.sender.command('delete "Pilot"', user_id=OWNER)
     text = str(_last_response(live, seen)["text"])
     assert "can't be deleted yet" in text and "once its evaluation is published" in text
+    assert "it is closed" in text
     # A stale or forged button is refused the same way.
     seen = len(live.slack.responses())
     live.sender.block_action(user_id=OWNER, action_id=DELETE_CONFIRM, value=str(program_id))
@@ -88,14 +89,31 @@ def test_delete_refuses_a_running_program_and_says_when_it_can(live: LiveApp) ->
         assert session.get(Program, program_id) is not None
 
 
-def test_an_owner_deletes_a_finished_program(live: LiveApp) -> None:
+def test_an_evaluated_program_is_deleted_only_once_it_has_closed(live: LiveApp) -> None:
+    """The budget owner's summary is recorded when the program closes: a delete in between
+    would lose it, so it waits for the close (the clock's next tick)."""
+    program_id = make_program(live.services.engine, committed=True, pods=(PodSpec(),))
+    _status(live, program_id, ProgramState.EVALUATED)
+    seen = len(live.slack.responses())
+    live.sender.command('delete "Pilot"', user_id=OWNER)
+    text = str(_last_response(live, seen)["text"])
+    assert "is closing" in text and "can't be deleted yet" in text
+    seen = len(live.slack.responses())
+    live.sender.block_action(user_id=OWNER, action_id=DELETE_CONFIRM, value=str(program_id))
+    assert "is closing" in str(_last_response(live, seen)["text"])
+    with session_scope(live.services.engine) as session:
+        assert session.get(Program, program_id) is not None
+
+
+def test_an_owner_deletes_a_closed_program(live: LiveApp) -> None:
     program_id = make_program(live.services.engine, committed=True, pods=(PodSpec(),))
     other = make_program(live.services.engine, name="Next", pods=(PodSpec(),))
-    _status(live, program_id, ProgramState.EVALUATED)
+    _status(live, program_id, ProgramState.CLOSED)
     seen = len(live.slack.responses())
     live.sender.command('delete "Pilot"', user_id=OWNER)
     asked = _last_response(live, seen)
     assert DELETE_CONFIRM in _buttons(asked)
+    assert "export" in json.dumps(asked)
 
     seen = len(live.slack.responses())
     live.sender.block_action(user_id="U0LEAD1", action_id=DELETE_CONFIRM, value=str(program_id))

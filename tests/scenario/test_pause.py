@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,12 +10,15 @@ from sqlmodel import select
 
 from bot.domain.args import ArgumentError
 from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.pause import read_dates, split_target
 from bot.domain.program_rules import ProgramState
 from bot.engine.planning import replan_program
-from handlers.pause import leave_refusal, pause_refusal, read_dates, split_target
+from bot.flows.pause import leave_refusal, pause_refusal
+from bot.standin.faults import Timeout
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, LeaderPause, Program
+from storage.workspaces import ensure_workspace
 from tests.support.live import LiveApp
 from tests.support.programs import NOW, LeaderSpec, PodSpec, make_program
 
@@ -24,6 +28,7 @@ LENA = "U0LEAD1"  # Europe/Warsaw, 1:1 on Tuesdays 10:00
 LEO = "U0LEAD2"  # Australia/Sydney
 STRANGER = "U0STRANGER"
 KICKOFF = date(2027, 2, 1)
+SLOW_SLACK = 2.0  # seconds users.info takes to answer
 TWO_LEADERS = (PodSpec(leaders=[LeaderSpec(LENA), LeaderSpec(LEO)]),)
 
 
@@ -235,7 +240,7 @@ def test_a_pause_on_the_last_day_of_the_program_is_fine() -> None:
 )
 def test_naming_the_leader_wrongly_is_refused(typed: str, expected: str) -> None:
     with pytest.raises(ArgumentError, match=expected):
-        split_target(typed, usage="pause @leader until DATE")
+        split_target(typed, caller_id=OWNER, command="/emcoach pause @leader until DATE")
 
 
 def test_leaving_after_the_program_ended_is_refused() -> None:
@@ -359,7 +364,9 @@ def test_leaving_twice_is_refused(live: LiveApp) -> None:
 
 
 def test_split_target_takes_the_program_before_the_leader() -> None:
-    target = split_target('"Second wave" <@U0LEAD1|lena> until 14 March 2027 ski', usage="x")
+    target = split_target(
+        '"Second wave" <@U0LEAD1|lena> until 14 March 2027 ski', caller_id=OWNER, command="x"
+    )
     assert target.leader_id == LENA
     assert target.program_name == "Second wave"
     assert target.rest == ("until", "14", "March", "2027", "ski")
@@ -385,3 +392,32 @@ def test_read_dates_without_a_date_leaves_everything_as_the_reason() -> None:
 def test_a_keyword_without_a_date_is_an_error() -> None:
     with pytest.raises(ArgumentError, match="after “until”"):
         read_dates(["until"], today=date(2027, 1, 4), keywords=("until",))
+
+
+# --- no database transaction open while Slack answers ---------------------------------------
+
+
+def test_another_writer_is_not_blocked_while_slack_answers_users_info_slowly(
+    live: LiveApp,
+) -> None:
+    """The leader's zone is asked of Slack before the unit of work opens: on SQLite a write
+    transaction held across that call would make every other writer wait for Slack."""
+    _program(live)
+    live.clock.set(datetime(2027, 1, 12, 8, 0, tzinfo=UTC))  # zones a week old: asked again
+    live.slack.inject("users.info", Timeout(seconds=SLOW_SLACK, applied=True))
+    asked = len(live.slack.calls_to("users.info"))
+    before = len(live.slack.responses())
+    assert (
+        live.sender.command(f"pause <@{LENA}|lena> until 2027-02-14", user_id=OWNER).status == 200
+    )
+    live.slack.wait_for(lambda: len(live.slack.calls_to("users.info")) > asked)
+
+    started = time.monotonic()
+    with session_scope(live.services.engine) as session:
+        ensure_workspace(session, team_id="T0OTHER", now=live.clock.now())
+    waited = time.monotonic() - started
+
+    assert waited < SLOW_SLACK / 4, f"another writer waited {waited:.2f} s for Slack"
+    live.slack.wait_for(lambda: len(live.slack.responses()) > before, timeout=SLOW_SLACK + 5)
+    assert "Paused <@U0LEAD1> in *Pilot* from Tue 12 Jan 2027" in live.slack.responses()[-1]["text"]
+    assert len(_pauses(live)) == 1

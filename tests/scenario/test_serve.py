@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,17 +46,16 @@ def _wait_healthy(base_url: str, process: subprocess.Popen[str], timeout: float 
     raise AssertionError("emcoach serve did not become healthy in time")
 
 
-@pytest.fixture
-def served(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def _serving(slack: SlackStandIn, tmp_path: Path, credentials: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("SLACK_") and key != "DATABASE_URL"
     }
-    env |= {
+    env |= credentials | {
         "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": "xoxb-serve-test",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": slack.api_url,
         "LOG_LEVEL": "WARNING",
@@ -80,6 +80,37 @@ def served(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
             process.kill()
             process.communicate()
     assert process.returncode == 0
+
+
+@pytest.fixture
+def served(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
+    with _serving(slack, tmp_path, {"SLACK_BOT_TOKEN": "xoxb-serve-test"}) as base_url:
+        yield base_url
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
+def test_serve_with_client_credentials_offers_the_install(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    """SLACK_CLIENT_ID/SECRET and no SLACK_BOT_TOKEN: GET /slack/install goes on to Slack's
+    consent screen with a state; nothing is called at start (no token to check)."""
+    credentials = {"SLACK_CLIENT_ID": "1234.5678", "SLACK_CLIENT_SECRET": "oauth-serve-secret"}
+    with _serving(slack, tmp_path, credentials) as base_url:
+        opener = urllib.request.build_opener(_NoRedirects)
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            opener.open(base_url + "/slack/install", timeout=5)
+        with redirected.value as answer:
+            assert answer.code == 302
+            location = answer.headers["Location"]
+            cookie = answer.headers["Set-Cookie"]
+    assert location.startswith(slack.consent_url + "?")
+    assert "client_id=1234.5678" in location and "state=" in location
+    assert cookie.startswith("slack-app-oauth-state=")
+    assert slack.calls == []
 
 
 def test_serve_answers_signed_help_fast_and_refuses_forgeries(

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from bot.domain.metrics import Instrument
 from bot.domain.sprint import leader_time_per_month
 from bot.slack_names import ACTION_PICK_PROGRAM
 from storage.db import session_scope
@@ -94,6 +95,7 @@ def test_with_everything_in_place_the_button_opens_the_commit_preview(live: Live
         signed_off=True,
         pods=(PodSpec(),),
         baselines=True,
+        instrument=Instrument.COMPANY_SURVEY,  # its pod baseline is in: no round to wait for
     )
     _decide_coach(live, program_id)
     reply = _status(live)

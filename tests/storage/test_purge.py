@@ -25,6 +25,7 @@ from storage.models import (
     AgendaRow,
     CheckpointValue,
     Deviation,
+    HomeView,
     Leader,
     LeaderPause,
     Person,
@@ -234,6 +235,7 @@ def fill(engine: Engine, team_id: str) -> tuple[int, int]:
                 Person(team_id=team_id, user_id=user, timezone="Europe/Warsaw", refreshed_at=NOW)
             )
         session.add(ProcessedEvent(event_id=f"Ev{team_id}", team_id=team_id, received_at=NOW))
+        session.add(HomeView(team_id=team_id, user_id="U0LEAD1", opened_at=NOW))
     return running, finished
 
 

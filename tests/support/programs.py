@@ -9,7 +9,13 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.domain.metrics import definitions_hash, frozen_definitions_json, get_metric
+from bot.domain.metrics import (
+    Instrument,
+    choose_instruments,
+    definitions_hash,
+    frozen_definitions_json,
+    get_metric,
+)
 from bot.domain.program_rules import ProgramField, ProgramState
 from bot.domain.roles import Role
 from storage.db import session_scope
@@ -52,10 +58,12 @@ def make_program(
     baselines: bool = False,
     committed: bool = False,
     timezone: str = "Europe/Warsaw",
+    instrument: Instrument | None = None,
 ) -> int:
     """A program in the state the arguments describe; returns its id. A program with
     baselines has made its week-2 coach decision too (``coach_decision`` says which) unless
-    ``coach_decision=""``."""
+    ``coach_decision=""``. ``instrument`` is 1:1 quality's, chosen with the criteria (None:
+    the catalog's, emcoach's survey); its pod baselines are the company survey's values."""
     if coach_decision is None:
         coach_decision = "external" if baselines or committed else ""
     with session_scope(engine) as session:
@@ -87,7 +95,12 @@ def make_program(
                 added_by=owner,
                 now=NOW,
             )
-        metrics = [get_metric(metric_id) for metric_id in criteria]
+        metrics = list(
+            choose_instruments(
+                [get_metric(metric_id) for metric_id in criteria],
+                instrument or Instrument.EMCOACH_SURVEY,
+            )
+        )
         for position, metric in enumerate(metrics):
             session.add(
                 Criterion(
@@ -95,6 +108,7 @@ def make_program(
                     metric_id=metric.id,
                     position=position,
                     definition_json=frozen_definitions_json([metric]),
+                    instrument=metric.instrument.value,
                 )
             )
         if metrics:
@@ -162,7 +176,7 @@ def make_program(
                             )
             if baselines:
                 for metric in metrics:
-                    if metric.anonymous_survey:
+                    if metric.instrument is Instrument.COMPANY_SURVEY:
                         session.add(
                             Baseline(
                                 program_id=program.id,

@@ -27,6 +27,7 @@ from bot.blocks.commit import COMMIT_CONFIRM
 from bot.clock import FixedClock
 from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.domain.cadence import AgendaKind
+from bot.domain.metrics import Instrument
 from bot.domain.program_rules import ProgramField, ProgramState
 from bot.engine import dispatch
 from bot.flows import commit as commit_flow
@@ -92,6 +93,7 @@ def ready_program(live: LiveApp) -> int:
         signed_off=True,
         pods=(PodSpec(leaders=[LeaderSpec("U0LEAD1"), LeaderSpec("U0LEAD2")]),),
         baselines=True,
+        instrument=Instrument.COMPANY_SURVEY,  # its pod baselines: no baseline round to wait for
     )
 
 

@@ -36,6 +36,9 @@ from bot.blocks.prompts.data import (
     PromptContext,
     PromptData,
     SetupNudge,
+    SummaryAdjustment,
+    SummaryData,
+    SummaryDeviation,
     SurveyData,
     criterion_result,
 )
@@ -57,6 +60,7 @@ from bot.blocks.prompts.sessions import (
     build_pod_pre,
 )
 from bot.blocks.reply import Reply
+from bot.blocks.summary import build_closing_summary
 from bot.domain.cadence import AgendaKind
 
 __all__ = [
@@ -78,6 +82,9 @@ __all__ = [
     "PromptContext",
     "PromptData",
     "SetupNudge",
+    "SummaryAdjustment",
+    "SummaryData",
+    "SummaryDeviation",
     "SurveyData",
     "alert_reason",
     "build_prompt",
@@ -134,6 +141,8 @@ _BUILDERS: Final[dict[AgendaKind, Callable[[PromptContext], Reply]]] = {
     AgendaKind.CHECKPOINT_CHART: build_checkpoint_chart,
     AgendaKind.DEVIATION_CHANGE: _with(DeviationChangeData, build_deviation_change),
     AgendaKind.COMMITMENT_RECORD: _with(CommitmentRecord, build_commitment_record),
+    AgendaKind.CLOSING_SUMMARY: build_closing_summary,
+    AgendaKind.CLOSING_SUMMARY_OWNER: build_closing_summary,
 }
 # The public post words its own lateness (with the date it was due); every other kind gets
 # the one shared note. The public record (pre-commitment, deviations) goes out when the owner
@@ -146,6 +155,9 @@ _OWN_LATE_WORDING: Final = frozenset(
         AgendaKind.DEVIATION_POST,
         AgendaKind.DEVIATION_CHANGE,
         AgendaKind.COMMITMENT_RECORD,
+        # Sent when the program closes, however long after the evaluation: never "late".
+        AgendaKind.CLOSING_SUMMARY,
+        AgendaKind.CLOSING_SUMMARY_OWNER,
     }
 )
 

@@ -77,6 +77,13 @@ def change_text(result: CriterionResult) -> str:
     return units.change_text(result.change_kind, result.change)
 
 
+def missing_text(result: CriterionResult) -> str:
+    """Who has no value to compare: leaders by mention, pods (the company's survey) by name."""
+    if result.by_pod:
+        return ", ".join(f"pod {plain(name)}" for name in result.missing_for)
+    return ", ".join(mention(user_id) for user_id in result.missing_for)
+
+
 def spread_text(result: CriterionResult) -> str:
     """``from −30% to −5%``: the lowest and highest per-leader change."""
     if result.spread is None:
@@ -112,8 +119,10 @@ def uncertainty_text(result: CriterionResult, threshold: int) -> str:
         return plural(result.data_points, "response")
     if result.change is None or result.instrument is None:
         return plural(result.data_points, "data point")
-    leaders = plural(result.data_points, "leader")
-    text = f"mean of {leaders}' own changes"
+    if result.data_points == 1:
+        text = f"1 {result.counted}'s own change"
+    else:
+        text = f"mean of {result.data_points} {result.counted}s' own changes"
     if result.spread is not None and result.data_points > 1:
         text += f", {spread_text(result)}"
     if result.too_few:
@@ -135,13 +144,12 @@ def criterion_block_text(result: CriterionResult, *, number: int, threshold: int
     else:
         now = _value(result.now, None, result.metric_id)
         if result.now is not None and result.now_n is not None and not result.anonymous:
-            now += f", {plural(result.now_n, 'leader')}"
+            now += f", {plural(result.now_n, result.counted)}"
         if result.now is not None and result.now_band:
             now += f" (DORA band: {result.now_band})"
         lines.append(f"Baseline: {baseline} · Now: {now} · Change: {change_text(result)}")
     if result.missing_for:
-        people = ", ".join(mention(user_id) for user_id in result.missing_for)
-        lines.append(f"Left out of the change (no value to compare): {people}")
+        lines.append(f"Left out of the change (no value to compare): {missing_text(result)}")
     expected = plain(result.expected or "none published")
     points = uncertainty_text(result, threshold)
     verdict = shown_verdict(result, threshold).label
@@ -267,8 +275,7 @@ def _missing_line(result: CriterionResult, threshold: int) -> str | None:
             f"closed for this preview; it will read “fewer than {threshold} responses”"
         )
     if result.missing_for:
-        people = ", ".join(mention(user_id) for user_id in result.missing_for)
-        return f"• {name}: no value yet for {people}"
+        return f"• {name}: no value yet for {missing_text(result)}"
     if result.now is None:
         return f"• {name}: no value yet"
     return None

@@ -14,9 +14,11 @@ from decimal import Decimal
 from bot.blocks.commit import Commitment
 from bot.domain.analysis import Change, LockedFigure, Pooled, Stage, judge
 from bot.domain.cadence import AgendaKind
+from bot.domain.cost import CostEstimate, MoneyRange
 from bot.domain.metrics import (
     ChangeKind,
     Direction,
+    Instrument,
     MetricDefinition,
     MetricId,
     Verdict,
@@ -87,6 +89,18 @@ class CriterionResult:
     interim: bool = False  # month 3: a direction, not a verdict against the 6-month range
     too_few: bool = False  # fewer than TREND_MINIMUM leaders measured
 
+    @property
+    def by_pod(self) -> bool:
+        """Measured per pod (the company's own survey): counts and missing are pods."""
+        return self.instrument == Instrument.COMPANY_SURVEY.value
+
+    @property
+    def counted(self) -> str:
+        """What ``data_points`` counts: "leader", "pod" or "response"."""
+        if self.anonymous:
+            return "response"
+        return "pod" if self.by_pod else "leader"
+
 
 def analysed_result(
     metric: MetricDefinition,
@@ -111,7 +125,9 @@ def analysed_result(
         expected=None if metric.expected is None else metric.expected.seed_text,
         verdict=judge(metric, measured.change, stage=stage),
         data_points=measured.n,
-        anonymous=metric.anonymous_survey,
+        # The company's survey arrives as each pod's result, already pooled by the company:
+        # no one's answer is in it, and its n counts pods.
+        anonymous=locked.instrument is Instrument.EMCOACH_SURVEY,
         baseline_band=None if baseline is None else dora_band(metric.id, baseline),
         now_band=None if now is None else dora_band(metric.id, now),
         missing_for=measured.missing,
@@ -239,8 +255,46 @@ class DeviationChangeData:
     announced_on: date | None = None  # the day the deviation was posted
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryAdjustment:
+    """A month-3 decision as the closing summary shows it."""
+
+    label: str  # e.g. "change the cadence" (bot.blocks.adjust.Decision.label)
+    note: str  # as the owner typed it (escape to show)
+    decided_by: str
+    decided_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryDeviation:
+    """A deviation as the closing summary shows it: what was announced, why, old → new."""
+
+    announced_on: date
+    field: ProgramField
+    reason: str  # as typed (escape to show)
+    changes: tuple[ChangeLine, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryData:
+    """The one-page summary at the end of a program (bot/flows/close.py): the month-6
+    results exactly as the post printed them, the cost, the month-3 decision, the deviations."""
+
+    results: CheckpointData
+    kickoff: date
+    evaluation: date
+    leaders: int  # leaders in the cohort, those who left included
+    planned: CostEstimate | None  # the model's range for the cohort; None: no model recorded
+    leader_months: Decimal  # coached, leaders who left counted until they left
+    spent: MoneyRange | None  # leader_months at the model's rates
+    adjustments: tuple[SummaryAdjustment, ...]
+    deviations: tuple[SummaryDeviation, ...]
+    thread_ts: str | None = None  # an owner's copy: the month-6 preview it answers
+
+
 PromptData = (
-    DigestData
+    SummaryData
+    | DigestData
     | CheckpointData
     | SurveyData
     | SetupNudge

@@ -41,6 +41,8 @@ PROMPT_NAMES: Final = {
     AgendaKind.CHECKPOINT_CHART: "the chart under the checkpoint results post",
     AgendaKind.DEVIATION_CHANGE: "the old → new values of a deviation",
     AgendaKind.COMMITMENT_RECORD: "the locked record in the pre-commitment's thread",
+    AgendaKind.CLOSING_SUMMARY: "the budget owner's closing summary",
+    AgendaKind.CLOSING_SUMMARY_OWNER: "an owner's copy of the closing summary",
 }
 # Kinds whose recipient is always a leader: if their account is gone, they have left.
 _LEADER_KINDS: Final = frozenset(

@@ -1,0 +1,1 @@
+"""What emcoach asks Slack for on a flow's behalf (zones, user groups) and reads from payloads."""
