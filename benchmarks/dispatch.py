@@ -55,11 +55,11 @@ from benchmarks.seed_agenda import (
     seed_programs,
 )
 from bot.clock import FixedClock
+from bot.compose import Runtime, build_web_client
 from bot.config import Settings, normalise_database_url
 from bot.domain.cadence import plan
 from bot.engine.dispatch import BATCH_SIZE, PROMPT_EVENT, Dispatcher, TickReport
 from bot.scheduler import build_dispatcher
-from bot.services import Services, build_web_client
 from bot.standin import SlackStandIn
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
@@ -172,7 +172,7 @@ def make_dispatcher(engine: Engine, standin: StandIn) -> Dispatcher:
     settings = Settings.model_construct(
         SLACK_BOT_TOKEN=SecretStr("xoxb-benchmark"), SLACK_API_URL=standin.api_url
     )
-    services = Services(
+    services = Runtime(
         settings=settings,
         engine=engine,
         clock=FixedClock(NOW),

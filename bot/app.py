@@ -7,10 +7,10 @@ import logging
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
+from bot.compose import Runtime
 from bot.logging_setup import ContextThreadPool
 from bot.oauth import NOT_INSTALLED, build_oauth_flow
 from bot.scheduler import build_dispatcher
-from bot.services import Services
 from bot.verification import StrictRequestVerification
 from handlers import register_all
 from handlers.errors import keep_first_answer
@@ -34,7 +34,7 @@ _bolt_logger = logging.getLogger(BOLT_LOGGER)
 _bolt_logger.addFilter(_TokenNotice())
 
 
-def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Router]:
+def build_app(services: Runtime, *, socket_mode: bool = False) -> tuple[App, Router]:
     """One workspace (SLACK_BOT_TOKEN), or over HTTP with SLACK_CLIENT_ID/SECRET set, every
     workspace installed through OAuth (bot/oauth.py): each request then carries its own
     workspace's token in ``context.client``."""

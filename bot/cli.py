@@ -18,9 +18,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.clock import SystemClock
+from bot.compose import Runtime, compose_services
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
-from bot.services import Services, compose_services
 from storage.db import make_engine
 from storage.heartbeat import last_beat
 from storage.migrate import upgrade_to_head
@@ -178,7 +178,7 @@ def _migrated_engine(settings: Settings) -> Engine:
     return engine
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings) -> Runtime:
     return compose_services(
         settings, engine=make_engine(settings.DATABASE_URL), clock=SystemClock()
     )
@@ -228,7 +228,7 @@ def _print_counts(counts: dict[str, int]) -> None:
             print(f"  {table:<18} {count}")
 
 
-def _build_app(services: Services, *, socket_mode: bool) -> App:
+def _build_app(services: Runtime, *, socket_mode: bool) -> App:
     from bot.app import build_app
 
     try:

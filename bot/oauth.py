@@ -20,8 +20,8 @@ from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, Succ
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.response import BoltResponse
 
+from bot.compose import ROTATE_BEFORE_MINUTES, Runtime
 from bot.flows.uninstall import resume_workspace
-from bot.services import ROTATE_BEFORE_MINUTES, Services
 from storage.installations import installation_store, state_store
 
 logger = logging.getLogger("emcoach.oauth")
@@ -53,7 +53,7 @@ def authorization_url(api_url: str) -> str:
     return urljoin(api_url, "../oauth/v2/authorize")
 
 
-def build_oauth_flow(services: Services, *, bolt_logger: logging.Logger | None = None) -> OAuthFlow:
+def build_oauth_flow(services: Runtime, *, bolt_logger: logging.Logger | None = None) -> OAuthFlow:
     settings = services.settings
     engine = services.engine
     store = installation_store(engine, client_id=settings.client_id)

@@ -20,10 +20,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.compose import Runtime, build_dispatch_client, workspace_clients
 from bot.engine.dispatch import Dispatcher, TickReport
 from bot.engine.render import render
 from bot.metrics import DispatchTotals
-from bot.services import Services, build_dispatch_client, workspace_clients
 from handlers import jobs
 from storage.heartbeat import beat
 
@@ -43,7 +43,7 @@ class HeartbeatWriter:
     """After each completed dispatch tick: add its report to this process's totals and write
     them with the beat (storage/heartbeat.py)."""
 
-    def __init__(self, services: Services, *, kind: str) -> None:
+    def __init__(self, services: Runtime, *, kind: str) -> None:
         self._services = services
         self.kind = kind
         self.process = f"{kind}:{socket.gethostname()}:{os.getpid()}"
@@ -69,7 +69,7 @@ class HeartbeatWriter:
             logger.warning("could not write the heartbeat: %s", type(error).__name__)
 
 
-def build_dispatcher(services: Services) -> Dispatcher:
+def build_dispatcher(services: Runtime) -> Dispatcher:
     """The clock's dispatcher, and the web process's for posts a person is waiting for: each
     row goes out with its workspace's token (SLACK_BOT_TOKEN's in single-workspace mode)."""
     settings = services.settings
@@ -87,7 +87,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
     )
 
 
-def build_scheduler(services: Services, *, blocking: bool) -> BaseScheduler:
+def build_scheduler(services: Runtime, *, blocking: bool) -> BaseScheduler:
     """``blocking``: `emcoach clock`'s scheduler (the process's main loop); else `emcoach run`'s,
     beside Socket Mode."""
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler

@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from bot.clock import FixedClock, SystemClock
+from bot.compose import Runtime, build_web_client
 from bot.config import load_settings
 from bot.engine.dispatch import TickReport
 from bot.scheduler import HEARTBEAT_JOB, HeartbeatWriter, build_scheduler
-from bot.services import Services, build_web_client
 from bot.standin import SlackStandIn
 from storage.db import make_engine
 from storage.heartbeat import beat, last_beat
@@ -34,9 +34,9 @@ def _health(
     return code, lines[0]
 
 
-def _services(engine: Engine, now: FixedClock | SystemClock) -> Services:
+def _services(engine: Engine, now: FixedClock | SystemClock) -> Runtime:
     settings = load_settings(_env_file=None, SLACK_BOT_TOKEN="xoxb-health-test")
-    return Services(settings=settings, engine=engine, clock=now, client=build_web_client(settings))
+    return Runtime(settings=settings, engine=engine, clock=now, client=build_web_client(settings))
 
 
 def test_a_recent_beat_is_healthy_and_an_old_one_is_not(
@@ -104,7 +104,7 @@ def test_the_real_scheduler_beats_after_its_first_tick(
         settings = load_settings(
             _env_file=None, SLACK_BOT_TOKEN="xoxb-health-test", SLACK_API_URL=slack.api_url
         )
-        services = Services(
+        services = Runtime(
             settings=settings,
             engine=engine,
             clock=SystemClock(),

@@ -94,8 +94,8 @@ def test_manifest_declares_the_command_home_tab_and_interactivity() -> None:
 def test_manifest_usage_hint_names_only_real_subcommands(tmp_path: Path) -> None:
     from bot.app import build_app
     from bot.clock import SystemClock
+    from bot.compose import Runtime, build_web_client
     from bot.config import load_settings
-    from bot.services import Services, build_web_client
     from bot.standin import SlackStandIn
     from storage.db import make_engine
 
@@ -109,7 +109,7 @@ def test_manifest_usage_hint_names_only_real_subcommands(tmp_path: Path) -> None
             SLACK_API_URL=slack.api_url,
         )
         engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-        services = Services(
+        services = Runtime(
             settings=settings, engine=engine, clock=SystemClock(), client=build_web_client(settings)
         )
         _app, router = build_app(services)

@@ -18,9 +18,9 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.app import build_app
 from bot.clock import FixedClock
+from bot.compose import Runtime, build_web_client
 from bot.config import Settings, load_settings
 from bot.server import EVENTS_PATH, build_wsgi
-from bot.services import Services, build_web_client
 from bot.standin import SlackStandIn
 from bot.standin.sender import SlackSender
 from handlers.router import Router
@@ -35,7 +35,7 @@ class LiveApp:
     base_url: str
     slack: SlackStandIn
     sender: SlackSender
-    services: Services
+    services: Runtime
     app: App
     router: Router
     clock: FixedClock
@@ -85,7 +85,7 @@ def live_app(
     ``overrides`` change the stand-in's settings (e.g. a short SLACK_TIMEOUT_SECONDS)."""
     settings = standin_settings(slack, engine, **overrides)
     clock = clock or FixedClock(START)
-    services = Services(
+    services = Runtime(
         settings=settings, engine=engine, clock=clock, client=build_web_client(settings)
     )
     app, router = build_app(services)

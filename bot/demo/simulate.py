@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.compose import build_dispatch_client
 from bot.demo.company import Company
 from bot.demo.harness import LiveApp
 from bot.demo.people import Deed, Done, People
@@ -22,7 +23,6 @@ from bot.engine.dispatch import Dispatcher
 from bot.engine.reminders import REMINDER_DELAYS
 from bot.engine.render import render
 from bot.flows.close import close_finished
-from bot.services import build_dispatch_client
 from handlers.jobs import remind_surveys
 from storage.db import session_scope
 from storage.models import AgendaRow, Program

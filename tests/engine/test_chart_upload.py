@@ -13,12 +13,12 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.clock import FixedClock
+from bot.compose import build_dispatch_client
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.timeline import Timeline
 from bot.engine.dispatch import MAX_ATTEMPTS, STALE_AFTER, Dispatcher
 from bot.engine.render import render
-from bot.services import build_dispatch_client
 from bot.standin import ServerError, SlackError, SlackStandIn
 from storage.agenda import Wanted, add_once, rows_of
 from storage.db import session_scope

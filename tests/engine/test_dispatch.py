@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from bot.blocks.reply import FileUpload, Reply
 from bot.clock import FixedClock
+from bot.compose import build_dispatch_client
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
@@ -29,7 +30,6 @@ from bot.engine.dispatch import (
     Dispatcher,
     Renderer,
 )
-from bot.services import build_dispatch_client
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 from storage.agenda import claim_due, rows_of
 from storage.batch import AgendaBatch

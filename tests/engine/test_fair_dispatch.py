@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.clock import FixedClock
+from bot.compose import build_dispatch_client
 from bot.config import Settings
 from bot.domain.cadence import AgendaState
 from bot.engine.dispatch import Dispatcher, turns
-from bot.services import build_dispatch_client
 from bot.standin import RateLimited, SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope

@@ -11,10 +11,10 @@ from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.compose import build_dispatch_client
 from bot.config import Settings
 from bot.engine.dispatch import SENDERS
 from bot.keepalive import KeepAliveWebClient
-from bot.services import build_dispatch_client
 from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 
 

@@ -11,11 +11,11 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.clock import FixedClock
+from bot.compose import build_dispatch_client
 from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.dispatch import Dispatcher
 from bot.flows.uninstall import UNINSTALLED_REASON, resume_workspace
-from bot.services import build_dispatch_client
 from bot.standin import SlackError, SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope

@@ -21,10 +21,10 @@ from sqlalchemy.engine import Engine
 
 from bot.app import build_app
 from bot.clock import FixedClock
+from bot.compose import Runtime, compose_services
 from bot.domain.cadence import AgendaState
 from bot.scheduler import build_dispatcher
 from bot.server import build_wsgi
-from bot.services import Services, compose_services
 from bot.standin import SlackStandIn, StandInUser
 from bot.standin.sender import SlackSender
 from storage.agenda import rows_of
@@ -49,7 +49,7 @@ GLOBEX = [
 class OAuthApp:
     base_url: str
     slack: SlackStandIn
-    services: Services
+    services: Runtime
     clock: FixedClock
 
     def sender(self, team_id: str) -> SlackSender:
