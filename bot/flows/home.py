@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.blocks.homes import build_home
@@ -668,3 +669,30 @@ def _manager_part(
             for leader in reports
         ),
     )
+
+
+def refresh_after_request(
+    engine: Engine,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    publish: PublishHome,
+    commands_for: CommandsFor,
+) -> int:
+    """After a person's request: the homes of ``user_id`` and of the people in their programs
+    published again where they now read differently. A database error is logged, not raised:
+    the request itself is done, and the next one (or opening the home) catches up."""
+    try:
+        people = people_around(engine, team_id=team_id, user_id=user_id)
+        return refresh_homes(
+            engine,
+            team_id=team_id,
+            people=people,
+            now=now,
+            publish=publish,
+            commands_for=commands_for,
+        )
+    except SQLAlchemyError as error:
+        logger.warning("App Homes not refreshed after a request: %s", type(error).__name__)
+        return 0
