@@ -524,3 +524,11 @@ def rows_between(session: Session, *, program_id: int, start: date, end: date) -
             )
         ).all()
     )
+
+
+def rows_until(session: Session, *, program_id: int, until: date) -> list[AgendaRow]:
+    """Every agenda row of the program whose occasion is on or before ``until``."""
+    statement = orm_select(AgendaRow).where(
+        AgendaRow.program_id == program_id, col(AgendaRow.occasion) <= until
+    )
+    return list(session.exec(statement))

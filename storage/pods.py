@@ -46,6 +46,11 @@ def leader_by_id(session: Session, *, leader_id: int) -> Leader | None:
     return session.get(Leader, leader_id)
 
 
+def program_leaders(session: Session, *, program_id: int) -> list[Leader]:
+    """Every leader of the program, in any pod."""
+    return list(session.exec(select(Leader).where(Leader.program_id == program_id)))
+
+
 def find_pod(session: Session, *, program_id: int, name: str) -> Pod | None:
     """The pod called ``name`` (any case) in the program."""
     statement = select(Pod).where(
