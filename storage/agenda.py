@@ -532,3 +532,8 @@ def rows_until(session: Session, *, program_id: int, until: date) -> list[Agenda
         AgendaRow.program_id == program_id, col(AgendaRow.occasion) <= until
     )
     return list(session.exec(statement))
+
+
+def row_by_id(session: Session, *, row_id: int) -> AgendaRow | None:
+    """The agenda row, whichever program it is in (a button's value names only the row)."""
+    return session.get(AgendaRow, row_id)

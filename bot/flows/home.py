@@ -71,6 +71,7 @@ from storage import home as homes
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import AgendaRow, Program
+from storage.programs import program_by_id
 from storage.setup_state import criteria_of, metrics_of, self_approved
 
 logger = logging.getLogger("emcoach.home")
@@ -195,7 +196,7 @@ def refresh_program_homes(
     with session_scope(engine) as session:
         teams: dict[str, set[str]] = {}
         for program_id in sorted(homes.programs_sent_since(session, since=since)):
-            program = session.get(Program, program_id)
+            program = program_by_id(session, program_id=program_id)
             if program is not None:
                 people = homes.people_of(session, program_ids=[program_id])
                 teams.setdefault(program.team_id, set()).update(people)
