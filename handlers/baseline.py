@@ -1,6 +1,7 @@
 """/emcoach baseline: week 4, where each leader starts on each criterion.
 
-Thin listeners over ``bot.flows.baseline``: per leader, one value per criterion entered by
+Thin listeners over ``bot.flows.baseline_views`` (what is shown and opened) and
+``bot.flows.baseline`` (what is saved): per leader, one value per criterion entered by
 hand; for 1:1 quality, whatever instrument was locked with the criteria (emcoach's baseline
 round, or the company survey's result per pod). Baselines lock at commit.
 """
