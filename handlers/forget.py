@@ -30,6 +30,7 @@ from bot.flows.forget import forget_me as forget_person
 from bot.flows.programs import NotChosen, ProgramAsk, choose_alone
 from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.payload import team_of
 from bot.slack_names import COMMAND
 from handlers.router import Invocation, Router, Subcommand
 
@@ -57,9 +58,7 @@ def ask_delete(invocation: Invocation) -> Reply | None:
 
 
 def _who(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user") or {}
-    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-    return str(team), str(user.get("id", ""))
+    return team_of(body), str((body.get("user") or {}).get("id", ""))
 
 
 def on_forget_confirm(
