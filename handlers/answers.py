@@ -11,24 +11,17 @@ open (it closes when its results are first taken, for the owners' preview).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any, Final
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from bot.blocks.answers import (
     ANSWERS_CHANGE_RATING,
     ANSWERS_VIEW,
-    CORRECTABLE,
     Answer,
-    already_answered_text,
-    already_logged_text,
     build_answer_modal,
     build_answered_message,
     build_logged_message,
@@ -38,7 +31,6 @@ from bot.blocks.answers import (
     parse_answer,
     row_of_metadata,
     saved_modal,
-    saved_text,
 )
 from bot.blocks.prompts.actions import (
     PROMPT_ANSWER_360,
@@ -50,24 +42,13 @@ from bot.blocks.prompts.actions import (
 )
 from bot.blocks.reply import Reply
 from bot.domain.cadence import AgendaKind
-from bot.domain.localtime import local_date
 from bot.flows import rating
+from bot.flows.answers import PromptAt, log_held, open_form, save_answer
 from bot.flows.outcomes import Refused
-from bot.flows.rating import Target, answer_form, changeable_until, find_target, round_closed
 from bot.services import Services
-from handlers.programs import team_of
+from bot.slack.payload import team_of
+from bot.slack.replies import refuse_click
 from handlers.router import Router
-from storage.answers import (
-    log_session,
-    record_rating,
-    record_survey_answer,
-    reminders_of,
-    round_surveys,
-    session_log,
-)
-from storage.db import session_scope
-from storage.models import AgendaRow
-from storage.survey_rounds import RoundClosedError
 
 logger = logging.getLogger("emcoach.answers")
 
@@ -87,19 +68,15 @@ def _row_id(action: dict[str, Any]) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _refuse(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
-
-
-def _update(client: WebClient, row: AgendaRow, message: Reply) -> bool:
-    """Replace the row's prompt with ``message``; False when Slack would not.
+def _update(client: WebClient, prompt: PromptAt | None, message: Reply) -> bool:
+    """Replace the prompt with ``message``; False when Slack would not.
 
     The answer is stored by then: a prompt that cannot be updated (deleted, or its DM gone)
     only keeps its button, and a click on it says it was answered.
     """
-    if not (row.channel_id and row.ts):
+    if prompt is None:
         return False
-    return _update_message(client, row.channel_id, row.ts, message)
+    return _update_message(client, prompt.channel_id, prompt.ts, message)
 
 
 def _update_message(client: WebClient, channel: str, ts: str, message: Reply) -> bool:
@@ -125,42 +102,23 @@ def on_log(
     held: bool,
 ) -> None:
     ack()
-    user_id = body["user"]["id"]
-    now = services.clock.now()
-    zone = "UTC"  # the program's, once known: days are shown in program time
-    try:
-        with session_scope(services.engine) as session:
-            target = find_target(
-                session,
-                team_id=team_of(body),
-                row_id=_row_id(action),
-                user_id=user_id,
-                kinds=_LOG_KINDS,
-                now=now,
-                once=False,
-            )
-            if isinstance(target, str):
-                _refuse(respond, target)
-                return
-            assert target.row.id is not None
-            zone = target.program.timezone
-            earlier = session_log(session, agenda_id=target.row.id)
-            if earlier is not None and earlier.held == held:
-                logged = local_date(earlier.logged_at, zone)
-                _refuse(respond, already_logged_text(held=held, logged=logged))
-                return
-            log_session(session, row=target.row, held=held, user_id=user_id, now=now)
-            row = target.row
-    except IntegrityError:
-        # Two clicks at once: the first one's log stands.
-        _refuse(respond, already_logged_text(held=held, logged=local_date(now, zone)))
-        return
-    assert row.id is not None
-    message = build_logged_message(
-        row_id=row.id, leader_id=row.about, occasion=row.occasion, held=held
+    logged = log_held(
+        services.engine,
+        team_id=team_of(body),
+        row_id=_row_id(action),
+        user_id=body["user"]["id"],
+        held=held,
+        kinds=_LOG_KINDS,
+        now=services.clock.now(),
     )
-    if not _update(client, row, message):
-        _refuse(respond, message.text)
+    if isinstance(logged, Refused):
+        refuse_click(respond, logged.text)
+        return
+    message = build_logged_message(
+        row_id=logged.row_id, leader_id=logged.leader_id, occasion=logged.occasion, held=held
+    )
+    if not _update(client, logged.prompt, message):
+        refuse_click(respond, message.text)
 
 
 # --- the modals ---------------------------------------------------------------------------------
@@ -177,71 +135,19 @@ def on_open_form(
     kinds: frozenset[AgendaKind],
 ) -> None:
     ack()
-    with session_scope(services.engine) as session:
-        target = find_target(
-            session,
-            team_id=team_of(body),
-            row_id=_row_id(action),
-            user_id=body["user"]["id"],
-            kinds=kinds,
-            now=services.clock.now(),
-            once=True,
-        )
-        if isinstance(target, str):
-            _refuse(respond, target)
-            return
-        assert target.row.id is not None
-        view = build_answer_modal(row_id=target.row.id, form=answer_form(session, target))
+    opened = open_form(
+        services.engine,
+        team_id=team_of(body),
+        row_id=_row_id(action),
+        user_id=body["user"]["id"],
+        kinds=kinds,
+        now=services.clock.now(),
+    )
+    if isinstance(opened, Refused):
+        refuse_click(respond, opened.text)
+        return
+    view = build_answer_modal(row_id=opened.row_id, form=opened.form)
     client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-@dataclass(frozen=True, slots=True)
-class _Saved:
-    modal: dict[str, Any]
-    prompts: list[tuple[AgendaRow, Reply]]  # the answered prompts and what replaces each
-
-
-def _save(
-    session: Session, target: Target, answer: Answer, *, user_id: str, now: datetime
-) -> _Saved:
-    row, program, kind = target.answered, target.program, target.kind
-    today = local_date(now, program.timezone)
-    if kind is AgendaKind.SURVEY:
-        # Named nowhere: the answer row gets the leader and the round, never the person.
-        record_survey_answer(session, survey=row, score=answer.score, responded_on=today)
-        # The person's other surveys this round (a second leader) close with this answer.
-        prompts = [
-            prompt
-            for asked in round_surveys(session, row)
-            for prompt in (asked, *reminders_of(session, asked))
-        ]
-    else:
-        record_rating(
-            session,
-            row=row,
-            rater_id=user_id,
-            score=answer.score,
-            decided=answer.decided,
-            say_no=answer.say_no,
-            now=now,
-        )
-        prompts = [row]
-    until = changeable_until(now, program.timezone) if kind in CORRECTABLE else None
-    text = saved_text(
-        kind=kind,
-        form=answer_form(session, target),
-        answer=answer,
-        threshold=program.anonymity_threshold,
-        changeable_until=until,
-    )
-    assert row.id is not None
-    message = build_answered_message(
-        kind=kind, occasion=row.occasion, answered=today, row_id=row.id, changeable_until=until
-    )
-    return _Saved(
-        modal=saved_modal(kind=kind, text=text),
-        prompts=[(prompt, message) for prompt in prompts if prompt.ts],
-    )
 
 
 def on_submit(
@@ -256,44 +162,33 @@ def on_submit(
     if isinstance(answer, dict):
         ack(response_action="errors", errors=answer)
         return
-    user_id = body["user"]["id"]
-    now = services.clock.now()
     metadata = view.get("private_metadata") or ""
     if is_change(metadata):
         _correct(
             ack, body, client, services=services, row_id=row_of_metadata(metadata), answer=answer
         )
         return
-    zone = "UTC"  # the program's, once known
-    try:
-        with session_scope(services.engine) as session:
-            target = find_target(
-                session,
-                team_id=team_of(body),
-                row_id=row_of_metadata(view.get("private_metadata") or ""),
-                user_id=user_id,
-                kinds=_ANY_FORM,
-                now=now,
-                once=True,
-            )
-            if isinstance(target, str):
-                ack(response_action="update", view=not_saved_modal(target))
-                return
-            zone = target.program.timezone
-            saved = _save(session, target, answer, user_id=user_id, now=now)
-    except RoundClosedError as closed:
-        # The round closed between the click and the submit (its results were taken).
-        assert not isinstance(target, str)
-        text = round_closed(target.program, target.answered, closed.closed_at)
-        ack(response_action="update", view=not_saved_modal(text))
+    saved = save_answer(
+        services.engine,
+        team_id=team_of(body),
+        row_id=row_of_metadata(metadata),
+        user_id=body["user"]["id"],
+        answer=answer,
+        kinds=_ANY_FORM,
+        now=services.clock.now(),
+    )
+    if isinstance(saved, Refused):
+        ack(response_action="update", view=not_saved_modal(saved.text))
         return
-    except IntegrityError:
-        # The same prompt answered twice at once (two open modals): the first answer counts.
-        already = already_answered_text(answered=local_date(now, zone))
-        ack(response_action="update", view=not_saved_modal(already))
-        return
-    ack(response_action="update", view=saved.modal)
-    for prompt, message in saved.prompts:
+    ack(response_action="update", view=saved_modal(kind=saved.kind, text=saved.text))
+    message = build_answered_message(
+        kind=saved.kind,
+        occasion=saved.occasion,
+        answered=saved.answered,
+        row_id=saved.row_id,
+        changeable_until=saved.changeable_until,
+    )
+    for prompt in saved.prompts:
         _update(client, prompt, message)
 
 
@@ -319,7 +214,7 @@ def on_change_rating(
         now=services.clock.now(),
     )
     if isinstance(found, Refused):
-        _refuse(respond, found.text)
+        refuse_click(respond, found.text)
         return
     view = build_answer_modal(row_id=found.row_id, form=found.form, previous=found.previous)
     client.views_open(trigger_id=body["trigger_id"], view=view)

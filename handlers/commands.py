@@ -11,11 +11,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.validation import build_out_of_date_button
+from bot.flows.work import DatabaseUnavailable
 from bot.services import Services
 from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
 from handlers.router import Invocation, Router, lookup_roles
 from handlers.unavailable import DATABASE_APOLOGY
-from storage.deadline import DatabaseUnavailable
 
 
 def on_emcoach(

@@ -26,7 +26,6 @@ from bot.blocks.criteria import (
     CRITERIA_VIEW,
     SignoffRef,
     SignoffRequest,
-    already_signed_text,
     approved_outcome,
     build_approved_notice,
     build_changes_modal,
@@ -38,29 +37,28 @@ from bot.blocks.criteria import (
     comment_of,
     comment_sent_text,
     no_budget_owner_text,
-    not_budget_owner_text,
     picker_note,
-    program_gone_text,
     request_sent_text,
     selected_instrument,
     selected_metric_ids,
-    superseded_text,
     unchanged_text,
     unpack_signoff,
 )
-from bot.blocks.reply import Reply, build_notice_modal
+from bot.blocks.picker import build_program_choice
+from bot.blocks.reply import Reply
 from bot.domain.metrics import CATALOG
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
-from bot.domain.roles import Audience, Role
-from bot.flows.criteria import Field, Saved, picker_of, save_criteria, signoff_request
+from bot.domain.roles import Audience
+from bot.flows.criteria import Field, Saved, save_criteria
+from bot.flows.outcomes import Refused
+from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.signoff import approve, changes_asked, changes_commented, criteria_picker
+from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.payload import team_of
+from bot.slack.replies import notice, refuse_click
 from bot.slack_names import COMMAND
-from handlers.programs import Chosen, choose_program, team_of
 from handlers.router import Invocation, Router, Subcommand
-from storage.criteria import record_signoff
-from storage.db import session_scope
-from storage.models import Program
-from storage.programs import get_program, members
 
 logger = logging.getLogger("emcoach.criteria")
 
@@ -71,32 +69,27 @@ _NOT_OWNER = (
 
 
 def open_picker(invocation: Invocation) -> Reply | None:
-    chosen = choose_program(invocation, subcommand="criteria")
-    if not isinstance(chosen, Chosen):
-        return chosen
-    program = chosen.program
-    assert program.id is not None
-    picker = picker_of(invocation.services.engine, program, now=invocation.services.clock.now())
-    if picker.refusal is not None:
-        return Reply(text=picker.refusal)
+    ask = ProgramAsk.of(invocation)
+    engine = invocation.services.engine
+    picker = criteria_picker(
+        unit_of_work(engine), engine, ask=ask, now=invocation.services.clock.now()
+    )
+    if isinstance(picker, NotChosen):
+        return build_program_choice(
+            roles=picker.roles, candidates=picker.candidates, subcommand="criteria", args=ask.args
+        )
+    if isinstance(picker, Refused):
+        return Reply(text=picker.text)
     view = build_criteria_modal(
-        program_id=program.id,
-        program_name=program.name,
+        program_id=picker.program_id,
+        program_name=picker.program_name,
         catalog=list(CATALOG.values()),
         selected=picker.selected,
         instrument=picker.instrument,
-        note=picker_note(
-            signed_off_by=program.signed_off_by,
-            committed=program.committed_at is not None,
-        ),
+        note=picker_note(signed_off_by=picker.signed_off_by, committed=picker.committed),
     )
     invocation.client.views_open(trigger_id=invocation.trigger_id, view=view)
     return None
-
-
-def _notice(ack: Ack, title: str, text: str) -> None:
-    """Replace the submitted modal with what happened and what to do next (or why not)."""
-    ack(response_action="update", view=build_notice_modal(title=title, text=text))
 
 
 _FIELDS = {Field.PICK: CRITERIA_PICK, Field.INSTRUMENT: CRITERIA_INSTRUMENT}
@@ -126,17 +119,17 @@ def criteria_submitted(
         ack(response_action="errors", errors={_FIELDS[outcome.field]: outcome.message})
         return
     if outcome.saved is Saved.NOT_OWNER:
-        _notice(ack, "Not saved", _NOT_OWNER)
+        notice(ack, "Not saved", _NOT_OWNER)
         return
     if outcome.saved is Saved.REFUSED:
-        _notice(ack, "Not saved", outcome.message)
+        notice(ack, "Not saved", outcome.message)
         return
     if outcome.saved is Saved.UNCHANGED:
         assert outcome.signed_off_by is not None
         text = unchanged_text(
             program_name=outcome.program_name, signed_off_by=outcome.signed_off_by
         )
-        _notice(ack, "Nothing changed", text)
+        notice(ack, "Nothing changed", text)
         return
     if outcome.budget_owner is None:
         text = no_budget_owner_text(program_name=outcome.program_name, names=outcome.names)
@@ -148,7 +141,7 @@ def criteria_submitted(
             resent=not outcome.changed,
         )
     # Acknowledge before calling Slack: the modal must answer within 3 seconds.
-    _notice(ack, "Criteria saved", text)
+    notice(ack, "Criteria saved", text)
     if outcome.request is not None and outcome.budget_owner is not None:
         _send_request(
             client, request=outcome.request, budget_owner=outcome.budget_owner, owner=user_id
@@ -175,21 +168,6 @@ def _send_request(
 # --- the budget owner's buttons -------------------------------------------------------------
 
 
-def _click_refusal(program: Program | None, *, user_id: str, ref: SignoffRef) -> str | None:
-    """Why this click cannot count, or None: only the budget owner, only the current set."""
-    if program is None:
-        return program_gone_text()
-    if user_id != program.budget_owner_id:
-        return not_budget_owner_text(
-            program_name=program.name, budget_owner_id=program.budget_owner_id
-        )
-    if ref.criteria_hash != program.criteria_hash:
-        return superseded_text()
-    if program.signed_off_at is not None:
-        return already_signed_text(at=program.signed_off_at, timezone=program.timezone)
-    return None
-
-
 def _message_of(body: dict[str, Any]) -> tuple[str, str]:
     """The clicked message's conversation id and ts (chat.update wants the D… id)."""
     container = body.get("container") or {}
@@ -204,10 +182,6 @@ def _ref_of(action: dict[str, Any], respond: Respond) -> SignoffRef | None:
     except ValueError:
         respond(text=f"That button is out of date. Type `{COMMAND} help` to start again.")
         return None
-
-
-def _refuse(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def on_approve(
@@ -225,34 +199,16 @@ def on_approve(
         return
     user_id = body["user"]["id"]
     now = services.clock.now()
-    with session_scope(services.engine) as session:
-        program = get_program(session, team_id=team_of(body), program_id=ref.program_id)
-        refusal = _click_refusal(program, user_id=user_id, ref=ref)
-        if refusal is not None:
-            _refuse(respond, refusal)
-            return
-        assert program is not None
-        assert program.id is not None
-        if not record_signoff(
-            session,
-            program_id=program.id,
-            criteria_hash=ref.criteria_hash,
-            user_id=user_id,
-            now=now,
-        ):
-            # Lost a race with a change or a second click: answer as the checks above would
-            # have, had the winner been a moment quicker ("already approved", "changed").
-            session.refresh(program)
-            _refuse(respond, _click_refusal(program, user_id=user_id, ref=ref) or superseded_text())
-            return
-        request = signoff_request(session, program, requested_by=ref.requested_by)
-        owners = members(session, program_id=program.id, role=Role.OWNER)
-        timezone = program.timezone
+    approved = approve(services.engine, team_id=team_of(body), user_id=user_id, ref=ref, now=now)
+    if isinstance(approved, Refused):
+        refuse_click(respond, approved.text)
+        return
+    request, owners, timezone = approved.request, approved.owners, approved.timezone
     outcome = approved_outcome(at=now, timezone=timezone, criteria_hash=ref.criteria_hash)
     updated = build_signoff_request(request, outcome=outcome)
     channel, ts = _message_of(body)
     client.chat_update(channel=channel, ts=ts, text=updated.text, blocks=updated.blocks)
-    notice = build_approved_notice(
+    told = build_approved_notice(
         program_name=request.program_name,
         approved_by=user_id,
         at=now,
@@ -260,7 +216,7 @@ def on_approve(
         criteria_hash=ref.criteria_hash,
     )
     for owner in owners:
-        client.chat_postMessage(channel=owner, text=notice.text, blocks=notice.blocks)
+        client.chat_postMessage(channel=owner, text=told.text, blocks=told.blocks)
 
 
 def on_request_changes(
@@ -276,14 +232,12 @@ def on_request_changes(
     ref = _ref_of(action, respond)
     if ref is None:
         return
-    with session_scope(services.engine) as session:
-        program = get_program(session, team_id=team_of(body), program_id=ref.program_id)
-        refusal = _click_refusal(program, user_id=body["user"]["id"], ref=ref)
-        if refusal is not None:
-            _refuse(respond, refusal)
-            return
-        assert program is not None
-        name = program.name
+    name = changes_asked(
+        services.engine, team_id=team_of(body), user_id=body["user"]["id"], ref=ref
+    )
+    if isinstance(name, Refused):
+        refuse_click(respond, name.text)
+        return
     channel, ts = _message_of(body)
     located = SignoffRef(
         program_id=ref.program_id,
@@ -314,25 +268,17 @@ def changes_submitted(
     ref = unpack_signoff(view["private_metadata"])
     user_id = body["user"]["id"]
     now = services.clock.now()
-    with session_scope(services.engine) as session:
-        program = get_program(session, team_id=team_of(body), program_id=ref.program_id)
-        refusal = _click_refusal(program, user_id=user_id, ref=ref)
-        if refusal is not None:
-            _notice(ack, "Not sent", refusal)
-            return
-        assert program is not None
-        assert program.id is not None
-        request = signoff_request(session, program, requested_by=ref.requested_by)
-        owners = members(session, program_id=program.id, role=Role.OWNER)
-        timezone = program.timezone
-    _notice(
-        ack, "Comment sent", comment_sent_text(program_name=request.program_name, owners=owners)
-    )
-    notice = build_changes_notice(
+    answered = changes_commented(services.engine, team_id=team_of(body), user_id=user_id, ref=ref)
+    if isinstance(answered, Refused):
+        notice(ack, "Not sent", answered.text)
+        return
+    request, owners, timezone = answered.request, answered.owners, answered.timezone
+    notice(ack, "Comment sent", comment_sent_text(program_name=request.program_name, owners=owners))
+    told = build_changes_notice(
         program_name=request.program_name, budget_owner_id=user_id, comment=comment
     )
     for owner in owners:
-        client.chat_postMessage(channel=owner, text=notice.text, blocks=notice.blocks)
+        client.chat_postMessage(channel=owner, text=told.text, blocks=told.blocks)
     if ref.channel and ref.ts:
         outcome = changes_outcome(at=now, timezone=timezone, comment=comment)
         updated = build_signoff_request(request, outcome=outcome)

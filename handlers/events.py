@@ -3,29 +3,24 @@ may change what they (or the people in their programs) see."""
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.homes import publish_with
 from bot.engine.people import refresh_zones
 from bot.flows.home import (
     BuiltHome,
     open_home,
-    people_around,
     record_published,
-    refresh_homes,
+    refresh_after_request,
 )
 from bot.services import Services
 from handlers.idempotency import released_if_failed
 from handlers.router import Router
-
-logger = logging.getLogger("emcoach.home")
 
 
 def on_app_home_opened(
@@ -75,20 +70,14 @@ class HomeRefresh(ListenerCompletionHandler):
         client = request.context.client
         if not team_id or not user_id or client is None:
             return
-        services = self._services
-        try:
-            people = people_around(services.engine, team_id=team_id, user_id=user_id)
-            refresh_homes(
-                services.engine,
-                team_id=team_id,
-                people=people,
-                now=services.clock.now(),
-                publish=publish_with(client),
-                commands_for=self._router.help_lines,
-            )
-        except SQLAlchemyError as error:
-            # The request itself is done; the next one (or opening the home) catches up.
-            logger.warning("App Homes not refreshed after a request: %s", type(error).__name__)
+        refresh_after_request(
+            self._services.engine,
+            team_id=team_id,
+            user_id=user_id,
+            now=self._services.clock.now(),
+            publish=publish_with(client),
+            commands_for=self._router.help_lines,
+        )
 
 
 def register(app: App, services: Services, router: Router) -> None:

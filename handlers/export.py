@@ -20,20 +20,26 @@ from bot.blocks.export import (
     build_export_sent,
     export_comment,
 )
+from bot.blocks.picker import build_program_choice
 from bot.blocks.reply import Reply
 from bot.domain.roles import Audience
 from bot.flows.export import ExportAnswer, ExportOutcome, export_program
+from bot.flows.programs import NotChosen, ProgramAsk, choose_alone
+from bot.flows.work import unit_of_work
 from bot.services import Services
-from handlers.programs import Chosen, choose_program, team_of
+from bot.slack.payload import team_of
 from handlers.router import Invocation, Router, Subcommand
 
 logger = logging.getLogger("emcoach.export")
 
 
 def run_export(invocation: Invocation) -> Reply | None:
-    chosen = choose_program(invocation, subcommand="export")
-    if not isinstance(chosen, Chosen):
-        return chosen
+    ask = ProgramAsk.of(invocation)
+    chosen = choose_alone(unit_of_work(invocation.services.engine), ask)
+    if isinstance(chosen, NotChosen):
+        return build_program_choice(
+            roles=chosen.roles, candidates=chosen.candidates, subcommand="export", args=ask.args
+        )
     assert chosen.program.id is not None
     reply, _ = export_to_dm(
         invocation.services,

@@ -21,14 +21,17 @@ from bot.blocks.forget import (
     build_forget_confirm,
     build_forgotten,
 )
+from bot.blocks.picker import build_program_choice
 from bot.blocks.reply import Reply
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Audience
 from bot.flows.forget import DeleteOutcome, Deletion, deletable, delete_owned_program, evaluation_of
 from bot.flows.forget import forget_me as forget_person
+from bot.flows.programs import NotChosen, ProgramAsk, choose_alone
+from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.payload import team_of
 from bot.slack_names import COMMAND
-from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
 
 
@@ -37,9 +40,12 @@ def ask_forget(_invocation: Invocation) -> Reply:
 
 
 def ask_delete(invocation: Invocation) -> Reply | None:
-    chosen = choose_program(invocation, subcommand="delete")
-    if not isinstance(chosen, Chosen):
-        return chosen
+    ask = ProgramAsk.of(invocation)
+    chosen = choose_alone(unit_of_work(invocation.services.engine), ask)
+    if isinstance(chosen, NotChosen):
+        return build_program_choice(
+            roles=chosen.roles, candidates=chosen.candidates, subcommand="delete", args=ask.args
+        )
     program = chosen.program
     if not deletable(program.status):
         return build_delete_refused(
@@ -52,9 +58,7 @@ def ask_delete(invocation: Invocation) -> Reply | None:
 
 
 def _who(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user") or {}
-    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-    return str(team), str(user.get("id", ""))
+    return team_of(body), str((body.get("user") or {}).get("id", ""))
 
 
 def on_forget_confirm(

@@ -16,8 +16,8 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.flows.events import first_delivery, give_back
 from bot.services import Services
-from storage.events import claim_event, release_event
 
 logger = logging.getLogger("emcoach.events")
 
@@ -27,7 +27,7 @@ def skip_repeated_events(
 ) -> BoltResponse | None:
     event_id = body.get("event_id")
     if body.get("type") == "event_callback" and isinstance(event_id, str):
-        first = claim_event(
+        first = first_delivery(
             services.engine,
             event_id=event_id,
             team_id=str(body.get("team_id", "")),
@@ -49,7 +49,7 @@ def released_if_failed(services: Services, body: dict[str, Any]) -> Iterator[Non
         event_id = body.get("event_id")
         if isinstance(event_id, str):
             try:
-                release_event(services.engine, event_id=event_id)
+                give_back(services.engine, event_id=event_id)
             except Exception:
                 logger.exception("could not release event %s for Slack's retry", event_id)
         raise

@@ -11,17 +11,12 @@ from slack_sdk import WebClient
 
 from bot.engine.dispatch import Dispatcher, TickReport
 from bot.engine.homes import publish_with
-from bot.engine.nudges import plan_setup_nudges
-from bot.engine.planning import committed_programs, replan_program
-from bot.engine.reminders import plan_survey_reminders
+from bot.engine.planning import replan_program
+from bot.flows import clock
 from bot.flows.close import close_finished
 from bot.flows.commit import settle_commits
 from bot.flows.home import PublishHome, refresh_program_homes
 from bot.services import Services
-from storage.agenda import stale_programs
-from storage.db import session_scope
-from storage.events import prune_events
-from storage.workspaces import stopped_teams
 
 logger = logging.getLogger("emcoach.jobs")
 
@@ -41,7 +36,9 @@ HOMES_EVERY = timedelta(minutes=1)
 
 
 def prune_processed_events(*, services: Services) -> int:
-    removed = prune_events(services.engine, older_than=services.clock.now() - EVENT_MEMORY)
+    removed = clock.forget_handled_events(
+        services.engine, older_than=services.clock.now() - EVENT_MEMORY
+    )
     if removed:
         logger.info("forgot %d handled event ids older than %s", removed, EVENT_MEMORY)
     return removed
@@ -55,13 +52,11 @@ def dispatch_due(*, dispatcher: Dispatcher) -> TickReport:
 
 
 def remind_surveys(*, services: Services) -> int:
-    with session_scope(services.engine) as session:
-        return plan_survey_reminders(session, now=services.clock.now())
+    return clock.remind_surveys(services.engine, now=services.clock.now())
 
 
 def nudge_setup(*, services: Services) -> int:
-    with session_scope(services.engine) as session:
-        return plan_setup_nudges(session, now=services.clock.now())
+    return clock.nudge_setup(services.engine, now=services.clock.now())
 
 
 def replan_stale(*, services: Services) -> int:
@@ -69,27 +64,12 @@ def replan_stale(*, services: Services) -> int:
     re-plan programs whose cohort, slots or dates changed."""
     settle_commits(services.engine, now=services.clock.now())
     close_finished(services.engine, now=services.clock.now())  # after the month-6 post
-    with session_scope(services.engine) as session:
-        # A program of an uninstalled workspace stays stale: planned again after a reinstall.
-        stopped = stopped_teams(session)
-        stale = [
-            (program.id, program.team_id)
-            for program in stale_programs(session)
-            if program.id is not None and program.team_id not in stopped
-        ]
-    return _replan(services, stale)
+    return _replan(services, clock.stale_to_replan(services.engine))
 
 
 def replan_running(*, services: Services) -> int:
     """Daily: refresh people's time zones and re-plan every running program's future."""
-    with session_scope(services.engine) as session:
-        stopped = stopped_teams(session)  # no users.info for a workspace that removed emcoach
-        running = [
-            (program.id, program.team_id)
-            for program in committed_programs(session)
-            if program.id is not None and program.team_id not in stopped
-        ]
-    return _replan(services, running, count_changes=True)
+    return _replan(services, clock.running_to_replan(services.engine), count_changes=True)
 
 
 def _replan(
@@ -125,8 +105,7 @@ class HomesAfterSends:
         services = self._services
         now = services.clock.now()
         since = self._since or now - HOMES_EVERY
-        with session_scope(services.engine) as session:
-            stopped = stopped_teams(session)
+        stopped = clock.stopped_workspaces(services.engine)
 
         def publish_for(team_id: str) -> PublishHome | None:
             # Each workspace's own token; none for a stopped or uninstalled workspace.

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.blocks.picker import build_program_choice
 from bot.blocks.renew import build_renew_refused, build_renewed
 from bot.blocks.reply import Reply
 from bot.domain.roles import Audience
+from bot.flows.programs import NotChosen, ProgramAsk, choose_alone
 from bot.flows.renew import RenewAnswer, renew_program
+from bot.flows.work import unit_of_work
 from bot.services import Services
-from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
 
 
 def run_renew(invocation: Invocation) -> Reply | None:
-    chosen = choose_program(invocation, subcommand="renew")
-    if not isinstance(chosen, Chosen):
-        return chosen
+    ask = ProgramAsk.of(invocation)
+    chosen = choose_alone(unit_of_work(invocation.services.engine), ask)
+    if isinstance(chosen, NotChosen):
+        return build_program_choice(
+            roles=chosen.roles, candidates=chosen.candidates, subcommand="renew", args=ask.args
+        )
     assert chosen.program.id is not None
     outcome = renew_program(
         invocation.services.engine,

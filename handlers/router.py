@@ -18,11 +18,10 @@ from bot.domain.args import (
     split_subcommand,
 )
 from bot.domain.roles import Audience, Role, allows
+from bot.flows.work import once_more_on_conflict, roles_within
 from bot.services import Services
 from bot.slack_names import COMMAND
-from handlers.conflicts import once_more_on_conflict
 from handlers.unavailable import ROLE_LOOKUP_SECONDS
-from storage.programs import roles_within
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

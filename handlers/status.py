@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.blocks.picker import build_program_choice
 from bot.blocks.reply import Reply
 from bot.blocks.status import build_status
 from bot.domain.roles import Audience
-from bot.flows.status import sprint_status
+from bot.flows.programs import NotChosen, ProgramAsk
+from bot.flows.status import asked_status
+from bot.flows.work import unit_of_work
 from bot.services import Services
-from handlers.programs import Chosen, choose_program
 from handlers.router import Invocation, Router, Subcommand
-from storage.db import session_scope
 
 
 def show_status(invocation: Invocation) -> Reply | None:
-    chosen = choose_program(invocation, subcommand="status")
-    if not isinstance(chosen, Chosen):
-        return chosen
-    with session_scope(invocation.services.engine) as session:
-        status = sprint_status(session, chosen.program, now=invocation.services.clock.now())
+    ask = ProgramAsk.of(invocation)
+    status = asked_status(
+        unit_of_work(invocation.services.engine), ask=ask, now=invocation.services.clock.now()
+    )
+    if isinstance(status, NotChosen):
+        return build_program_choice(
+            roles=status.roles, candidates=status.candidates, subcommand="status", args=ask.args
+        )
     return build_status(status)
 
 

@@ -18,11 +18,11 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot.flows.uninstall import resume_workspace, revoked_bot, stop_workspace
+from bot.flows.uninstall import resume_workspace_within, revoked_bot, stop_workspace
+from bot.flows.work import DatabaseUnavailable
 from bot.services import Services
 from handlers.idempotency import released_if_failed
 from handlers.router import Router
-from storage.deadline import DatabaseUnavailable, within
 
 logger = logging.getLogger("emcoach.uninstall")
 
@@ -70,9 +70,10 @@ def resume_if_back(
     team_id = context.team_id
     now = services.clock.now()
     if team_id and not installed.known(team_id, now) and _event_type(body) not in REVOCATION_EVENTS:
-        engine = services.engine
         try:
-            within(CHECK_SECONDS, lambda: resume_workspace(engine, team_id=team_id, now=now))
+            resume_workspace_within(
+                services.engine, team_id=team_id, now=now, seconds=CHECK_SECONDS
+            )
             installed.remember(team_id, now)
         except DatabaseUnavailable:
             pass  # checked again on the team's next request; the request goes on meanwhile

@@ -524,3 +524,16 @@ def rows_between(session: Session, *, program_id: int, start: date, end: date) -
             )
         ).all()
     )
+
+
+def rows_until(session: Session, *, program_id: int, until: date) -> list[AgendaRow]:
+    """Every agenda row of the program whose occasion is on or before ``until``."""
+    statement = orm_select(AgendaRow).where(
+        AgendaRow.program_id == program_id, col(AgendaRow.occasion) <= until
+    )
+    return list(session.exec(statement))
+
+
+def row_by_id(session: Session, *, row_id: int) -> AgendaRow | None:
+    """The agenda row, whichever program it is in (a button's value names only the row)."""
+    return session.get(AgendaRow, row_id)

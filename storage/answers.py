@@ -367,3 +367,8 @@ def answered_rounds(
         )
     ).all()
     return {(program, occasion, person) for program, occasion, person in answered}
+
+
+def program_ratings(session: Session, *, program_id: int) -> list[Rating]:
+    """Every rating given in the program (sessions and 360s)."""
+    return list(session.exec(select(Rating).where(Rating.program_id == program_id)))

@@ -78,3 +78,21 @@ def baselines_by_pod(session: Session, *, program_id: int, metric_id: str) -> di
         .where(Baseline.program_id == program_id, Baseline.metric_id == metric_id)
     )
     return dict(session.exec(statement).all())
+
+
+def latest_baseline(session: Session, *, program_id: int) -> Baseline | None:
+    """The program's most recently recorded baseline, of any leader or pod."""
+    statement = (
+        select(Baseline)
+        .where(Baseline.program_id == program_id)
+        .order_by(col(Baseline.recorded_at).desc())
+    )
+    return session.exec(statement).first()
+
+
+def leader_baselines(session: Session, *, program_id: int) -> list[Baseline]:
+    """The program's per-leader baselines (not the per-pod survey ones)."""
+    statement = select(Baseline).where(
+        Baseline.program_id == program_id, col(Baseline.leader_id).is_not(None)
+    )
+    return list(session.exec(statement))

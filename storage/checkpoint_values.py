@@ -110,3 +110,28 @@ def publications(session: Session, *, program_id: int) -> dict[date, datetime]:
         AgendaRow.state == AgendaState.SENT,
     )
     return {occasion: sent_at for occasion, sent_at in session.exec(statement).all() if sent_at}
+
+
+def values_in_months(
+    session: Session, *, program_id: int, months: set[int]
+) -> list[CheckpointValue]:
+    """The program's checkpoint values entered for any of ``months``."""
+    statement = select(CheckpointValue).where(
+        CheckpointValue.program_id == program_id, col(CheckpointValue.month).in_(months)
+    )
+    return list(session.exec(statement))
+
+
+def published_before(session: Session, *, program_id: int, occasion: date) -> list[AgendaRow]:
+    """The program's checkpoint posts sent before ``occasion``, earliest first."""
+    statement = (
+        select(AgendaRow)
+        .where(
+            AgendaRow.program_id == program_id,
+            AgendaRow.kind == AgendaKind.CHECKPOINT_PUBLISH.value,
+            AgendaRow.state == AgendaState.SENT,
+            col(AgendaRow.occasion) < occasion,
+        )
+        .order_by(col(AgendaRow.occasion))
+    )
+    return list(session.exec(statement))

@@ -182,3 +182,7 @@ def deviations_of(session: Session, *, program_id: int) -> list[Deviation]:
         select(Deviation).where(Deviation.program_id == program_id).order_by(col(Deviation.id))
     )
     return list(session.exec(statement).all())
+
+
+def deviation_by_id(session: Session, *, deviation_id: int) -> Deviation | None:
+    return session.get(Deviation, deviation_id)

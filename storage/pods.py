@@ -36,6 +36,21 @@ def get_pod(session: Session, *, program_id: int, pod_id: int) -> Pod | None:
     return pod if pod is not None and pod.program_id == program_id else None
 
 
+def pod_by_id(session: Session, *, pod_id: int) -> Pod | None:
+    """The pod, whichever program it is in (a button's value names only the pod)."""
+    return session.get(Pod, pod_id)
+
+
+def leader_by_id(session: Session, *, leader_id: int) -> Leader | None:
+    """The leader, whichever program they are in (a button's value names only the leader)."""
+    return session.get(Leader, leader_id)
+
+
+def program_leaders(session: Session, *, program_id: int) -> list[Leader]:
+    """Every leader of the program, in any pod."""
+    return list(session.exec(select(Leader).where(Leader.program_id == program_id)))
+
+
 def find_pod(session: Session, *, program_id: int, name: str) -> Pod | None:
     """The pod called ``name`` (any case) in the program."""
     statement = select(Pod).where(

@@ -166,3 +166,13 @@ def committed_programs(session: Session) -> list[Program]:
     """Programs whose agenda is planned: committed and not closed."""
     running = [ProgramState.COMMITTED, ProgramState.MIDPOINT_DONE, ProgramState.EVALUATED]
     return list(session.exec(select(Program).where(col(Program.status).in_(running))))
+
+
+def draft_programs(session: Session) -> list[Program]:
+    """Programs not committed yet, of every workspace: their setup sprint is still running."""
+    return list(session.exec(select(Program).where(col(Program.committed_at).is_(None))))
+
+
+def team_programs(session: Session, *, team_id: str) -> list[Program]:
+    """Every program of the workspace, in no particular order (``programs_of`` sorts by name)."""
+    return list(session.exec(select(Program).where(Program.team_id == team_id)).all())

@@ -96,3 +96,8 @@ def round_response(
             SurveyResponse.respondent == respondent,
         )
     ).first()
+
+
+def rounds_of(session: Session, *, program_id: int) -> list[SurveyRound]:
+    """Every survey round of the program (one per occasion asked)."""
+    return list(session.exec(select(SurveyRound).where(SurveyRound.program_id == program_id)))

@@ -456,3 +456,35 @@ def baseline_saved_text(
     else:
         after = f"Nothing is missing: preview the pre-commitment with `{COMMAND} commit`."
     return f"Saved for {who} (source: {plain(source)}):\n{saved_lines(saved)}\n{after}"
+
+
+BASELINE_NOT_OWNER = (
+    "Only the program's owners can enter baselines. Ask an owner to add you with "
+    f"`{COMMAND} owner add @you`."
+)
+
+
+def no_criteria_text(program_name: str) -> str:
+    return (
+        f"*{plain(program_name)}* has no success criteria yet, so there is "
+        f"nothing to baseline. Choose 2–3 with `{COMMAND} criteria` first."
+    )
+
+
+def no_pods_text(program_name: str) -> str:
+    return (
+        f"*{plain(program_name)}* has no pods or leaders yet. Add them with "
+        f"`{COMMAND} pod`, then come back to `{COMMAND} baseline`."
+    )
+
+
+def no_such_pod_text(
+    *, name: str, program_name: str, pod_names: Sequence[str], subcommand: str
+) -> str:
+    """A pod named after the program that the program does not have, and what to type."""
+    names = ", ".join(plain(pod_name) for pod_name in pod_names)
+    return (
+        f"There's no pod called “{plain(name.strip())}” in "
+        f"*{plain(program_name)}*. Its pods: {names}. Type `{COMMAND} {subcommand}` "
+        "to see them all."
+    )

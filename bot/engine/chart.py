@@ -8,12 +8,13 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.charts import Chart, chart_data, draw_chart
-from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.results import checkpoint_data, checkpoint_month
-from storage.models import AgendaRow, Baseline, CheckpointValue, Program
+from storage.baselines import leader_baselines
+from storage.checkpoint_values import published_before, values_in_months
+from storage.models import AgendaRow, Program
 from storage.setup_state import metrics_of
 
 
@@ -23,16 +24,7 @@ def results_chart(
     """The chart for the CHECKPOINT_PUBLISH row ``publish``. Earlier checkpoints are the
     ones actually published before it: their rounds are closed and their values final."""
     assert program.id is not None
-    earlier = session.exec(
-        select(AgendaRow)
-        .where(
-            AgendaRow.program_id == program.id,
-            AgendaRow.kind == AgendaKind.CHECKPOINT_PUBLISH.value,
-            AgendaRow.state == AgendaState.SENT,
-            col(AgendaRow.occasion) < publish.occasion,
-        )
-        .order_by(col(AgendaRow.occasion))
-    )
+    earlier = published_before(session, program_id=program.id, occasion=publish.occasion)
     occasions = [*(row.occasion for row in earlier), publish.occasion]
     checkpoints = [
         checkpoint_data(session, program, occasion=occasion, now=now) for occasion in occasions
@@ -56,16 +48,8 @@ def leader_values(
     """Each leader's entered values by (metric id, month), month 0 being the baseline. No
     names: the chart shows them as unlabelled points (and never for a survey criterion)."""
     found: defaultdict[tuple[str, int], list[Decimal]] = defaultdict(list)
-    for baseline in session.exec(
-        select(Baseline).where(
-            Baseline.program_id == program_id, col(Baseline.leader_id).is_not(None)
-        )
-    ):
+    for baseline in leader_baselines(session, program_id=program_id):
         found[(baseline.metric_id, 0)].append(baseline.value)
-    for value in session.exec(
-        select(CheckpointValue).where(
-            CheckpointValue.program_id == program_id, col(CheckpointValue.month).in_(months)
-        )
-    ):
+    for value in values_in_months(session, program_id=program_id, months=months):
         found[(value.metric_id, value.month)].append(value.value)
     return dict(found)

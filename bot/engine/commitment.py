@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.blocks.commit import Commitment
 from bot.blocks.prompts.data import CommitmentRecord
@@ -11,9 +11,9 @@ from bot.domain.localtime import local_date
 from bot.domain.record import canonical, definition_lines, locked_record, sha256
 from bot.domain.survey_rounds import round_figure
 from bot.domain.timeline import Timeline
-from storage.baselines import baselines_by_leader, baselines_by_pod
+from storage.baselines import baselines_by_leader, baselines_by_pod, latest_baseline
 from storage.locked_baselines import locked_figures
-from storage.models import Baseline, Program
+from storage.models import Program
 from storage.setup_state import (
     frozen_definitions,
     metrics_of,
@@ -36,11 +36,7 @@ def commitment_of(session: Session, program: Program) -> Commitment:
     ):
         raise ValueError(f"program {program.id} is not ready to commit")
     state = setup_state(session, program)
-    latest = session.exec(
-        select(Baseline)
-        .where(Baseline.program_id == program.id)
-        .order_by(col(Baseline.recorded_at).desc())
-    ).first()
+    latest = latest_baseline(session, program_id=program.id)
     baseline_at = latest.recorded_at if latest else program.signed_off_at
     timeline = Timeline(kickoff=program.kickoff_date, months=program.months)
     return Commitment(

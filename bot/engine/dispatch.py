@@ -48,8 +48,8 @@ from storage.agenda import (
 )
 from storage.batch import AgendaBatch, load_batch
 from storage.db import session_scope
-from storage.models import AgendaRow, Program
-from storage.programs import members
+from storage.models import AgendaRow
+from storage.programs import members, program_by_id
 
 logger = logging.getLogger("emcoach.dispatch")
 
@@ -467,7 +467,7 @@ class Dispatcher:
         results chart is due in the post's thread: its own row, sent (or refused, or retried)
         on its own, so the text post never waits for an image. Its key makes this idempotent."""
         with session_scope(self._engine) as session:
-            program = session.get(Program, row.program_id)
+            program = program_by_id(session, program_id=row.program_id)
             if program is None:
                 return
             add_once(
@@ -631,7 +631,7 @@ class Dispatcher:
             return
         now = self._clock.now()
         with session_scope(self._engine) as session:
-            program = session.get(Program, row.program_id)
+            program = program_by_id(session, program_id=row.program_id)
             if program is None:
                 return
             for owner in members(session, program_id=row.program_id, role=Role.OWNER):
@@ -698,7 +698,7 @@ class Dispatcher:
         """
         with session_scope(self._engine) as session:
             parent = thread_of(session, row)
-            program = session.get(Program, row.program_id)
+            program = program_by_id(session, program_id=row.program_id)
             team_id = program.team_id if program is not None else ""
         client = clients.get(team_id)
         if client is None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.localtime import local_date
 from bot.domain.roles import Role
 from bot.domain.sprint import weeks_needing_nudge
 from storage.agenda import Wanted, add_once
-from storage.models import Program
-from storage.programs import members
+from storage.programs import draft_programs, members
 from storage.setup_state import sprint_weeks_done
 
 
@@ -28,7 +27,7 @@ def plan_setup_nudges(session: Session, *, now: datetime) -> int:
     """
     added = 0
     # Not committed yet: the setup sprint is still running.
-    drafts = session.exec(select(Program).where(col(Program.committed_at).is_(None)))
+    drafts = draft_programs(session)
     for program in drafts:
         assert program.id is not None
         today = local_date(now, program.timezone)

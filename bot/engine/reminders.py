@@ -23,7 +23,7 @@ from storage.answers import (
     round_closes_at,
     unanswered_sent_surveys,
 )
-from storage.models import Program
+from storage.programs import program_by_id
 
 # After the survey was sent: the first reminder, then the second (and last).
 REMINDER_DELAYS: Final = (timedelta(hours=24), timedelta(hours=72))
@@ -64,7 +64,7 @@ def plan_survey_reminders(session: Session, *, now: datetime) -> int:
     for survey in surveys:
         assert survey.id is not None
         assert survey.sent_at is not None
-        program = session.get(Program, survey.program_id)
+        program = program_by_id(session, program_id=survey.program_id)
         if program is None or program.status is ProgramState.CLOSED:
             continue
         earlier = reminders_of(session, survey)

@@ -32,10 +32,11 @@ from bot.engine.commitment import commitment_of, commitment_record
 from bot.engine.digest import digest_data
 from bot.engine.results import checkpoint_data
 from bot.flows.close import summary_of
+from storage.agenda import row_by_id
 from storage.answers import parse_reminder_key
 from storage.batch import AgendaBatch
-from storage.deviations import changes_of
-from storage.models import AgendaRow, Deviation, Program
+from storage.deviations import changes_of, deviation_by_id
+from storage.models import AgendaRow, Program
 
 # A prompt sent this much after its due time says it is late.
 LATE_NOTICE = timedelta(minutes=15)
@@ -104,7 +105,7 @@ def _with_chart(
     session: Session, row: AgendaRow, program: Program, words: Reply, now: datetime
 ) -> Reply:
     """The chart of the results post ``row.about`` names, into that post's thread."""
-    publish = session.get(AgendaRow, int(row.about))
+    publish = row_by_id(session, row_id=int(row.about))
     if publish is None or publish.ts is None:
         raise LookupError(f"agenda row {row.id}: results post {row.about} has no message")
     chart = results_chart(session, program, publish=publish, now=now)
@@ -139,7 +140,7 @@ def _data(
     if kind is AgendaKind.COMMITMENT_RECORD:
         return commitment_record(session, program)
     if kind is AgendaKind.DEVIATION_POST:
-        deviation = session.get(Deviation, int(row.about))
+        deviation = deviation_by_id(session, deviation_id=int(row.about))
         if deviation is None:
             raise LookupError(f"agenda row {row.id}: deviation {row.about} is gone")
         return DeviationPostData(
@@ -148,7 +149,7 @@ def _data(
             requested_by=deviation.requested_by,
         )
     if kind is AgendaKind.DEVIATION_CHANGE:
-        deviation = session.get(Deviation, int(row.about))
+        deviation = deviation_by_id(session, deviation_id=int(row.about))
         if deviation is None:
             raise LookupError(f"agenda row {row.id}: deviation {row.about} is gone")
         return DeviationChangeData(

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.blocks.prompts.data import TrackedBesides
 from bot.domain.analysis import pooled_scores
 from bot.domain.cadence import AgendaKind, AgendaState, SessionKind
-from storage.models import AgendaRow, Leader, Pod, Rating, SessionLog
+from storage.agenda import rows_until
+from storage.answers import held_by_row, program_ratings
+from storage.pods import program_leaders
+from storage.setup_state import pods_of
 
 QUARTER = timedelta(days=92)
 
@@ -20,28 +23,14 @@ QUARTER = timedelta(days=92)
 def tracked_besides(
     session: Session, *, program_id: int, until: date, threshold: int
 ) -> TrackedBesides:
-    rows = {
-        row.id: row
-        for row in session.exec(
-            select(AgendaRow).where(
-                AgendaRow.program_id == program_id, col(AgendaRow.occasion) <= until
-            )
-        )
-    }
+    rows = {row.id: row for row in rows_until(session, program_id=program_id, until=until)}
     ratings = [
         (rating, rows[rating.agenda_id])
-        for rating in session.exec(select(Rating).where(Rating.program_id == program_id))
+        for rating in program_ratings(session, program_id=program_id)
         if rating.agenda_id in rows
     ]
-    leaders = {
-        leader.user_id: leader
-        for leader in session.exec(select(Leader).where(Leader.program_id == program_id))
-    }
-    coaches = {
-        pod.coach_id
-        for pod in session.exec(select(Pod).where(Pod.program_id == program_id))
-        if pod.coach_id
-    }
+    leaders = {leader.user_id: leader for leader in program_leaders(session, program_id=program_id)}
+    coaches = {pod.coach_id for pod in pods_of(session, program_id=program_id) if pod.coach_id}
     # The 360s of the quarter the checkpoint closes: earlier quarters are earlier posts'.
     three_sixty = [
         (rating, row)
@@ -59,10 +48,7 @@ def tracked_besides(
         for rating, row in three_sixty
         if rating.rater_id in coaches and rating.rater_id != row.about
     ]
-    logs = {
-        log.agenda_id: log.held
-        for log in session.exec(select(SessionLog).where(col(SessionLog.agenda_id).in_(list(rows))))
-    }
+    logs = held_by_row(session, agenda_ids=[row_id for row_id in rows if row_id is not None])
     log_rows = [
         row
         for row in rows.values()

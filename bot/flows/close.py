@@ -34,7 +34,7 @@ from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
 from bot.engine.results import checkpoint_data
 from storage.adjustments import adjustments_of
-from storage.agenda import Wanted, add_once
+from storage.agenda import Wanted, add_once, row_by_id
 from storage.closing import (
     evaluated_programs,
     leader_spans,
@@ -192,5 +192,5 @@ def _was_posted(session: Session, deviation: Deviation) -> bool:
 def _preview_ts(session: Session, row: AgendaRow) -> str | None:
     if row.kind != AgendaKind.CLOSING_SUMMARY_OWNER.value or not row.about.isdigit():
         return None
-    preview = session.get(AgendaRow, int(row.about))
+    preview = row_by_id(session, row_id=int(row.about))
     return preview.ts if preview is not None else None

@@ -25,7 +25,8 @@ from storage.deviations import (
     record_deviation,
     standing_deviation,
 )
-from storage.models import AgendaRow, Program
+from storage.models import AgendaRow
+from storage.programs import program_by_id
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger("emcoach.deviation")
@@ -138,7 +139,7 @@ def request_deviation(
     channel = ""
     try:
         with uow as session:
-            program = session.get(Program, program_id)
+            program = program_by_id(session, program_id=program_id)
             assert program is not None
             # Committed programs always have the channel their pre-commitment went to.
             channel = program.commitment_channel_id or program.publish_channel_id or ""

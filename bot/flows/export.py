@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.blocks.prompts.checkpoint import baseline_text, change_text, is_hidden, shown_verdict
 from bot.blocks.prompts.checkpoint import uncertainty_text as points_text
@@ -39,10 +39,10 @@ from storage.closing import published
 from storage.db import session_scope
 from storage.deviations import changes_of, deviation_post_of, deviations_of
 from storage.export import entered_values, one_on_ones
-from storage.models import Program, SurveyRound
+from storage.models import Program
 from storage.programs import get_program, has_role
 from storage.setup_state import frozen_definitions, instruments_of, metrics_of
-from storage.survey_rounds import scores
+from storage.survey_rounds import rounds_of, scores
 
 
 class ExportAnswer(enum.StrEnum):
@@ -330,10 +330,7 @@ def _surveys(session: Session, program: Program, timeline: Timeline) -> Table:
     rows: list[tuple[object, ...]] = []
     if Instrument.EMCOACH_SURVEY not in instruments.values():
         return Table("surveys.csv", _SURVEY_HEADER, ())
-    rounds = {
-        row.occasion: row
-        for row in session.exec(select(SurveyRound).where(SurveyRound.program_id == program.id))
-    }
+    rounds = {row.occasion: row for row in rounds_of(session, program_id=program.id)}
     for label, occasion in (
         ("baseline", timeline.kickoff),
         ("month 3", timeline.midpoint),

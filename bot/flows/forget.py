@@ -56,7 +56,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState, has_reached
@@ -64,7 +63,7 @@ from bot.domain.roles import Role
 from bot.domain.timeline import Timeline
 from storage.db import session_scope
 from storage.models import Program
-from storage.programs import get_program, has_role
+from storage.programs import get_program, has_role, team_programs
 from storage.purge import Forgotten, delete_program, forget_person
 
 TOMBSTONE_PREFIX = "U_FORGOTTEN_"
@@ -79,7 +78,7 @@ def new_tombstone() -> str:
 def forget_me(engine: Engine, *, team_id: str, user_id: str, now: datetime) -> Forgotten:
     """Forget ``user_id`` in ``team_id`` (see the table above), in one transaction."""
     with session_scope(engine) as session:
-        programs = session.exec(select(Program).where(Program.team_id == team_id)).all()
+        programs = team_programs(session, team_id=team_id)
         running = [p.id for p in programs if p.id is not None and p.status in RUNNING]
         today: date = now.date()
         if programs:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.blocks.homes import build_home
@@ -70,6 +71,7 @@ from storage import home as homes
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import AgendaRow, Program
+from storage.programs import program_by_id
 from storage.setup_state import criteria_of, metrics_of, self_approved
 
 logger = logging.getLogger("emcoach.home")
@@ -194,7 +196,7 @@ def refresh_program_homes(
     with session_scope(engine) as session:
         teams: dict[str, set[str]] = {}
         for program_id in sorted(homes.programs_sent_since(session, since=since)):
-            program = session.get(Program, program_id)
+            program = program_by_id(session, program_id=program_id)
             if program is not None:
                 people = homes.people_of(session, program_ids=[program_id])
                 teams.setdefault(program.team_id, set()).update(people)
@@ -668,3 +670,30 @@ def _manager_part(
             for leader in reports
         ),
     )
+
+
+def refresh_after_request(
+    engine: Engine,
+    *,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    publish: PublishHome,
+    commands_for: CommandsFor,
+) -> int:
+    """After a person's request: the homes of ``user_id`` and of the people in their programs
+    published again where they now read differently. A database error is logged, not raised:
+    the request itself is done, and the next one (or opening the home) catches up."""
+    try:
+        people = people_around(engine, team_id=team_id, user_id=user_id)
+        return refresh_homes(
+            engine,
+            team_id=team_id,
+            people=people,
+            now=now,
+            publish=publish,
+            commands_for=commands_for,
+        )
+    except SQLAlchemyError as error:
+        logger.warning("App Homes not refreshed after a request: %s", type(error).__name__)
+        return 0

@@ -71,8 +71,10 @@ from storage.pods import (
     find_pod,
     get_leader,
     get_pod,
+    leader_by_id,
     monthly_slot_of,
     other_leaders,
+    pod_by_id,
     save_leader,
     save_pod,
     weekly_slot_of,
@@ -364,7 +366,7 @@ def pod_form(
 ) -> Said | PodForm:
     """The pod modal: a new pod of ``program_id``, or pod ``pod_id`` to edit."""
     with uow as session:
-        pod = session.get(Pod, pod_id) if pod_id is not None else None
+        pod = pod_by_id(session, pod_id=pod_id) if pod_id is not None else None
         if pod_id is not None:
             program_id = pod.program_id if pod is not None else None
         program = owned(session, team_id=team_id, user_id=user_id, program_id=program_id)
@@ -385,7 +387,7 @@ def leader_form(
     """The leader modal: a new leader of ``program_id`` (in the first pod with room), or
     leader ``leader_id`` to edit."""
     with uow as session:
-        leader = session.get(Leader, leader_id) if leader_id is not None else None
+        leader = leader_by_id(session, leader_id=leader_id) if leader_id is not None else None
         if leader_id is not None:
             program_id = leader.program_id if leader is not None else None
         program = owned(session, team_id=team_id, user_id=user_id, program_id=program_id)

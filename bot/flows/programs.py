@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.domain.roles import Role
 from storage.models import Program
 from storage.programs import get_program, owned_program, programs_where
+from storage.uow import UnitOfWork
 
 OWNERS = frozenset({Role.OWNER})
 
@@ -109,3 +110,12 @@ def owned(
     if program_id is None:
         return None
     return owned_program(session, team_id=team_id, program_id=program_id, user_id=user_id)
+
+
+def choose_alone(
+    uow: UnitOfWork, ask: ProgramAsk, *, roles: Set[Role] = OWNERS
+) -> Chosen | NotChosen:
+    """``choose_program`` in a unit of work of its own, for a flow that acts on the chosen
+    program's id in its own unit of work: the row returned is detached (read, not changed)."""
+    with uow as session:
+        return choose_program(session, ask, roles=roles)

@@ -38,6 +38,7 @@ from bot.domain.cadence import AgendaKind
 from bot.domain.localtime import local_date
 from bot.domain.rating import CORRECTION_WINDOW, correctable_until, may_correct
 from bot.flows.outcomes import Refused
+from storage.agenda import row_by_id
 from storage.answers import (
     answered_on,
     answered_row,
@@ -48,7 +49,8 @@ from storage.answers import (
     survey_response_of,
 )
 from storage.db import session_scope
-from storage.models import AgendaRow, Pod, Program, Rating
+from storage.models import AgendaRow, Program, Rating
+from storage.pods import pod_by_id
 from storage.programs import get_program
 
 
@@ -81,7 +83,7 @@ def find_target(
     ``once``: refuse a row already answered (ratings and surveys count once; the coach's log
     may be corrected).
     """
-    row = session.get(AgendaRow, row_id) if row_id is not None else None
+    row = row_by_id(session, row_id=row_id) if row_id is not None else None
     program = (
         None if row is None else get_program(session, team_id=team_id, program_id=row.program_id)
     )
@@ -133,7 +135,7 @@ def answer_form(session: Session, target: Target) -> AnswerForm:
         coach = coach_of(session, program_id=program.id, leader_user_id=row.about)
         return one_on_one_form(coach_id=coach, day=row.occasion)
     if kind is AgendaKind.POD_POST:
-        pod = session.get(Pod, int(row.about)) if row.about.isdigit() else None
+        pod = pod_by_id(session, pod_id=int(row.about)) if row.about.isdigit() else None
         return pod_form(pod_name=pod.name if pod is not None else row.about, day=row.occasion)
     if kind is AgendaKind.THREE_SIXTY:
         coach = coach_of(session, program_id=program.id, leader_user_id=row.about)

@@ -11,8 +11,19 @@ from bot.blocks.status import SprintStatus
 from bot.domain.localtime import local_date
 from bot.domain.program_rules import ProgramState
 from bot.domain.sprint import next_action, sprint_checklist
+from bot.flows.programs import NotChosen, ProgramAsk, choose_program
 from storage.models import Program
 from storage.setup_state import setup_state, sprint_weeks_done
+from storage.uow import UnitOfWork
+
+
+def asked_status(uow: UnitOfWork, *, ask: ProgramAsk, now: datetime) -> SprintStatus | NotChosen:
+    """`/emcoach status`: the program asked about (owners), and where it stands."""
+    with uow as session:
+        chosen = choose_program(session, ask)
+        if isinstance(chosen, NotChosen):
+            return chosen
+        return sprint_status(session, chosen.program, now=now)
 
 
 def sprint_status(session: Session, program: Program, *, now: datetime) -> SprintStatus:

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from bot.domain.cadence import AgendaKind, is_late
 from storage.db import session_scope
+from storage.deadline import within
 from storage.workspaces import (
     clear_uninstalled,
     held_rows,
@@ -91,3 +92,11 @@ def resume_workspace(engine: Engine, *, team_id: str, now: datetime) -> Resumed 
         missed,
     )
     return Resumed(still_due=len(held) - missed, missed=missed)
+
+
+def resume_workspace_within(
+    engine: Engine, *, team_id: str, now: datetime, seconds: float
+) -> Resumed | None:
+    """``resume_workspace`` answered within ``seconds``, or DatabaseUnavailable (a request's
+    middleware must not wait on a hung database)."""
+    return within(seconds, lambda: resume_workspace(engine, team_id=team_id, now=now))

@@ -1,14 +1,17 @@
 """What a listener needs to run a flow without reaching into storage: a unit of work on the
-engine it was given, and a rerun for a unit of work that lost a unique-constraint race."""
+engine it was given, a rerun for a unit of work that lost a unique-constraint race, the
+caller's roles read within a deadline, and the error a missed deadline raises."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
 from storage.conflicts import once_more_on_conflict
+from storage.deadline import DatabaseUnavailable
+from storage.programs import roles_within
 from storage.uow import SqlUnitOfWork, UnitOfWork
 
-__all__ = ["once_more_on_conflict", "unit_of_work"]
+__all__ = ["DatabaseUnavailable", "once_more_on_conflict", "roles_within", "unit_of_work"]
 
 
 def unit_of_work(engine: Engine) -> UnitOfWork:
