@@ -27,6 +27,10 @@ POOL_SIZE = 12
 # transaction, so it reads beside a writer (WAL) instead of queueing behind it for the write
 # lock. Anything that may write leaves it unset.
 READ_ONLY = "emcoach_read_only"
+# An execution option for a unit of work that is a single SELECT: on SQLite it begins no
+# transaction at all, since one statement reads one consistent snapshot by itself (the BEGIN
+# cost as much CPU as the query; see benchmarks/ack_latency.py). Elsewhere as READ_ONLY.
+SINGLE_READ = "emcoach_single_read"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,7 +145,10 @@ def _configure_sqlite(timeouts: Timeouts) -> Any:
 def _begin_sqlite(connection: Connection) -> None:
     # IMMEDIATE takes the write lock up front, waiting up to the busy timeout for it, so two
     # writers queue instead of one failing when both have read and then want to write.
-    deferred = connection.get_execution_options().get(READ_ONLY, False)
+    options = connection.get_execution_options()
+    if options.get(SINGLE_READ, False):
+        return  # the driver runs the one statement in autocommit mode (see _configure_sqlite)
+    deferred = options.get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
 
