@@ -118,6 +118,15 @@ def serve_standin(connection: Connection) -> None:
             if command == "reset":
                 slack.reset()
                 connection.send(None)
+            elif command == "response_url":
+                connection.send(slack.new_response_url())
+            elif command == "forget_calls":
+                # What was sent stays (so chat.update finds its message); the record of each
+                # call and response_url post goes, so a long run's stand-in stays small.
+                with slack._lock:
+                    slack._calls.clear()
+                    slack._responses.clear()
+                connection.send(None)
             elif command == "count":
                 metadata = [message.get("metadata") or {} for message in slack.messages()]
                 rows = [
@@ -135,6 +144,12 @@ class StandIn:
 
     def reset(self) -> None:
         self._ask("reset")
+
+    def response_url(self) -> str:
+        return str(self._ask("response_url"))
+
+    def forget_calls(self) -> None:
+        self._ask("forget_calls")
 
     def prompts(self) -> tuple[int, int, int]:
         """(prompt messages Slack holds, distinct agenda rows among them, files shared): the

@@ -42,6 +42,12 @@ class Target:
     request: bytes  # one complete HTTP/1.1 request, sent as is, again and again
     # A correct reply's body contains this; None accepts any body (e.g. an empty ack()).
     expect: bytes | None = None
+    # More requests to send in turn with ``request``: connection i sends the i-th, then the
+    # one ``connections`` further on, and so on, wrapping around (each is sent as is).
+    more: Sequence[bytes] = ()
+
+    def requests(self) -> tuple[bytes, ...]:
+        return (self.request, *self.more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,20 +233,24 @@ async def _close(writer: asyncio.StreamWriter) -> None:
         await writer.wait_closed()
 
 
-async def _worker(target: Target, tally: _Tally) -> None:
+async def _worker(target: Target, tally: _Tally, *, first: int, stride: int) -> None:
     """One keep-alive connection sending requests back to back until the run is over.
 
     A failure on an open connection is counted and the connection reopened; failing to
     connect at all raises, since the server is then down and every number would be noise.
     """
+    requests = target.requests()
+    index = first
     reader, writer = await _connect(target)
     try:
         while not tally.done(time.perf_counter()):
+            request = requests[index % len(requests)]
+            index += stride
             started = time.perf_counter()
             status, success, closing = 0, False, True
             try:
                 async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
-                    writer.write(target.request)
+                    writer.write(request)
                     status, body, closing = await _read_response(reader)
                 success = status == 200 and (target.expect is None or target.expect in body)
             except (
@@ -286,8 +296,8 @@ async def run_load(
         max_requests=requests,
     )
     async with asyncio.TaskGroup() as group:
-        for _ in range(connections):
-            group.create_task(_worker(target, tally))
+        for number in range(connections):
+            group.create_task(_worker(target, tally, first=number, stride=connections))
     elapsed = seconds if seconds is not None else tally.last_completion - measure_from
     return LoadResult(
         requests=tally.requests,
