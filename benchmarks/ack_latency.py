@@ -346,6 +346,14 @@ def worker_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
+def rows_written(database: Database) -> str:
+    """What emcoach stored from the answers and clicks: proof the mixed run wrote."""
+    with database.engine.connect() as connection:
+        ratings = connection.execute(text("SELECT count(*) FROM rating")).scalar_one()
+        logs = connection.execute(text("SELECT count(*) FROM session_log")).scalar_one()
+    return f"ratings {ratings}, 1:1 logs {logs}"
+
+
 def error_lines(log: Path) -> int:
     return sum(1 for line in log.read_text(errors="replace").splitlines() if "ERROR" in line)
 
@@ -646,7 +654,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 standin.forget_calls()
             logged = [f"ERROR lines in the logs: emcoach {error_lines(servers[0].log)}, "
-                      f"bare {error_lines(servers[1].log)}"]  # fmt: skip
+                      f"bare {error_lines(servers[1].log)}; rows emcoach stored: "
+                      f"{rows_written(database)}"]  # fmt: skip
             if args.soak_minutes:
                 soaked = soak(
                     servers[0],

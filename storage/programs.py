@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Set
+from concurrent.futures import Future
 from datetime import datetime
 
 from sqlalchemy import bindparam
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.domain.roles import Role
 from storage.db import READ_ONLY, SINGLE_READ
-from storage.deadline import within
+from storage.deadline import result_within, started
 from storage.models import Program, ProgramMember
 
 # Built once: every /emcoach call runs it, so it is a Core statement with bind parameters
@@ -36,7 +37,12 @@ def roles_of(connection: Connection, *, team_id: str, user_id: str) -> set[Role]
 
 def roles_within(engine: Engine, *, team_id: str, user_id: str, seconds: float) -> set[Role]:
     """``roles_of`` on a connection of its own, answered within ``seconds`` or raising
-    DatabaseUnavailable: every /emcoach call asks it before its 3-second acknowledgement.
+    DatabaseUnavailable: every /emcoach call asks it before its 3-second acknowledgement."""
+    return result_within(seconds, roles_started(engine, team_id=team_id, user_id=user_id))
+
+
+def roles_started(engine: Engine, *, team_id: str, user_id: str) -> Future[set[Role]]:
+    """The lookup ``roles_within`` waits for, under way on a thread of its own.
 
     The statement goes to the driver as SQL compiled once per dialect, with no transaction
     around it on SQLite (``SINGLE_READ``): the same query and answer, at about two thirds of
@@ -51,7 +57,7 @@ def roles_within(engine: Engine, *, team_id: str, user_id: str, seconds: float) 
             connection.execution_options(**{SINGLE_READ: True, READ_ONLY: True})
             return {Role(value) for (value,) in connection.exec_driver_sql(sql, params)}
 
-    return within(seconds, lookup)
+    return started(lookup)
 
 
 _ROLES_SQL: dict[str, tuple[str, tuple[str, ...] | None]] = {}
