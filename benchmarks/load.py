@@ -1,10 +1,12 @@
 """A cheap HTTP/1.1 keep-alive load generator for benchmarking the Slack endpoint.
 
 The servers under test share a 2-core machine with this client, so the client must cost little
-per request: raw ``asyncio`` streams, one pre-built request reused byte for byte, and response
-parsing that only looks for the status code, the body length and the expected text.
+per request: raw ``asyncio`` streams, pre-built requests (one, or several taken in turn) reused
+byte for byte, and response parsing that only looks for the status code, the body length and
+the expected text.
 
-Every request is signed once, before a run, with the wall time taken then: Bolt rejects
+Every request is signed once, before a run (``benchmarks.interactions.Signer``), with the wall
+time taken then: Bolt rejects
 timestamps more than 5 minutes old, and ``run_load`` refuses runs that could last that long
 (see ``MAX_RUN_SECONDS``). Signing per request would cost an HMAC per request in the client.
 """
@@ -15,12 +17,8 @@ import asyncio
 import contextlib
 import math
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 # Bolt refuses a signature older than 300 s; leave a margin for start-up and clock skew.
 MAX_RUN_SECONDS = 240.0
@@ -117,44 +115,6 @@ def post_request(
         *(f"{name}: {value}" for name, value in headers.items()),
     ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-
-
-def signed_slash_command(
-    *,
-    secret: str,
-    timestamp: int,
-    text: str,
-    user_id: str = "UBENCH",
-    team_id: str = "T0001",
-    command: str = "/emcoach",
-) -> tuple[bytes, dict[str, str]]:
-    """A slash-command form body as Slack sends it, and the headers that sign it."""
-    body = urlencode(
-        {
-            "token": "legacy-unused",
-            "team_id": team_id,
-            "team_domain": "bench",
-            "channel_id": "C0BENCH",
-            "channel_name": "bench",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0EMCOACH",
-            "is_enterprise_install": "false",
-            "response_url": "https://invalid/",
-            "trigger_id": f"trig-{uuid.uuid4().hex}",
-        }
-    )
-    stamp = str(timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
-    assert signature is not None  # None only for a missing timestamp or body
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature,
-    }
-    return body.encode("utf-8"), headers
 
 
 @dataclass(slots=True)
