@@ -57,7 +57,7 @@ from benchmarks.seed_agenda import (
 from bot.clock import FixedClock
 from bot.compose import Runtime, build_web_client
 from bot.config import Settings, normalise_database_url
-from bot.domain.cadence import plan
+from bot.domain.cadence import AgendaKind, plan
 from bot.engine.dispatch import BATCH_SIZE, PROMPT_EVENT, Dispatcher, TickReport
 from bot.scheduler import build_dispatcher
 from bot.standin import SlackStandIn
@@ -110,12 +110,22 @@ QUICK = Sizes(
 
 def serve_standin(connection: Connection) -> None:
     """The child process: a stand-in answering until told to stop. ``reset`` forgets what was
-    sent; ``count`` answers (messages carrying a prompt's metadata, distinct agenda rows)."""
+    sent; ``count`` answers (messages carrying a prompt's metadata, distinct agenda rows among
+    them, files shared)."""
     with SlackStandIn() as slack:
         connection.send(slack.api_url)
         while (command := connection.recv()) != "stop":
             if command == "reset":
                 slack.reset()
+                connection.send(None)
+            elif command == "response_url":
+                connection.send(slack.new_response_url())
+            elif command == "forget_calls":
+                # What was sent stays (so chat.update finds its message); the record of each
+                # call and response_url post goes, so a long run's stand-in stays small.
+                with slack._lock:
+                    slack._calls.clear()
+                    slack._responses.clear()
                 connection.send(None)
             elif command == "count":
                 metadata = [message.get("metadata") or {} for message in slack.messages()]
@@ -124,7 +134,7 @@ def serve_standin(connection: Connection) -> None:
                     for item in metadata
                     if item.get("event_type") == PROMPT_EVENT
                 ]
-                connection.send((len(rows), len(set(rows))))
+                connection.send((len(rows), len(set(rows)), len(slack.files())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +145,17 @@ class StandIn:
     def reset(self) -> None:
         self._ask("reset")
 
-    def prompts(self) -> tuple[int, int]:
-        """(prompt messages Slack holds, distinct agenda rows among them): equal when every
-        prompt went out once."""
-        messages, rows = self._ask("count")
-        return int(messages), int(rows)
+    def response_url(self) -> str:
+        return str(self._ask("response_url"))
+
+    def forget_calls(self) -> None:
+        self._ask("forget_calls")
+
+    def prompts(self) -> tuple[int, int, int]:
+        """(prompt messages Slack holds, distinct agenda rows among them, files shared): the
+        first two are equal when every prompt went out once."""
+        messages, rows, files = self._ask("count")
+        return int(messages), int(rows), int(files)
 
     def _ask(self, command: str) -> Any:
         self.connection.send(command)
@@ -295,9 +311,13 @@ class IdleResult:
     seed_seconds: float
     ticks: list[float]
     stray_sends: int
-    due_rows: int
+    due: dict[str, int]
     due_seconds: float
     due_report: TickReport
+
+    @property
+    def due_rows(self) -> int:
+        return sum(self.due.values())
 
     @property
     def median(self) -> float:
@@ -339,7 +359,7 @@ def measure_idle(
         seed_seconds=seed_seconds,
         ticks=durations,
         stray_sends=stray,
-        due_rows=sum(due.values()),
+        due=due,
         due_seconds=due_seconds,
         due_report=due_report,
     )
@@ -356,6 +376,7 @@ class ThroughputResult:
     inflated by whatever else the machine is running."""
     delivered: int
     distinct: int
+    charts: int
 
     @property
     def prompts_per_second(self) -> float:
@@ -376,7 +397,7 @@ def measure_throughput(databases: Databases, standin: StandIn, *, prompts: int) 
         cpu_started = time.process_time()
         report, seconds = timed(dispatcher.tick)
         cpu_seconds = time.process_time() - cpu_started
-    delivered, distinct = standin.prompts()
+    delivered, distinct, charts = standin.prompts()
     return ThroughputResult(
         programs=programs,
         due=due,
@@ -385,7 +406,14 @@ def measure_throughput(databases: Databases, standin: StandIn, *, prompts: int) 
         cpu_seconds=cpu_seconds,
         delivered=delivered,
         distinct=distinct,
+        charts=charts,
     )
+
+
+def expected_sends(due: dict[str, int]) -> int:
+    """Rows a tick sends for these due rows: each results post (checkpoint_publish) brings
+    its chart, a row of its own created when the post lands and sent in the same tick."""
+    return sum(due.values()) + due.get(AgendaKind.CHECKPOINT_PUBLISH.value, 0)
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -426,8 +454,11 @@ def format_idle(results: Sequence[IdleResult], *, ticks: int) -> list[str]:
             )
         if result.stray_sends:
             verdict = f"INVALID: {result.stray_sends} prompts sent by idle ticks"
-        elif result.due_report.sent != result.due_rows:
-            verdict = f"INVALID: {result.due_rows} due, {result.due_report.sent} sent"
+        elif result.due_report.sent != expected_sends(result.due):
+            verdict = (
+                f"INVALID: {result.due_rows} due (+{expected_sends(result.due) - result.due_rows}"
+                f" charts), {result.due_report.sent} sent"
+            )
         per_row = result.due_seconds / result.due_rows if result.due_rows else float("nan")
         lines.append(
             f"{result.programs:>10,}{result.rows:>13,}{result.seed_seconds:>8.1f}"
@@ -449,13 +480,17 @@ def format_throughput(result: ThroughputResult) -> list[str]:
     report = result.report
     due = sum(result.due.values())
     mix = ", ".join(f"{kind} {count}" for kind, count in sorted(result.due.items()))
-    exact = result.delivered == result.distinct == report.sent
+    expected = expected_sends(result.due)
+    exact = result.delivered == result.distinct == due and result.charts == expected - due
     cpu_per_prompt = result.cpu_seconds / report.sent * 1000 if report.sent else float("nan")
     verdict = _verdict(
         result.prompts_per_second >= THROUGHPUT_TARGET, f">= {THROUGHPUT_TARGET:g} prompts/s"
     )
-    if not exact or report.sent != due:
-        verdict = f"INVALID: {due} due, {report.sent} sent, {result.delivered} received"
+    if not exact or report.sent != expected:
+        verdict = (
+            f"INVALID: {due} due (+{expected - due} charts), {report.sent} sent, "
+            f"{result.delivered} prompts and {result.charts} charts received"
+        )
     return [
         f"3. dispatch throughput: {due:,} due prompts of {result.programs:,} complete programs, "
         f"real renderer, zero-latency stand-in, batches of {BATCH_SIZE}",

@@ -1,10 +1,12 @@
 """A cheap HTTP/1.1 keep-alive load generator for benchmarking the Slack endpoint.
 
 The servers under test share a 2-core machine with this client, so the client must cost little
-per request: raw ``asyncio`` streams, one pre-built request reused byte for byte, and response
-parsing that only looks for the status code, the body length and the expected text.
+per request: raw ``asyncio`` streams, pre-built requests (one, or several taken in turn) reused
+byte for byte, and response parsing that only looks for the status code, the body length and
+the expected text.
 
-Every request is signed once, before a run, with the wall time taken then: Bolt rejects
+Every request is signed once, before a run (``benchmarks.interactions.Signer``), with the wall
+time taken then: Bolt rejects
 timestamps more than 5 minutes old, and ``run_load`` refuses runs that could last that long
 (see ``MAX_RUN_SECONDS``). Signing per request would cost an HMAC per request in the client.
 """
@@ -15,12 +17,8 @@ import asyncio
 import contextlib
 import math
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 # Bolt refuses a signature older than 300 s; leave a margin for start-up and clock skew.
 MAX_RUN_SECONDS = 240.0
@@ -42,6 +40,12 @@ class Target:
     request: bytes  # one complete HTTP/1.1 request, sent as is, again and again
     # A correct reply's body contains this; None accepts any body (e.g. an empty ack()).
     expect: bytes | None = None
+    # More requests to send in turn with ``request``: connection i sends the i-th, then the
+    # one ``connections`` further on, and so on, wrapping around (each is sent as is).
+    more: Sequence[bytes] = ()
+
+    def requests(self) -> tuple[bytes, ...]:
+        return (self.request, *self.more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,44 +115,6 @@ def post_request(
         *(f"{name}: {value}" for name, value in headers.items()),
     ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-
-
-def signed_slash_command(
-    *,
-    secret: str,
-    timestamp: int,
-    text: str,
-    user_id: str = "UBENCH",
-    team_id: str = "T0001",
-    command: str = "/emcoach",
-) -> tuple[bytes, dict[str, str]]:
-    """A slash-command form body as Slack sends it, and the headers that sign it."""
-    body = urlencode(
-        {
-            "token": "legacy-unused",
-            "team_id": team_id,
-            "team_domain": "bench",
-            "channel_id": "C0BENCH",
-            "channel_name": "bench",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0EMCOACH",
-            "is_enterprise_install": "false",
-            "response_url": "https://invalid/",
-            "trigger_id": f"trig-{uuid.uuid4().hex}",
-        }
-    )
-    stamp = str(timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
-    assert signature is not None  # None only for a missing timestamp or body
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature,
-    }
-    return body.encode("utf-8"), headers
 
 
 @dataclass(slots=True)
@@ -227,20 +193,24 @@ async def _close(writer: asyncio.StreamWriter) -> None:
         await writer.wait_closed()
 
 
-async def _worker(target: Target, tally: _Tally) -> None:
+async def _worker(target: Target, tally: _Tally, *, first: int, stride: int) -> None:
     """One keep-alive connection sending requests back to back until the run is over.
 
     A failure on an open connection is counted and the connection reopened; failing to
     connect at all raises, since the server is then down and every number would be noise.
     """
+    requests = target.requests()
+    index = first
     reader, writer = await _connect(target)
     try:
         while not tally.done(time.perf_counter()):
+            request = requests[index % len(requests)]
+            index += stride
             started = time.perf_counter()
             status, success, closing = 0, False, True
             try:
                 async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
-                    writer.write(target.request)
+                    writer.write(request)
                     status, body, closing = await _read_response(reader)
                 success = status == 200 and (target.expect is None or target.expect in body)
             except (
@@ -286,8 +256,8 @@ async def run_load(
         max_requests=requests,
     )
     async with asyncio.TaskGroup() as group:
-        for _ in range(connections):
-            group.create_task(_worker(target, tally))
+        for number in range(connections):
+            group.create_task(_worker(target, tally, first=number, stride=connections))
     elapsed = seconds if seconds is not None else tally.last_completion - measure_from
     return LoadResult(
         requests=tally.requests,

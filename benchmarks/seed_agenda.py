@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -188,6 +188,23 @@ def seed_due(engine: Engine, plans: Sequence[PlanProgram], *, per_program: int) 
     with engine.begin() as connection:
         connection.execute(insert(_table("agenda_item")), rows)
     return kinds
+
+
+def seed_due_kinds(
+    engine: Engine, plans: Sequence[PlanProgram], *, kinds: Collection[AgendaKind]
+) -> int:
+    """Make every past prompt of ``kinds`` due again now (spread as ``seed_due`` spreads them),
+    for benchmarks that answer prompts; how many rows."""
+    offsets = _due_offsets()
+    rows = [
+        _agenda_row(int(stored.program_id), item, NOW - next(offsets))
+        for stored in plans
+        for item in plan(stored)
+        if item.due <= NOW and item.kind in kinds
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(_table("agenda_item")), rows)
+    return len(rows)
 
 
 def analyze(engine: Engine) -> None:

@@ -7,14 +7,14 @@ import re
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.validation import build_out_of_date_button
 from bot.flows.work import DatabaseUnavailable
 from bot.services import Services
 from bot.slack_names import ACTION_PICK_PROGRAM, COMMAND
-from handlers.router import Invocation, Router, lookup_roles
+from handlers.router import Invocation, Router, StartRoleLookup, lookup_roles
 from handlers.unavailable import DATABASE_APOLOGY
 
 
@@ -23,6 +23,7 @@ def on_emcoach(
     command: dict[str, str],
     respond: Respond,
     client: WebClient,
+    context: BoltContext,
     *,
     services: Services,
     router: Router,
@@ -30,7 +31,7 @@ def on_emcoach(
     team_id = command.get("team_id", "")
     user_id = command.get("user_id", "")
     try:
-        roles = lookup_roles(services, team_id=team_id, user_id=user_id)
+        roles = lookup_roles(services, team_id=team_id, user_id=user_id, context=context)
     except DatabaseUnavailable:
         ack(text=DATABASE_APOLOGY, response_type="ephemeral")
         return
@@ -89,6 +90,7 @@ def on_pick_program(
 
 
 def register(app: App, services: Services, router: Router) -> None:
+    app.use(StartRoleLookup(services))
     app.command(COMMAND)(partial(on_emcoach, services=services, router=router))
     app.action(re.compile(f"^{ACTION_PICK_PROGRAM}:"))(
         partial(on_pick_program, services=services, router=router)

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
+from slack_bolt.listener.listener_start_handler import ListenerStartHandler
 from slack_sdk import WebClient
 
 from bot.engine.homes import publish_with
@@ -18,6 +19,7 @@ from bot.flows.home import (
     record_published,
     refresh_after_request,
 )
+from bot.flows.work import writes_seen
 from bot.services import Services
 from handlers.idempotency import released_if_failed
 from handlers.router import Router
@@ -66,6 +68,8 @@ class HomeRefresh(ListenerCompletionHandler):
         # Events publish their own home (app_home_opened) or change nobody's (profile changes).
         if request.body.get("type") == "event_callback" or request.body.get("event"):
             return
+        if not writes_seen():
+            return  # the listener only read: no home reads differently
         team_id, user_id = request.context.team_id, request.context.user_id
         client = request.context.client
         if not team_id or not user_id or client is None:
@@ -80,6 +84,15 @@ class HomeRefresh(ListenerCompletionHandler):
         )
 
 
+class WritesFromHere(ListenerStartHandler):
+    """Before each listener: forget writes its thread saw earlier, so HomeRefresh sees only
+    this listener's."""
+
+    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
+        writes_seen()
+
+
 def register(app: App, services: Services, router: Router) -> None:
     app.event("app_home_opened")(partial(on_app_home_opened, services=services, router=router))
+    app.listener_runner.listener_start_handler = WritesFromHere()
     app.listener_runner.listener_completion_handler = HomeRefresh(services, router)

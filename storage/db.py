@@ -7,6 +7,7 @@ statements need (milliseconds) and below what a person or a platform waits for.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ POOL_SIZE = 12
 # transaction, so it reads beside a writer (WAL) instead of queueing behind it for the write
 # lock. Anything that may write leaves it unset.
 READ_ONLY = "emcoach_read_only"
+# An execution option for a unit of work that is a single SELECT: on SQLite it begins no
+# transaction at all, since one statement reads one consistent snapshot by itself (the BEGIN
+# cost as much CPU as the query; see benchmarks/ack_latency.py). Elsewhere as READ_ONLY.
+SINGLE_READ = "emcoach_single_read"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +65,25 @@ class Timeouts:
 
 
 TIMEOUTS = Timeouts()
+
+
+# Which threads wrote since they last asked (see ``writes_seen``).
+_WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
+_writes = threading.local()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(_conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if statement.lstrip()[:6].upper() in _WRITE_VERBS:
+        _writes.seen = True
+
+
+def writes_seen() -> bool:
+    """Whether this thread ran an INSERT, UPDATE or DELETE (on any engine) since it last
+    asked: a listener that only read changed nothing anyone's App Home shows."""
+    seen = bool(getattr(_writes, "seen", False))
+    _writes.seen = False
+    return seen
 
 
 def make_engine(url: str, *, timeouts: Timeouts = TIMEOUTS, **kwargs: Any) -> Engine:
@@ -141,7 +165,10 @@ def _configure_sqlite(timeouts: Timeouts) -> Any:
 def _begin_sqlite(connection: Connection) -> None:
     # IMMEDIATE takes the write lock up front, waiting up to the busy timeout for it, so two
     # writers queue instead of one failing when both have read and then want to write.
-    deferred = connection.get_execution_options().get(READ_ONLY, False)
+    options = connection.get_execution_options()
+    if options.get(SINGLE_READ, False):
+        return  # the driver runs the one statement in autocommit mode (see _configure_sqlite)
+    deferred = options.get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
 

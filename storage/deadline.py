@@ -32,6 +32,12 @@ def within(seconds: float, work: Callable[[], T]) -> T:
     A lost connection is DatabaseUnavailable too; any other error (a missing table, a refused
     login) is raised as it is, for the one error handler to log and apologise for.
     """
+    return result_within(seconds, started(work))
+
+
+def started(work: Callable[[], T]) -> Future[T]:
+    """``work`` under way on a thread of its own; ``result_within`` waits for it. Started
+    early (before its caller needs it), its thread runs while the caller's gets going."""
     future: Future[T] = Future()
 
     def run() -> None:
@@ -41,6 +47,11 @@ def within(seconds: float, work: Callable[[], T]) -> T:
             future.set_exception(exc)
 
     _WORKERS.submit(run)
+    return future
+
+
+def result_within(seconds: float, future: Future[T]) -> T:
+    """What ``within`` answers, for work already ``started``: waits at most ``seconds``."""
     try:
         return future.result(timeout=seconds)
     except TimeoutError:

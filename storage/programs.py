@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Set
+from concurrent.futures import Future
 from datetime import datetime
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlmodel import Session, col, func, select
 
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
-from storage.db import READ_ONLY
-from storage.deadline import within
+from storage.db import READ_ONLY, SINGLE_READ
+from storage.deadline import result_within, started
 from storage.models import Program, ProgramMember
 
 # Built once: every /emcoach call runs it, so it is a Core statement with bind parameters
@@ -38,13 +39,40 @@ def roles_of(connection: Connection, *, team_id: str, user_id: str) -> set[Role]
 def roles_within(engine: Engine, *, team_id: str, user_id: str, seconds: float) -> set[Role]:
     """``roles_of`` on a connection of its own, answered within ``seconds`` or raising
     DatabaseUnavailable: every /emcoach call asks it before its 3-second acknowledgement."""
+    return result_within(seconds, roles_started(engine, team_id=team_id, user_id=user_id))
+
+
+def roles_started(engine: Engine, *, team_id: str, user_id: str) -> Future[set[Role]]:
+    """The lookup ``roles_within`` waits for, under way on a thread of its own.
+
+    The statement goes to the driver as SQL compiled once per dialect, with no transaction
+    around it on SQLite (``SINGLE_READ``): the same query and answer, at about two thirds of
+    the CPU of compiling-from-cache and a BEGIN (benchmarks/ack_latency.py).
+    """
+    sql, names = _roles_sql(engine.dialect)
+    values = {"team_id": team_id, "user_id": user_id}
+    params = tuple(values[name] for name in names) if names is not None else values
 
     def lookup() -> set[Role]:
         with engine.connect() as connection:
-            connection.execution_options(**{READ_ONLY: True})
-            return roles_of(connection, team_id=team_id, user_id=user_id)
+            connection.execution_options(**{SINGLE_READ: True, READ_ONLY: True})
+            return {Role(value) for (value,) in connection.exec_driver_sql(sql, params)}
 
-    return within(seconds, lookup)
+    return started(lookup)
+
+
+_ROLES_SQL: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _roles_sql(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+    """``_ROLES_OF`` as ``dialect``'s driver takes it: the SQL, and the order of the
+    parameters when the driver's are positional (None: by name)."""
+    cached = _ROLES_SQL.get(dialect.name)
+    if cached is None:
+        compiled = _ROLES_OF.compile(dialect=dialect)
+        names = tuple(compiled.positiontup or ()) if compiled.positional else None
+        cached = _ROLES_SQL[dialect.name] = (compiled.string, names)
+    return cached
 
 
 def programs_of(session: Session, *, team_id: str) -> list[Program]:
@@ -52,22 +80,27 @@ def programs_of(session: Session, *, team_id: str) -> list[Program]:
     return list(session.exec(statement).all())
 
 
+# Built once, like _ROLES_OF: most commands and clicks start with it, and building it took as
+# long as running it (benchmarks/ack_latency.py --scenario status).
+_PROGRAMS_WHERE = (
+    select(Program)
+    .join(ProgramMember, col(Program.id) == col(ProgramMember.program_id))
+    .where(
+        col(Program.team_id) == bindparam("team_id"),
+        col(ProgramMember.user_id) == bindparam("user_id"),
+        col(ProgramMember.role).in_(bindparam("roles", expanding=True)),
+    )
+    .distinct()
+    .order_by(col(Program.name))
+)
+
+
 def programs_where(
     session: Session, *, team_id: str, user_id: str, roles: Set[Role]
 ) -> list[Program]:
     """Programs of the workspace in which ``user_id`` holds any of ``roles``, by name."""
-    statement = (
-        select(Program)
-        .join(ProgramMember, col(Program.id) == col(ProgramMember.program_id))
-        .where(
-            Program.team_id == team_id,
-            ProgramMember.user_id == user_id,
-            col(ProgramMember.role).in_([role.value for role in roles]),
-        )
-        .distinct()
-        .order_by(col(Program.name))
-    )
-    return list(session.exec(statement).all())
+    params = {"team_id": team_id, "user_id": user_id, "roles": [role.value for role in roles]}
+    return list(session.exec(_PROGRAMS_WHERE, params=params).all())
 
 
 def get_program(session: Session, *, team_id: str, program_id: int) -> Program | None:

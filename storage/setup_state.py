@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot.domain.analysis import baseline_round_gap
 from bot.domain.metrics import Instrument, MetricDefinition, get_metric, on_instrument
@@ -69,6 +69,28 @@ def leaders_of(session: Session, *, pod_id: int) -> list[Leader]:
     return list(session.exec(statement).all())
 
 
+def leaders_in(session: Session, *, pod_ids: list[int]) -> dict[int, list[Leader]]:
+    """The leaders of each of ``pod_ids`` (as ``leaders_of`` orders them), in one query."""
+    by_pod: dict[int, list[Leader]] = {pod_id: [] for pod_id in pod_ids}
+    if pod_ids:
+        statement = select(Leader).where(col(Leader.pod_id).in_(pod_ids)).order_by(col(Leader.id))
+        for leader in session.exec(statement).all():
+            by_pod[leader.pod_id].append(leader)
+    return by_pod
+
+
+def report_counts(session: Session, *, leader_ids: list[int]) -> dict[int, int]:
+    """How many direct reports each of ``leader_ids`` has (absent: none), in one query."""
+    if not leader_ids:
+        return {}
+    statement = (
+        select(DirectReport.leader_id, func.count())
+        .where(col(DirectReport.leader_id).in_(leader_ids))
+        .group_by(col(DirectReport.leader_id))
+    )
+    return dict(session.exec(statement).all())
+
+
 def reports_of(session: Session, *, leader_id: int) -> list[str]:
     statement = (
         select(DirectReport.user_id)
@@ -94,18 +116,23 @@ def setup_state(session: Session, program: Program) -> SetupState:
     pods: list[PodSetup] = []
     pod_names: dict[int, str] = {}
     leader_users: dict[int, str] = {}
-    for pod in pods_of(session, program_id=program.id):
+    # Three queries for the cohort, however many pods and leaders (not one per leader).
+    program_pods = pods_of(session, program_id=program.id)
+    leaders_by_pod = leaders_in(session, pod_ids=[pod.id for pod in program_pods if pod.id])
+    leader_ids = [leader.id for group in leaders_by_pod.values() for leader in group if leader.id]
+    reports = report_counts(session, leader_ids=leader_ids)
+    for pod in program_pods:
         assert pod.id is not None
         pod_names[pod.id] = pod.name
         leaders = []
-        for leader in leaders_of(session, pod_id=pod.id):
+        for leader in leaders_by_pod[pod.id]:
             assert leader.id is not None
             leader_users[leader.id] = leader.user_id
             leaders.append(
                 LeaderSetup(
                     user_id=leader.user_id,
                     manager_id=leader.manager_id,
-                    direct_report_count=len(reports_of(session, leader_id=leader.id)),
+                    direct_report_count=reports.get(leader.id, 0),
                     has_one_on_one_slot=leader.one_on_one_weekday is not None
                     and leader.one_on_one_time is not None,
                 )
@@ -169,10 +196,13 @@ def self_approved(session: Session, program: Program) -> bool:
     return has_role(session, program_id=program.id, user_id=signer, role=Role.OWNER)
 
 
-def sprint_weeks_done(session: Session, program: Program) -> set[int]:
+def sprint_weeks_done(
+    session: Session, program: Program, *, state: SetupState | None = None
+) -> set[int]:
     """Which of the four setup weeks are complete (see bot.domain.sprint). Commit requires
     every week, so a committed program has done the whole sprint, whatever changed since (a
-    leader who left does not reopen week 3)."""
+    leader who left does not reopen week 3). ``state``: the program's ``setup_state``, when
+    the caller has read it already."""
     if program.committed_at is not None:
         return {step.week for step in WEEKS}
     done: set[int] = set()
@@ -180,7 +210,8 @@ def sprint_weeks_done(session: Session, program: Program) -> set[int]:
         done.add(1)
     if program.coach_decision is not None:
         done.add(2)
-    state = setup_state(session, program)
+    if state is None:
+        state = setup_state(session, program)
     if state.pods and not state.cohort_gaps:
         done.add(3)
     if program.committed_at is not None:

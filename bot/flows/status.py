@@ -28,8 +28,11 @@ def asked_status(uow: UnitOfWork, *, ask: ProgramAsk, now: datetime) -> SprintSt
 
 def sprint_status(session: Session, program: Program, *, now: datetime) -> SprintStatus:
     assert program.id is not None
-    done = sprint_weeks_done(session, program)
-    missing = setup_state(session, program).missing
+    # Committed: every week is done and the commit readiness list is not shown, so nothing
+    # more is read (a session that runs no query opens no connection).
+    state = setup_state(session, program) if program.committed_at is None else None
+    done = sprint_weeks_done(session, program, state=state)
+    missing = state.missing if state is not None else ()
     # Due dates count from the day of setup in the program's zone, as the nudges do.
     setup_date = local_date(program.created_at, program.timezone)
     today = local_date(now, program.timezone)

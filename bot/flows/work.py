@@ -7,11 +7,20 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from storage.conflicts import once_more_on_conflict
-from storage.deadline import DatabaseUnavailable
-from storage.programs import roles_within
+from storage.db import writes_seen
+from storage.deadline import DatabaseUnavailable, result_within
+from storage.programs import roles_started, roles_within
 from storage.uow import SqlUnitOfWork, UnitOfWork
 
-__all__ = ["DatabaseUnavailable", "once_more_on_conflict", "roles_within", "unit_of_work"]
+__all__ = [
+    "DatabaseUnavailable",
+    "once_more_on_conflict",
+    "result_within",
+    "roles_started",
+    "roles_within",
+    "unit_of_work",
+    "writes_seen",
+]
 
 
 def unit_of_work(engine: Engine) -> UnitOfWork:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import socket
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.error import URLError
 
 import pytest
 from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, HttpRequest, HttpResponse, RetryState
 
 from bot.compose import build_dispatch_client
 from bot.config import Settings
@@ -123,3 +125,96 @@ def test_close_drops_the_pooled_connections(slack: SlackStandIn) -> None:
     slack.wait_for(lambda: slack.open_connections == 0)
     _post(client, "second")
     assert slack.connections_accepted == 2
+
+
+def test_no_private_slack_sdk_method_is_overridden() -> None:
+    """Only public methods of WebClient are replaced: a slack_sdk release that renames its
+    internals cannot silently bypass the pool or break the calls."""
+    private = {name for name in dir(WebClient) if name.startswith("_") and not name.endswith("__")}
+    assert not private & set(vars(KeepAliveWebClient)), "overrides a private WebClient method"
+    assert "api_call" in vars(KeepAliveWebClient)
+
+
+def _exchange(client: WebClient, slack: SlackStandIn) -> list[tuple[Any, ...]]:
+    """What the stand-in received and what the caller got back, for a few kinds of call."""
+    seen: list[tuple[Any, ...]] = []
+    posted = client.chat_postMessage(
+        channel="U0LEAD1",
+        text="same bytes",
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}],
+        unfurl_links=False,
+        metadata={"event_type": "bench", "event_payload": {"n": 1}},
+    )
+    history = client.conversations_history(channel=posted["channel"], limit=5, inclusive=True)
+    for answer, call in zip((posted, history), slack.calls[-2:], strict=True):
+        seen.append(
+            (
+                call.method,
+                {key: value for key, value in call.args.items() if key != "ts"},
+                call.headers.get("Content-Type"),
+                call.headers.get("Authorization"),
+                answer.status_code,
+                answer.http_verb,
+                sorted(answer.data),
+            )
+        )
+    with pytest.raises(SlackApiError) as refused:
+        client.users_info(user="U0NOBODY")
+    seen.append((refused.value.response.status_code, refused.value.response["error"]))
+    slack.inject("chat.postMessage", ServerError(status=500))
+    with pytest.raises(SlackApiError) as failed:
+        client.chat_postMessage(channel="U0LEAD1", text="five hundred")
+    seen.append((failed.value.response.status_code, failed.value.response.data))
+    return seen
+
+
+def test_sends_and_answers_as_slack_sdks_own_client(slack: SlackStandIn) -> None:
+    plain = WebClient(token="xoxb-same", base_url=slack.api_url, retry_handlers=[])
+    pooled = KeepAliveWebClient(token="xoxb-same", base_url=slack.api_url, retry_handlers=[])
+    expected = _exchange(plain, slack)
+    slack.reset()
+    assert _exchange(pooled, slack) == expected
+    assert slack.connections_accepted == len(expected) + 1, "the plain client's, then one"
+
+
+def test_a_file_upload_shares_the_pool_for_its_api_calls(slack: SlackStandIn) -> None:
+    client = _client(slack)
+    ts = _post(client, "the results")
+    client.files_upload_v2(
+        channel="U0LEAD1", thread_ts=ts, content=b"chart", filename="chart.png", title="Chart"
+    )
+    assert [file.filename for file in slack.files()] == ["chart.png"]
+    # chat.postMessage, getUploadURLExternal and completeUploadExternal on the pooled
+    # connection; the bytes themselves go to the upload URL through slack_sdk's own transport.
+    assert slack.connections_accepted == 2
+
+
+class _CountingHandler(ConnectionErrorRetryHandler):
+    def __init__(self) -> None:
+        super().__init__(max_retry_count=2)
+        self.errors: list[type[Exception]] = []
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if error is not None:
+            self.errors.append(type(error))
+        return super().can_retry(state=state, request=request, response=response, error=error)
+
+
+def test_connection_errors_reach_the_retry_handlers() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = _CountingHandler()
+    client = KeepAliveWebClient(
+        token="xoxb-nobody", base_url=f"http://127.0.0.1:{port}/api/", retry_handlers=[handler]
+    )
+    with pytest.raises(URLError):
+        client.chat_postMessage(channel="U0LEAD1", text="anyone?")
+    assert handler.errors == [URLError, URLError, URLError], "one try and two retries"

@@ -11,7 +11,7 @@ from bot.domain.roles import Role
 from storage.db import session_scope
 from storage.events import claim_event, prune_events
 from storage.models import Program, ProgramMember, Workspace
-from storage.programs import programs_of, roles_of
+from storage.programs import programs_of, roles_of, roles_within
 from storage.workspaces import ensure_workspace
 
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
@@ -41,6 +41,31 @@ def test_roles_are_scoped_to_the_workspace(engine: Engine) -> None:
         assert roles_of(connection, team_id="T1", user_id="U2") == set()
     with session_scope(engine) as session:
         assert [p.name for p in programs_of(session, team_id="T2")] == ["Other"]
+
+
+def test_the_bounded_role_lookup_answers_as_the_statement_does(engine: Engine) -> None:
+    """roles_within sends the statement's SQL straight to the driver (and on SQLite with no
+    transaction around it): same answers, and nothing left open on the pooled connection."""
+    _program(engine, team_id="T1")
+    _program(engine, team_id="T2", name="Other")
+    with session_scope(engine) as session:
+        session.add(
+            ProgramMember(
+                program_id=_program(engine, team_id="T1", name="Second"),
+                user_id="U1",
+                role=Role.COACH,
+                added_by="U1",
+                added_at=NOW,
+            )
+        )
+    for team_id, user_id in (("T1", "U1"), ("T2", "U1"), ("T3", "U1"), ("T1", "U2")):
+        with engine.connect() as connection:
+            expected = roles_of(connection, team_id=team_id, user_id=user_id)
+        found = roles_within(engine, team_id=team_id, user_id=user_id, seconds=5)
+        assert (team_id, user_id, found) == (team_id, user_id, expected)
+    assert roles_within(engine, team_id="T1", user_id="U1", seconds=5) == {Role.OWNER, Role.COACH}
+    _program(engine, team_id="T1", name="Third")  # a writer right after: no read held on
+    assert roles_within(engine, team_id="T1", user_id="U1", seconds=5) == {Role.OWNER, Role.COACH}
 
 
 def test_program_round_trip_keeps_enums_and_aware_datetimes(engine: Engine) -> None:
