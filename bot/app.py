@@ -44,6 +44,10 @@ def build_app(services: Runtime, *, socket_mode: bool = False) -> tuple[App, Rou
     many = settings.oauth_enabled and not socket_mode  # installs through OAuth: HTTP only
     oauth = build_oauth_flow(services, bolt_logger=_bolt_logger) if many else None
     app = App(
+        # Bolt names an unnamed app after its caller's file through inspect.stack() (which reads
+        # every frame's source: milliseconds per app, paid by every scenario test); this is that
+        # name ("app.py", part of every Bolt logger's name), given.
+        name="app.py",
         client=services.client,
         signing_secret=signing_secret,
         oauth_flow=oauth,

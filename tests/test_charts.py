@@ -157,6 +157,7 @@ def test_a_program_name_with_dollar_signs_is_drawn_as_text() -> None:
     assert "Month 3: no data" in chart.alt_text
 
 
+@pytest.mark.slow  # a fresh interpreter in a subprocess
 def test_importing_the_app_does_not_load_matplotlib() -> None:
     code = "import sys, bot.app, bot.engine.render, bot.charts; print('matplotlib' in sys.modules)"
     result = subprocess.run(

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test starts the real command in a subprocess: the slow set (`pytest -m slow`).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -119,6 +119,7 @@ def test_log_format_is_a_setting_that_defaults_to_text() -> None:
     assert set(settings.secret_values) == {BOT_TOKEN, SIGNING_SECRET}
 
 
+@pytest.mark.slow  # `emcoach migrate` in a subprocess
 def test_emcoach_writes_json_lines_when_asked(tmp_path: Path) -> None:
     from tests.test_cli import emcoach
 

@@ -30,6 +30,9 @@ from tests.support.agenda import delivered as delivered_counts
 from tests.support.databases import url_of
 from tests.support.programs import make_program
 
+# Real clock processes, killed and restarted: the slow set (`pytest -m slow`).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 PROMPTS = 500  # five batches: both clocks get a share, and a kill lands mid-way
 RECIPIENTS = ("U0LEAD1", "U0LEAD2", "U0COACH")

@@ -201,6 +201,7 @@ def test_when_recording_fails_nothing_is_lost_or_sent_twice(
     assert delivered_counts(slack) == Counter({row.id: 1 for row in rows if row.id})
 
 
+@pytest.mark.slow  # a soak: retries wait out Retry-After and back-off
 def test_twenty_percent_429_and_5xx_still_deliver_everything_once(
     engine: Engine, slack: SlackStandIn, clock: FixedClock
 ) -> None:

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.standin import SlackStandIn, StandInUser
-from storage.migrate import upgrade_to_head
 from tests.support.blockkit import MESSAGE_METHODS, VIEW_METHODS, assert_valid_payload
 from tests.support.databases import backend_engine
 from tests.support.live import TEAM_ID, LiveApp, live_app
@@ -30,9 +29,9 @@ def slack() -> Iterator[SlackStandIn]:
 
 @pytest.fixture
 def scenario_engine(tmp_path: Path) -> Iterator[Engine]:
-    """Scenarios run on SQLite; storage and concurrency tests cover Postgres."""
-    with backend_engine("sqlite", tmp_path) as engine:
-        upgrade_to_head(engine)
+    """Scenarios run on SQLite (a copy of the schema migrated once per run); storage and
+    concurrency tests cover Postgres."""
+    with backend_engine("sqlite", tmp_path, migrated=True) as engine:
         yield engine
 
 

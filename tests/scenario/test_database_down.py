@@ -76,22 +76,24 @@ def _postgres_behind_proxy(
     tmp_path: Path, *, timeouts: Timeouts | None = None
 ) -> Iterator[tuple[Engine, Engine, BlackHoleProxy]]:
     """(direct engine, engine through the proxy, proxy) on a migrated schema of its own."""
-    with backend_engine("postgres", tmp_path) as direct:
-        upgrade_to_head(direct)
-        with BlackHoleProxy(direct.url.host or "127.0.0.1", direct.url.port or 5432) as proxy:
-            proxied_url = direct.url.set(host="127.0.0.1", port=proxy.port)
-            proxied = make_engine(
-                proxied_url.render_as_string(hide_password=False),
-                **({"timeouts": timeouts} if timeouts else {}),
-            )
-            try:
-                yield direct, proxied, proxy
-            finally:
-                proxy.close()  # first: threads stuck on it fail and give their connections back
-                proxied.dispose()
+    with (
+        backend_engine("postgres", tmp_path, migrated=True) as direct,
+        BlackHoleProxy(direct.url.host or "127.0.0.1", direct.url.port or 5432) as proxy,
+    ):
+        proxied_url = direct.url.set(host="127.0.0.1", port=proxy.port)
+        proxied = make_engine(
+            proxied_url.render_as_string(hide_password=False),
+            **({"timeouts": timeouts} if timeouts else {}),
+        )
+        try:
+            yield direct, proxied, proxy
+        finally:
+            proxy.close()  # first: threads stuck on it fail and give their connections back
+            proxied.dispose()
 
 
 @needs_postgres
+@pytest.mark.slow  # waits out the probes' and the command's time limits (about 4 s)
 def test_black_holed_postgres_gets_503_and_an_apology_in_time(
     slack: SlackStandIn, tmp_path: Path
 ) -> None:
@@ -187,6 +189,7 @@ def _gated(engine: Engine) -> Iterator[threading.Event]:
         event.remove(engine, "before_cursor_execute", wait)
 
 
+@pytest.mark.slow  # waits out the probes' and the command's time limits (about 4 s)
 def test_a_database_that_never_answers_gets_503_and_an_apology_in_time(live: LiveApp) -> None:
     with _gated(live.services.engine) as gate:
         gate.clear()
@@ -225,8 +228,7 @@ def test_a_read_only_sqlite_file_is_503(slack: SlackStandIn, tmp_path: Path) -> 
 
 @needs_postgres
 def test_a_read_only_postgres_is_503(slack: SlackStandIn, tmp_path: Path) -> None:
-    with backend_engine("postgres", tmp_path) as engine:
-        upgrade_to_head(engine)
+    with backend_engine("postgres", tmp_path, migrated=True) as engine:
         read_only = make_engine(url_of(engine) + "%20-cdefault_transaction_read_only%3Don")
         with live_app(slack, read_only) as live:
             assert _get(live.base_url + "/healthz")[0] == 503

@@ -63,6 +63,7 @@ def _post_text(live: LiveApp, row: AgendaRow) -> str:
     return "\n".join(block["text"]["text"] for block in message["blocks"] if "text" in block)
 
 
+@pytest.mark.slow  # six simulated months over HTTP
 def test_the_company_answers_and_month_6_is_published_with_numbers(live: LiveApp) -> None:
     program_id = walk_setup_sprint(live, COMPANY)
     people = People(live, COMPANY, program_id=program_id)

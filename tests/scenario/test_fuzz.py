@@ -56,6 +56,11 @@ from tests.support.databases import backend_engine
 from tests.support.live import SIGNING_SECRET, TEAM_ID, LiveApp, live_app
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
+# 2,240 hostile requests: the slow set (`pytest -m slow`). The second test reads what the first
+# sent through the module-scoped app: xdist's --dist loadscope (pyproject.toml) keeps a module's
+# tests on one worker, in order.
+pytestmark = pytest.mark.slow
+
 # Requests go out in concurrent batches: hypothesis spends more per example than per draw, and
 # the app is a threaded server anyway. 280 x 8 = 2,240 requests.
 BATCH = 8

@@ -21,8 +21,7 @@ from bot.clock import FixedClock
 from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.domain.cadence import AgendaKind
 from bot.standin import SlackStandIn, StandInUser
-from storage.db import make_engine, session_scope
-from storage.migrate import upgrade_to_head
+from storage.db import session_scope
 from storage.models import (
     AgendaRow,
     Baseline,
@@ -31,6 +30,7 @@ from storage.models import (
     LockedBaseline,
     Rating,
 )
+from tests.support.databases import backend_engine
 from tests.support.engine import deliver_at as _deliver
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 from tests.support.public_posts import CHANNEL, OWNER, confirm
@@ -60,9 +60,8 @@ def world() -> Iterator[LiveApp]:
     clock = FixedClock(START)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        engine = make_engine(f"sqlite:///{folder / 'emcoach.db'}")
-        stack.callback(engine.dispose)
-        upgrade_to_head(engine)
+        # A copy of the schema migrated once per run (tests/support/databases.py).
+        engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
         slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
         yield stack.enter_context(live_app(slack, engine, clock=clock))
 

@@ -20,7 +20,6 @@ from sqlmodel import select
 from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_PICK, CRITERIA_VIEW
 from bot.standin import SlackStandIn
 from storage.db import session_scope
-from storage.migrate import upgrade_to_head
 from storage.models import Program
 from tests.scenario.conftest import PEOPLE
 from tests.support.databases import BACKENDS, backend_engine
@@ -39,9 +38,8 @@ APOLOGY = "something went wrong"
 def racing(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveApp]:
     with (
         SlackStandIn(team_id=TEAM_ID, users=PEOPLE) as slack,
-        backend_engine(request.param, tmp_path) as engine,
+        backend_engine(request.param, tmp_path, migrated=True) as engine,
     ):
-        upgrade_to_head(engine)
         _program(engine)
         with live_app(slack, engine) as live:
             yield live

@@ -37,6 +37,9 @@ from tests.support.live import TEAM_ID
 from tests.support.programs import make_program
 from tests.support.socket_mode import SocketModeStandIn
 
+# A real `emcoach run` process over Socket Mode: the slow set (`pytest -m slow`).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "xoxb-run-test"
 APP_TOKEN = "xapp-1-A0EMCOACH-run-test"

@@ -19,6 +19,9 @@ import pytest
 from bot.standin import SlackStandIn
 from bot.standin.sender import SlackSender, post
 
+# gunicorn in a subprocess: the slow set (`pytest -m slow`).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "serve-test-secret"
 

@@ -96,8 +96,9 @@ KINDS: dict[str, Callable[[LiveApp], tuple[str, str]]] = {
 
 
 def _assert_nothing_happened(live: LiveApp, calls_before: int) -> None:
-    # Listeners run on Bolt's thread pool: give a wrongly started one time to show itself.
-    time.sleep(0.1)
+    # Listeners run on Bolt's thread pool after the acknowledgement, submitted before it is
+    # answered: once the pool has finished its work, a wrongly started one has shown itself.
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
     assert [call.method for call in live.slack.calls[calls_before:]] == []
     assert live.slack.responses() == []
 

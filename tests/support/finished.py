@@ -26,8 +26,7 @@ from bot.domain.roles import Role
 from bot.scheduler import build_dispatcher
 from bot.standin import SlackStandIn, StandInUser
 from handlers import jobs
-from storage.db import make_engine, session_scope
-from storage.migrate import upgrade_to_head
+from storage.db import session_scope
 from storage.models import (
     AgendaRow,
     Baseline,
@@ -38,6 +37,7 @@ from storage.models import (
     SurveyResponse,
 )
 from storage.programs import add_member
+from tests.support.databases import backend_engine
 from tests.support.engine import deliver_at, planned_program
 from tests.support.programs import LeaderSpec, PodSpec
 
@@ -73,9 +73,8 @@ def world() -> Iterator[LiveApp]:
     clock = FixedClock(START)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        engine = make_engine(f"sqlite:///{folder / 'emcoach.db'}")
-        stack.callback(engine.dispose)
-        upgrade_to_head(engine)
+        # A copy of the schema migrated once per run (tests/support/databases.py).
+        engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
         slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
         yield stack.enter_context(live_app(slack, engine, clock=clock))
 

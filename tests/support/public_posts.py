@@ -35,10 +35,10 @@ from bot.scheduler import build_dispatcher
 from bot.standin import Fault, ServerError, SlackError, SlackStandIn, StandInUser, Timeout
 from handlers import jobs
 from storage.agenda import rows_of
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.deviations import take_unused_deviation
-from storage.migrate import upgrade_to_head
 from storage.models import Program
+from tests.support.databases import backend_engine
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
 OWNER = "U0OWNER"
@@ -69,9 +69,8 @@ def world() -> Iterator[LiveApp]:
     clock = FixedClock(START)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        engine = make_engine(f"sqlite:///{folder / 'emcoach.db'}")
-        stack.callback(engine.dispose)
-        upgrade_to_head(engine)
+        # A copy of the schema migrated once per run (tests/support/databases.py).
+        engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
         slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
         yield stack.enter_context(live_app(slack, engine, clock=clock, SLACK_TIMEOUT_SECONDS=1))
 
