@@ -60,7 +60,7 @@ from bot.config import Settings, normalise_database_url
 from bot.domain.cadence import AgendaKind, plan
 from bot.engine.dispatch import BATCH_SIZE, PROMPT_EVENT, Dispatcher, TickReport
 from bot.scheduler import build_dispatcher
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
 

@@ -267,7 +267,7 @@ def _health(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _demo(_settings: Settings, args: argparse.Namespace) -> None:
-    from bot.demo.run import run_demo
+    from bot.sim.demo.run import run_demo
 
     run_demo(database=args.database, out_dir=args.out_dir)
 

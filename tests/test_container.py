@@ -240,7 +240,7 @@ def test_yaml_is_a_test_dependency_only() -> None:
 # `serve` passes Slack's auth.test at start without a real token or network.
 WITH_STANDIN = (
     "import os, sys\n"
-    "from bot.standin import SlackStandIn\n"
+    "from bot.sim.standin import SlackStandIn\n"
     "slack = SlackStandIn().start()\n"
     "os.environ['SLACK_API_URL'] = slack.api_url\n"
     "from bot.cli import main\n"

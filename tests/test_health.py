@@ -16,7 +16,7 @@ from bot.compose import Runtime, build_web_client
 from bot.config import load_settings
 from bot.engine.dispatch import TickReport
 from bot.scheduler import HEARTBEAT_JOB, HeartbeatWriter, build_scheduler
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.db import make_engine
 from storage.heartbeat import beat, last_beat
 from storage.migrate import upgrade_to_head

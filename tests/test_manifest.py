@@ -96,7 +96,7 @@ def test_manifest_usage_hint_names_only_real_subcommands(tmp_path: Path) -> None
     from bot.clock import SystemClock
     from bot.compose import Runtime, build_web_client
     from bot.config import load_settings
-    from bot.standin import SlackStandIn
+    from bot.sim.standin import SlackStandIn
     from storage.db import make_engine
 
     hint = _manifest()["features"]["slash_commands"][0]["usage_hint"]

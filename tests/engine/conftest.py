@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.clock import FixedClock
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.standin import SlackStandIn, StandInUser
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 

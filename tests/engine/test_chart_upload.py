@@ -19,7 +19,7 @@ from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.timeline import Timeline
 from bot.engine.dispatch import MAX_ATTEMPTS, STALE_AFTER, Dispatcher
 from bot.engine.render import render
-from bot.standin import ServerError, SlackError, SlackStandIn
+from bot.sim.standin import ServerError, SlackError, SlackStandIn
 from storage.agenda import Wanted, add_once, rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow, CheckpointValue, Leader, Program

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import SystemClock
 from bot.domain.cadence import AgendaState
-from bot.standin import SlackStandIn, Timeout
+from bot.sim.standin import SlackStandIn, Timeout
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow

@@ -30,7 +30,7 @@ from bot.engine.dispatch import (
     Dispatcher,
     Renderer,
 )
-from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
+from bot.sim.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 from storage.agenda import claim_due, rows_of
 from storage.batch import AgendaBatch
 from storage.db import session_scope

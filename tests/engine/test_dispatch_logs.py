@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from bot.blocks.reply import Reply
 from bot.clock import FixedClock
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.batch import AgendaBatch
 from storage.models import AgendaRow
 from tests.engine.test_dispatch import _dispatcher, _schedule

@@ -16,7 +16,7 @@ from bot.compose import build_dispatch_client
 from bot.config import Settings
 from bot.domain.cadence import AgendaState
 from bot.engine.dispatch import Dispatcher, turns
-from bot.standin import RateLimited, SlackStandIn
+from bot.sim.standin import RateLimited, SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow

@@ -17,7 +17,7 @@ from bot.compose import build_dispatch_client
 from bot.config import Settings
 from bot.engine.dispatch import SENDERS
 from bot.keepalive import KeepAliveWebClient
-from bot.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
+from bot.sim.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 
 
 def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:

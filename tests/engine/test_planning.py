@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.planning import replan_program
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import Leader, LeaderPause, Person

@@ -13,7 +13,7 @@ from bot.domain.program_rules import ChangeLine, ProgramField
 from bot.engine.nudges import plan_setup_nudges
 from bot.engine.planning import replan_program
 from bot.engine.render import render
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.agenda import Wanted, add_once, rows_of
 from storage.batch import load_batch
 from storage.db import session_scope

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.dispatch import Dispatcher
 from bot.flows.uninstall import UNINSTALLED_REASON, resume_workspace
-from bot.standin import SlackError, SlackStandIn
+from bot.sim.standin import SlackError, SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow, Workspace

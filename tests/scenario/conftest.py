@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.standin import SlackStandIn, StandInUser
 from tests.support.blockkit import MESSAGE_METHODS, VIEW_METHODS, assert_valid_payload
 from tests.support.databases import backend_engine
 from tests.support.live import TEAM_ID, LiveApp, live_app

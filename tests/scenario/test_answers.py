@@ -36,7 +36,7 @@ from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.metrics import ONE_ON_ONE_STATEMENT
 from bot.engine.digest import digest_data
 from bot.engine.reminders import plan_survey_reminders
-from bot.standin import SlackError, SlackStandIn, StandInUser
+from bot.sim.standin import SlackError, SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, Rating, SessionLog, SurveyAnswer, SurveyResponse

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
-from bot.standin import ServerError
+from bot.sim.standin import ServerError
 from handlers import jobs
 from storage.closing import CADENCE_KINDS
 from storage.db import session_scope

@@ -10,7 +10,7 @@ from bot.domain.localtime import local_date
 from bot.domain.metrics import Instrument
 from bot.domain.program_rules import ProgramState
 from bot.engine.dispatch import PROMPT_EVENT
-from bot.standin import SlackError
+from bot.sim.standin import SlackError
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import Program

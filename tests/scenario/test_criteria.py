@@ -18,7 +18,7 @@ from bot.blocks.criteria import (
 )
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
-from bot.standin import SlackError
+from bot.sim.standin import SlackError
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import Program

@@ -28,7 +28,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from handlers.unavailable import DATABASE_APOLOGY
 from storage.db import Timeouts, make_engine
 from storage.migrate import upgrade_to_head

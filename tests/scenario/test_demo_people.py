@@ -15,8 +15,12 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot.blocks.metrics import METRICS_FORM
-from bot.demo.company import SAMPLE_COMPANY, Company, Measurement, Tendency
-from bot.demo.people import (
+from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.metrics import MetricId
+from bot.domain.timeline import Timeline
+from bot.engine.dispatch import PROMPT_EVENT
+from bot.sim.demo.company import SAMPLE_COMPANY, Company, Measurement, Tendency
+from bot.sim.demo.people import (
     Deed,
     Habits,
     People,
@@ -25,13 +29,9 @@ from bot.demo.people import (
     measurement_answers,
     survey_deck,
 )
-from bot.demo.simulate import run_program
-from bot.demo.sprint import WalkError, walk_setup_sprint
-from bot.domain.cadence import AgendaKind, AgendaState
-from bot.domain.metrics import MetricId
-from bot.domain.timeline import Timeline
-from bot.engine.dispatch import PROMPT_EVENT
-from bot.standin import SlackStandIn
+from bot.sim.demo.simulate import run_program
+from bot.sim.demo.sprint import WalkError, walk_setup_sprint
+from bot.sim.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import Adjustment, AgendaRow, Program, SurveyAnswer
 from tests.support.live import TEAM_ID, LiveApp

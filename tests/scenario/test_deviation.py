@@ -6,7 +6,7 @@ import pytest
 
 from bot.domain.cadence import AgendaState
 from bot.domain.program_rules import ProgramField
-from bot.standin import SlackError
+from bot.sim.standin import SlackError
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import AgendaRow, Deviation

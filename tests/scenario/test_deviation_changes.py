@@ -18,7 +18,7 @@ from bot.blocks.setup import SETUP_KICKOFF, SETUP_MONTHS, SETUP_THRESHOLD
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.dispatch import Dispatcher
 from bot.engine.render import render
-from bot.standin import Timeout
+from bot.sim.standin import Timeout
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, Program
 from tests.support.live import LiveApp

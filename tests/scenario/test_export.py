@@ -12,7 +12,7 @@ import re
 import zipfile
 
 from bot.blocks.export import EXPORT_ACTION
-from bot.standin.records import SharedFile
+from bot.sim.standin.records import SharedFile
 from tests.support.finished import (
     CFO,
     OWNER,

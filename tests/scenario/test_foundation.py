@@ -12,8 +12,8 @@ import pytest
 from slack_bolt import Ack
 from sqlalchemy import text
 
-from bot.standin import SlackError
-from bot.standin.sender import post
+from bot.sim.standin import SlackError
+from bot.sim.standin.sender import post
 from tests.support.live import LiveApp
 
 OWNER = "U0OWNER"

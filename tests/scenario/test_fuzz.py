@@ -47,9 +47,9 @@ from bot.blocks.metrics import METRICS_LEADER, METRICS_LEADER_VIEW
 from bot.blocks.pod import POD_ADD_LEADER, POD_EDIT, POD_EDIT_LEADER, POD_NEW, POD_VIEW
 from bot.blocks.prompts.actions import ACTION_IDS as PROMPT_ACTIONS
 from bot.blocks.setup import SETUP_VIEW
+from bot.sim.standin import SlackStandIn
+from bot.sim.standin.sender import HttpResult, post
 from bot.slack_names import ACTION_HELP_COMMAND, ACTION_PICK_PROGRAM
-from bot.standin import SlackStandIn
-from bot.standin.sender import HttpResult, post
 from storage.migrate import upgrade_to_head
 from tests.scenario.conftest import PEOPLE
 from tests.support.databases import backend_engine

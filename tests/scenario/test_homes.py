@@ -17,7 +17,7 @@ from bot.blocks.homes import MAX_BLOCKS, SELF_PAUSE_OPEN, SELF_RESUME, home_text
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.roles import Role
 from bot.engine.planning import replan_program
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.standin import SlackStandIn, StandInUser
 from handlers.jobs import HomesAfterSends
 from storage.db import session_scope
 from storage.models import (

@@ -31,7 +31,7 @@ from bot.blocks.metrics import METRICS_POD, METRICS_POD_SOURCE, METRICS_POD_VALU
 from bot.blocks.prompts.actions import PROMPT_ANSWER_SURVEY
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.metrics import Instrument
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.standin import SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, Baseline, Criterion, LockedBaseline, Pod, Program, SurveyRound

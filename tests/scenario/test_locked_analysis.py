@@ -18,9 +18,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
-from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.domain.cadence import AgendaKind
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.demo.harness import START, TEAM_ID, LiveApp, live_app
+from bot.sim.standin import SlackStandIn, StandInUser
 from storage.db import session_scope
 from storage.models import (
     AgendaRow,

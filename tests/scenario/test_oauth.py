@@ -25,8 +25,8 @@ from bot.compose import Runtime, compose_services
 from bot.domain.cadence import AgendaState
 from bot.scheduler import build_dispatcher
 from bot.server import build_wsgi
-from bot.standin import SlackStandIn, StandInUser
-from bot.standin.sender import SlackSender
+from bot.sim.standin import SlackStandIn, StandInUser
+from bot.sim.standin.sender import SlackSender
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.installations import BOTS, INSTALLATIONS, STATES

@@ -14,7 +14,7 @@ from bot.domain.pause import read_dates, split_target
 from bot.domain.program_rules import ProgramState
 from bot.engine.planning import replan_program
 from bot.flows.pause import leave_refusal, pause_refusal
-from bot.standin.faults import Timeout
+from bot.sim.standin.faults import Timeout
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import AgendaRow, Leader, LeaderPause, Program

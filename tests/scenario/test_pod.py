@@ -34,7 +34,7 @@ from bot.blocks.pod import (
 from bot.domain.args import ArgumentError, WeeklySlot, tokenize
 from bot.domain.program_rules import POD_SIZE_REASON
 from bot.domain.roles import Role
-from bot.standin import SlackError
+from bot.sim.standin import SlackError
 from handlers.pod import TypedLeader, parse_typed_leader, with_group
 from storage.db import session_scope
 from storage.models import DirectReport, Leader, Pod

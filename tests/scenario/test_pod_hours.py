@@ -27,7 +27,7 @@ from bot.blocks.pod import (
     POD_SESSION_TIME,
     POD_SESSION_WEEK,
 )
-from bot.standin import StandInUser
+from bot.sim.standin import StandInUser
 from storage.db import session_scope
 from storage.models import Leader, Pod
 from tests.support.live import LiveApp

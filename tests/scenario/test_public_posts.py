@@ -15,7 +15,7 @@ from bot.domain.cadence import AgendaState
 from bot.domain.program_rules import ProgramState
 from bot.engine import dispatch
 from bot.flows import commit as commit_flow
-from bot.standin import ServerError, Timeout
+from bot.sim.standin import ServerError, Timeout
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.deviations import deviations_of

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.blocks.criteria import CRITERIA_APPROVE, CRITERIA_PICK, CRITERIA_VIEW
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.db import session_scope
 from storage.models import Program
 from tests.scenario.conftest import PEOPLE

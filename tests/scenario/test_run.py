@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import SystemClock
 from bot.domain.cadence import AgendaState
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.migrate import upgrade_to_head

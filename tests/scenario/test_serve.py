@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import SlackStandIn
-from bot.standin.sender import SlackSender, post
+from bot.sim.standin import SlackStandIn
+from bot.sim.standin.sender import SlackSender, post
 
 # gunicorn in a subprocess: the slow set (`pytest -m slow`).
 pytestmark = pytest.mark.slow

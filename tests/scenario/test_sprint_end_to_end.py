@@ -18,12 +18,12 @@ from bot.blocks.setup import (
     SetupForm,
     build_setup_modal,
 )
-from bot.demo.company import SAMPLE_COMPANY, Company
-from bot.demo.sprint import WalkError, find_button, state_values, text_of, walk_setup_sprint
 from bot.domain.localtime import format_day
 from bot.domain.metrics import get_metric
 from bot.domain.timeline import Timeline
-from bot.standin import SlackStandIn
+from bot.sim.demo.company import SAMPLE_COMPANY, Company
+from bot.sim.demo.sprint import WalkError, find_button, state_values, text_of, walk_setup_sprint
+from bot.sim.standin import SlackStandIn
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import Program

@@ -22,7 +22,7 @@ import handlers
 from bot.blocks.answers import ANSWERS_SCORE, ANSWERS_VIEW
 from bot.blocks.prompts.actions import PROMPT_ANSWER_SURVEY
 from bot.domain.cadence import AgendaKind, AgendaState
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.standin import SlackStandIn, StandInUser
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, SurveyAnswer

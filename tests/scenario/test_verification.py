@@ -18,7 +18,7 @@ from slack_bolt import BoltContext, BoltRequest, Respond
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from bot.standin.sender import post
+from bot.sim.standin.sender import post
 from handlers.errors import on_error
 from tests.support.live import SIGNING_SECRET, LiveApp
 

@@ -23,7 +23,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from slack_sdk.webhook import WebhookClient
 
 from bot.clock import FixedClock
-from bot.standin import (
+from bot.sim.standin import (
     RateLimited,
     ServerError,
     SlackError,
@@ -31,9 +31,9 @@ from bot.standin import (
     StandInUser,
     Timeout,
 )
-from bot.standin.faults import FaultPlan
-from bot.standin.wire import parse_args
-from bot.standin.workspace import micros_to_ts, ts_to_micros
+from bot.sim.standin.faults import FaultPlan
+from bot.sim.standin.wire import parse_args
+from bot.sim.standin.workspace import micros_to_ts, ts_to_micros
 
 WINTER = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)
 SUMMER = datetime(2024, 7, 15, 9, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.engine.dispatch import PROMPT_EVENT
-from bot.standin import SlackStandIn
+from bot.sim.standin import SlackStandIn
 from storage.agenda import Wanted, apply_plan
 from storage.db import session_scope
 

@@ -20,11 +20,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
-from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.domain.cadence import AgendaKind
 from bot.domain.roles import Role
 from bot.scheduler import build_dispatcher
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.demo.harness import START, TEAM_ID, LiveApp, live_app
+from bot.sim.standin import SlackStandIn, StandInUser
 from handlers import jobs
 from storage.db import session_scope
 from storage.models import (

@@ -1,6 +1,6 @@
 """The live app for scenario tests is the demo's harness: one way to run the real app locally."""
 
-from bot.demo.harness import (
+from bot.sim.demo.harness import (
     SIGNING_SECRET,
     START,
     TEAM_ID,

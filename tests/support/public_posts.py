@@ -25,14 +25,14 @@ from sqlalchemy.exc import OperationalError
 
 from bot.blocks.commit import COMMIT_CONFIRM
 from bot.clock import FixedClock
-from bot.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import Instrument
 from bot.domain.program_rules import ProgramField, ProgramState
 from bot.engine import dispatch
 from bot.flows import commit as commit_flow
 from bot.scheduler import build_dispatcher
-from bot.standin import Fault, ServerError, SlackError, SlackStandIn, StandInUser, Timeout
+from bot.sim.demo.harness import START, TEAM_ID, LiveApp, live_app
+from bot.sim.standin import Fault, ServerError, SlackError, SlackStandIn, StandInUser, Timeout
 from handlers import jobs
 from storage.agenda import rows_of
 from storage.db import session_scope

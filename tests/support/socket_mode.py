@@ -25,7 +25,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from bot.clock import SystemClock
-from bot.standin.sender import SlackSender
+from bot.sim.standin.sender import SlackSender
 
 APP_ID = "A0EMCOACH"
 # Every wait has a bound, so a broken app fails a test instead of hanging it.

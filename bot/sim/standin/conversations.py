@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.standin.wire import ApiFailure, flag, int_arg, optional_text, text_arg
-from bot.standin.workspace import Workspace, slack_message, ts_to_micros
+from bot.sim.standin.wire import ApiFailure, flag, int_arg, optional_text, text_arg
+from bot.sim.standin.workspace import Workspace, slack_message, ts_to_micros
 
 # Slack's documented default and maximum page size for conversations.history.
 DEFAULT_HISTORY_LIMIT = 100

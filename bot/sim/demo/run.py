@@ -13,15 +13,15 @@ from tempfile import TemporaryDirectory
 from typing import Any, TextIO
 
 from bot.clock import FixedClock
-from bot.demo.company import SAMPLE_COMPANY, Company
-from bot.demo.harness import START, TEAM_ID, live_app
-from bot.demo.homes import show_homes
-from bot.demo.people import People, describe_month
-from bot.demo.simulate import KIND_NAMES, BaselineRound, Simulation, run_program
-from bot.demo.sprint import walk_setup_sprint
-from bot.demo.transcript import render_message
 from bot.domain.cadence import AgendaKind
-from bot.standin import SlackStandIn
+from bot.sim.demo.company import SAMPLE_COMPANY, Company
+from bot.sim.demo.harness import START, TEAM_ID, live_app
+from bot.sim.demo.homes import show_homes
+from bot.sim.demo.people import People, describe_month
+from bot.sim.demo.simulate import KIND_NAMES, BaselineRound, Simulation, run_program
+from bot.sim.demo.sprint import walk_setup_sprint
+from bot.sim.demo.transcript import render_message
+from bot.sim.standin import SlackStandIn
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.standin.wire import ApiFailure
-from bot.standin.workspace import Workspace
+from bot.sim.standin.wire import ApiFailure
+from bot.sim.standin.workspace import Workspace
 
 APP_TOKEN_PREFIX = "xapp-"
 APP_LEVEL_METHODS = frozenset({"apps.connections.open"})

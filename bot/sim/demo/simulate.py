@@ -1,5 +1,5 @@
 """Six months of a committed program in seconds: jump the simulated clock from one due prompt
-to the next, let the real dispatcher send it to the stand-in and, with `bot.demo.people`, let
+to the next, let the real dispatcher send it to the stand-in and, with `bot.sim.demo.people`, let
 the company's people answer it some simulated hours later."""
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.compose import build_dispatch_client
-from bot.demo.company import Company
-from bot.demo.harness import LiveApp
-from bot.demo.people import Deed, Done, People
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.timeline import Timeline
 from bot.engine.dispatch import Dispatcher
 from bot.engine.reminders import REMINDER_DELAYS
 from bot.engine.render import render
 from bot.flows.close import close_finished
+from bot.sim.demo.company import Company
+from bot.sim.demo.harness import LiveApp
+from bot.sim.demo.people import Deed, Done, People
 from handlers.jobs import remind_surveys
 from storage.db import session_scope
 from storage.models import AgendaRow, Program

@@ -1,8 +1,8 @@
 """A local stand-in for Slack's Web API (tests and ``emcoach demo``); see ``server``."""
 
-from bot.standin.faults import Fault, RateLimited, ServerError, SlackError, Timeout
-from bot.standin.records import Call, SharedFile, StandInUser
-from bot.standin.server import SlackStandIn
+from bot.sim.standin.faults import Fault, RateLimited, ServerError, SlackError, Timeout
+from bot.sim.standin.records import Call, SharedFile, StandInUser
+from bot.sim.standin.server import SlackStandIn
 
 __all__ = [
     "Call",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.standin.wire import ApiFailure, flag, text_arg
-from bot.standin.workspace import Workspace
+from bot.sim.standin.wire import ApiFailure, flag, text_arg
+from bot.sim.standin.workspace import Workspace
 
 
 def list_groups(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,9 @@ import mimetypes
 from collections.abc import Mapping
 from typing import Any
 
-from bot.standin.records import SharedFile
-from bot.standin.wire import ApiFailure, int_arg, optional_text, text_arg
-from bot.standin.workspace import PendingFile, Workspace
+from bot.sim.standin.records import SharedFile
+from bot.sim.standin.wire import ApiFailure, int_arg, optional_text, text_arg
+from bot.sim.standin.workspace import PendingFile, Workspace
 
 UPLOAD_PATH = "upload/v1/"
 

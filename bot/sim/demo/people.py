@@ -5,7 +5,7 @@ Everything goes through the same signed requests Slack sends — a button click,
 opens, its submission, a slash command — driven by the setup walk's own helpers, so a changed
 prompt or modal stops the demo with a `WalkError` instead of being papered over. Nothing is
 written to the database directly. Each answer is an intent due some simulated hours after its
-prompt was sent; `bot.demo.simulate.run_program` moves the clock to it and calls ``act``.
+prompt was sent; `bot.sim.demo.simulate.run_program` moves the clock to it and calls ``act``.
 
 Every choice comes from one seeded ``random.Random``, and prompts arrive in a fixed order, so
 the same program gets the same answers on every run.
@@ -35,14 +35,14 @@ from bot.blocks.prompts.actions import (
     PROMPT_RATE_ONE_ON_ONE,
     PROMPT_RATE_POD,
 )
-from bot.demo.company import Company, Measurement, Team, Tendency
-from bot.demo.harness import LiveApp
-from bot.demo.sprint import Answer, Walk, WalkError, input_elements, text_of
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import MetricId
 from bot.domain.timeline import Timeline
 from bot.engine.results import checkpoint_month
-from bot.standin import StandInUser
+from bot.sim.demo.company import Company, Measurement, Team, Tendency
+from bot.sim.demo.harness import LiveApp
+from bot.sim.demo.sprint import Answer, Walk, WalkError, input_elements, text_of
+from bot.sim.standin import StandInUser
 from storage.answers import parse_reminder_key
 from storage.db import session_scope
 from storage.models import AgendaRow, Program

@@ -21,8 +21,8 @@ from bot.clock import FixedClock
 from bot.compose import Runtime, build_web_client
 from bot.config import Settings, load_settings
 from bot.server import EVENTS_PATH, build_wsgi
-from bot.standin import SlackStandIn
-from bot.standin.sender import SlackSender
+from bot.sim.standin import SlackStandIn
+from bot.sim.standin.sender import SlackSender
 from handlers.router import Router
 
 SIGNING_SECRET = "test-signing-secret"

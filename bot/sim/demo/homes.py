@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.demo.company import Company
-from bot.demo.harness import LiveApp
-from bot.demo.transcript import render_message
-from bot.standin import StandInUser
+from bot.sim.demo.company import Company
+from bot.sim.demo.harness import LiveApp
+from bot.sim.demo.transcript import render_message
+from bot.sim.standin import StandInUser
 
 
 def open_home(live: LiveApp, user_id: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 ``slack_sdk.WebClient(base_url=standin.api_url)`` talks to it unchanged. It keeps a small
 stateful workspace (messages, DMs, views, files), records every request, and can be told to
-fail the way Slack fails (see ``bot.standin.faults``). Standard library only; one
+fail the way Slack fails (see ``bot.sim.standin.faults``). Standard library only; one
 ``ThreadingHTTPServer`` on 127.0.0.1 with an OS-chosen port, served from a daemon thread.
 """
 
@@ -24,12 +24,12 @@ from typing import Any, Protocol, Self
 from urllib.parse import urlsplit
 
 from bot.clock import Clock, SystemClock
-from bot.standin import files, methods
-from bot.standin.faults import Fault, FaultPlan, applied_anyway, delay_of, reply_for
-from bot.standin.oauth import Installs, OAuthApp
-from bot.standin.records import Call, SharedFile, StandInUser, UserGroup
-from bot.standin.wire import ApiFailure, parse_args, parse_json_body
-from bot.standin.workspace import Conversation, Workspace
+from bot.sim.standin import files, methods
+from bot.sim.standin.faults import Fault, FaultPlan, applied_anyway, delay_of, reply_for
+from bot.sim.standin.oauth import Installs, OAuthApp
+from bot.sim.standin.records import Call, SharedFile, StandInUser, UserGroup
+from bot.sim.standin.wire import ApiFailure, parse_args, parse_json_body
+from bot.sim.standin.workspace import Conversation, Workspace
 
 logger = logging.getLogger(__name__)
 

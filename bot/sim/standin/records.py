@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.standin.faults import Fault
+from bot.sim.standin.faults import Fault
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from bot.domain.coach_choice import CoachRecommendation
 from bot.domain.cost import CostModel
 from bot.domain.eligibility import Condition
 from bot.domain.metrics import MetricId
-from bot.standin import SlackStandIn, StandInUser
+from bot.sim.standin import SlackStandIn, StandInUser
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from bot.standin.wire import ApiFailure
+from bot.sim.standin.wire import ApiFailure
 
 # Seconds a rotating token lives, as Slack's (12 hours).
 ROTATING_TOKEN_SECONDS = 43_200

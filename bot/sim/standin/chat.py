@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.standin.wire import ApiFailure, optional_text, text_arg
-from bot.standin.workspace import Workspace, slack_message
+from bot.sim.standin.wire import ApiFailure, optional_text, text_arg
+from bot.sim.standin.workspace import Workspace, slack_message
 
 # Slack refuses more blocks than this in one message (Block Kit limits).
 MAX_BLOCKS_PER_MESSAGE = 50

@@ -53,11 +53,11 @@ from bot.blocks.pod import (
     POD_SESSION_WEEK,
 )
 from bot.blocks.setup import SETUP_BUDGET_OWNER, SETUP_CHANNEL, SETUP_MODEL, SETUP_NAME
-from bot.demo.company import Company, Team
-from bot.demo.harness import LiveApp
 from bot.domain.metrics import Instrument, MetricId, get_metric
-from bot.standin import StandInUser
-from bot.standin.sender import HttpResult
+from bot.sim.demo.company import Company, Team
+from bot.sim.demo.harness import LiveApp
+from bot.sim.standin import StandInUser
+from bot.sim.standin.sender import HttpResult
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.models import Program
@@ -218,7 +218,7 @@ def walk_setup_sprint(
     walk.week_4_baselines(program_id)
     if baseline_round is None:
         # Imported here: the simulation's people answer through this module's Walk.
-        from bot.demo.simulate import BaselineRound
+        from bot.sim.demo.simulate import BaselineRound
 
         baseline_round = BaselineRound(live, company)
     baseline_round(program_id)  # the direct reports answer emcoach's baseline survey

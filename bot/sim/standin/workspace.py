@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.standin.records import SharedFile, StandInUser, UserGroup
-from bot.standin.wire import ApiFailure
+from bot.sim.standin.records import SharedFile, StandInUser, UserGroup
+from bot.sim.standin.wire import ApiFailure
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)

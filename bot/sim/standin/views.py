@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.standin.wire import ApiFailure, optional_text, text_arg
-from bot.standin.workspace import Workspace
+from bot.sim.standin.wire import ApiFailure, optional_text, text_arg
+from bot.sim.standin.workspace import Workspace
 
 # Slack's Block Kit limit for a modal or a Home tab.
 MAX_BLOCKS_PER_VIEW = 100

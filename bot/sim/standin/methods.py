@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.standin import chat, conversations, files, identity, sockets, usergroups, views
-from bot.standin.wire import ApiFailure
-from bot.standin.workspace import Workspace
+from bot.sim.standin import chat, conversations, files, identity, sockets, usergroups, views
+from bot.sim.standin.wire import ApiFailure
+from bot.sim.standin.workspace import Workspace
 
 Method = Callable[[Workspace, Mapping[str, Any]], dict[str, Any]]
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.standin.wire import text_arg
-from bot.standin.workspace import Workspace
+from bot.sim.standin.wire import text_arg
+from bot.sim.standin.workspace import Workspace
 
 
 def auth_test(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
