@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
 CODE_DIRS = [ROOT / "bot", ROOT / "handlers", ROOT / "storage"]
 # The stand-in implements Slack's side of these calls; it makes none itself.
-NOT_APP_CODE = {ROOT / "bot" / "standin"}
+NOT_APP_CODE = {ROOT / "bot" / "sim" / "standin"}
 
 WEB_API_CALL = re.compile(r"\.(?P<method>[a-z]+_[A-Za-z0-9_]+)\(")
 EVENT_LISTENER = re.compile(r"app\.event\(\s*\"(?P<event>[a-z_]+)\"")
