@@ -13,7 +13,7 @@ from bot.oauth import NOT_INSTALLED, build_oauth_flow
 from bot.scheduler import build_dispatcher
 from bot.verification import StrictRequestVerification
 from handlers import register_all
-from handlers.errors import keep_first_answer
+from handlers.errors import KeepFirstAnswer
 from handlers.guard import PayloadGuard
 from handlers.router import Router
 
@@ -64,6 +64,6 @@ def build_app(services: Runtime, *, socket_mode: bool = False) -> tuple[App, Rou
     )
     # The guard first: a malformed body must not reach a function middleware (see its notes).
     app.use(PayloadGuard())
-    app.use(keep_first_answer)
+    app.use(KeepFirstAnswer())
     router = register_all(app, services, publish=build_dispatcher(services).send_now)
     return app, router

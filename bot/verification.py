@@ -3,9 +3,10 @@
 slack_sdk's ``SignatureVerifier.is_valid`` calls ``int()`` on the timestamp and
 ``hmac.compare_digest`` on the signature without a guard, so ``abc``, ``1.5``, an empty value,
 5,000 digits or a non-ASCII signature raise instead of returning False — and Bolt's global
-error handler then ran on the unverified body. Both the HTTP front (``bot.server``) and the Bolt
-app (``bot.app``) go through ``is_signed``; the middleware marks what it verified, so the error
-handler can tell a real person from a forger.
+error handler then ran on the unverified body. The HTTP front (``bot.server``) checks with
+``is_signed`` before Bolt parses the body and marks the request verified; the middleware in the
+Bolt app (``bot.app``) checks only what arrived unmarked (any other adapter), so each request's
+signature is checked once. The mark lets the error handler tell a real person from a forger.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class StrictRequestVerification(RequestVerification):
         resp: BoltResponse,
         next: Callable[[], BoltResponse],
     ) -> BoltResponse:
+        if req.context.get(VERIFIED) is True:
+            return next()  # the HTTP front (bot.server) checked it before Bolt parsed the body
         if req.mode != "socket_mode" and not is_signed(
             self.verifier,
             body=req.raw_body,

@@ -61,6 +61,12 @@ FLOWS = (
 )
 
 
+# Bolt tries listeners in the order they were registered, each until one matches: the ones most
+# requests are for are registered first (right after the slash command): a prompt's buttons and
+# the answer modal. They add no subcommand, so the order of `/emcoach help` is unchanged, and
+# every action_id and callback_id is matched by one listener only, so no request changes hands.
+FREQUENT = (answers,)
+
 # Subcommands that post in the program's channel.
 PUBLISHING = (commit, deviation)
 
@@ -79,9 +85,13 @@ def register_all(app: App, services: Services, *, publish: Publish) -> Router:
     app.use(CarryRequestId())  # first: every line a request causes carries its id
     idempotency.register(app, services)
     commands.register(app, services, router)
+    for flow in FREQUENT:
+        flow.register(app, services, router)
     events.register(app, services, router)
     people_events.register(app, services)
     for flow in FLOWS:
+        if flow in FREQUENT:
+            continue
         if flow in PUBLISHING:
             flow.register(app, services, router, publish=publish)
         else:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, bindparam, or_
 from sqlmodel import Session, col, func, select
 
 from bot.domain.cadence import AgendaKind, AgendaState, SessionKind
@@ -56,14 +56,44 @@ def openers(session: Session, *, team_id: str, user_ids: Collection[str]) -> lis
         .where(HomeView.team_id == team_id, col(HomeView.user_id).in_(list(user_ids)))
         .order_by(col(HomeView.user_id))
     )
-    return [
-        Opener(
-            user_id=row.user_id,
-            digest=row.digest,
-            commands=tuple(json.loads(row.commands_json)) if row.commands_json else (),
-        )
-        for row in rows
-    ]
+    return [_opener(row) for row in rows]
+
+
+def _opener(row: HomeView) -> Opener:
+    return Opener(
+        user_id=row.user_id,
+        digest=row.digest,
+        commands=tuple(json.loads(row.commands_json)) if row.commands_json else (),
+    )
+
+
+# Built once: it runs after every request that wrote (bot/flows/home.py refresh_after_request).
+_MY_PROGRAMS = (
+    select(ProgramMember.program_id)
+    .join(Program, col(Program.id) == col(ProgramMember.program_id))
+    .where(Program.team_id == bindparam("team_id"), ProgramMember.user_id == bindparam("user_id"))
+)
+_PEOPLE_AROUND = select(ProgramMember.user_id).where(
+    col(ProgramMember.program_id).in_(_MY_PROGRAMS)
+)
+_OPENERS_AROUND = (
+    select(HomeView)
+    .where(
+        HomeView.team_id == bindparam("team_id"),
+        or_(
+            col(HomeView.user_id) == bindparam("user_id"),
+            col(HomeView.user_id).in_(_PEOPLE_AROUND),
+        ),
+    )
+    .order_by(col(HomeView.user_id))
+)
+
+
+def openers_around(session: Session, *, team_id: str, user_id: str) -> list[Opener]:
+    """``openers`` of ``user_id`` and everyone in the workspace's programs they hold a role in
+    (``roles_by_program`` then ``people_of``), in one query."""
+    rows = session.exec(_OPENERS_AROUND, params={"team_id": team_id, "user_id": user_id})
+    return [_opener(row) for row in rows]
 
 
 def record_published(

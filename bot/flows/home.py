@@ -139,15 +139,6 @@ def record_published(
             )
 
 
-def people_around(engine: Engine, *, team_id: str, user_id: str) -> set[str]:
-    """The person and everyone in the programs they hold a role in: whose home a change by
-    them may alter."""
-    with session_scope(engine) as session:
-        programs = homes.roles_by_program(session, team_id=team_id, user_id=user_id)
-        ids = [program.id for program, _ in programs if program.id is not None]
-        return homes.people_of(session, program_ids=ids) | {user_id}
-
-
 def refresh_homes(
     engine: Engine,
     *,
@@ -161,9 +152,28 @@ def refresh_homes(
     differently. Reads in one unit of work, calls Slack with none open, records after; never
     inside the caller's transaction. ``commands_for`` None (the clock, which has no command
     registry): each home lists the commands it listed last time. Returns how many were sent."""
+    return _refresh(
+        engine,
+        team_id=team_id,
+        openers=lambda session: homes.openers(session, team_id=team_id, user_ids=set(people)),
+        now=now,
+        publish=publish,
+        commands_for=commands_for,
+    )
+
+
+def _refresh(
+    engine: Engine,
+    *,
+    team_id: str,
+    openers: Callable[[Session], list[homes.Opener]],
+    now: datetime,
+    publish: PublishHome,
+    commands_for: CommandsFor | None,
+) -> int:
     with session_scope(engine) as session:
         changed = []
-        for opener in homes.openers(session, team_id=team_id, user_ids=set(people)):
+        for opener in openers(session):
             built = _build(
                 session,
                 team_id=team_id,
@@ -685,11 +695,12 @@ def refresh_after_request(
     published again where they now read differently. A database error is logged, not raised:
     the request itself is done, and the next one (or opening the home) catches up."""
     try:
-        people = people_around(engine, team_id=team_id, user_id=user_id)
-        return refresh_homes(
+        # The person and everyone in the programs they hold a role in: whose home a change by
+        # them may alter; of those, the ones who opened theirs, found in one query.
+        return _refresh(
             engine,
             team_id=team_id,
-            people=people,
+            openers=lambda session: homes.openers_around(session, team_id=team_id, user_id=user_id),
             now=now,
             publish=publish,
             commands_for=commands_for,

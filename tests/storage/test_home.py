@@ -166,6 +166,30 @@ def test_opening_and_publishing_are_remembered(engine: Engine) -> None:
         assert homes.programs_sent_since(session, since=datetime(2027, 3, 16, tzinfo=UTC))
 
 
+def test_the_openers_around_a_person_are_those_of_the_people_in_their_programs(
+    engine: Engine,
+) -> None:
+    program_id = _program(engine)
+    with session_scope(engine) as session:
+        for team_id, user_id in (
+            ("T0001", LENA),
+            ("T0001", OWNER),
+            ("T0001", "U0ELSEWHERE"),  # in no program of the owner's
+            ("T0002", COACH),  # another workspace's home of the same id
+            ("T0001", "U0ALONE"),
+        ):
+            homes.mark_opened(session, team_id=team_id, user_id=user_id, now=NOW)
+    with session_scope(engine) as session:
+        around = homes.openers_around(session, team_id="T0001", user_id=OWNER)
+        people = homes.people_of(session, program_ids=[program_id]) | {OWNER}
+        assert around == homes.openers(session, team_id="T0001", user_ids=people)
+        assert [opener.user_id for opener in around] == sorted([LENA, OWNER])
+        # In no program: only their own home.
+        alone = homes.openers_around(session, team_id="T0001", user_id="U0ALONE")
+        assert [opener.user_id for opener in alone] == ["U0ALONE"]
+        assert homes.openers_around(session, team_id="T0003", user_id=OWNER) == []
+
+
 def test_every_roles_home_reads_its_rows(engine: Engine) -> None:
     program_id = _program(engine)
     with session_scope(engine) as session:
