@@ -36,12 +36,11 @@ from bot.blocks.picker import build_program_choice
 from bot.blocks.pod import ViewState
 from bot.blocks.reply import Reply
 from bot.domain.roles import Audience
-from bot.flows.baseline import as_rows
+from bot.flows.baseline import SurveyInput, as_rows
 from bot.flows.metrics import (
     Checkpoint,
     Checkpoints,
     LeaderSaved,
-    PodInput,
     PodSaved,
     submit_leader_values,
     submit_pod_value,
@@ -196,7 +195,7 @@ def open_pod_form(
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-_POD_INPUTS = {PodInput.VALUE: METRICS_POD_VALUE, PodInput.SOURCE: METRICS_POD_SOURCE}
+_POD_INPUTS = {SurveyInput.VALUE: METRICS_POD_VALUE, SurveyInput.SOURCE: METRICS_POD_SOURCE}
 
 
 def pod_submitted(

@@ -465,8 +465,28 @@ def survey_form(
 
 
 class SurveyInput(enum.StrEnum):
+    """The two fields of a company-survey result: at baseline and at each checkpoint."""
+
     VALUE = "value"
     SOURCE = "source"
+
+
+def read_survey_result(
+    value_text: str, source: str, metric: MetricDefinition
+) -> tuple[Decimal | None, dict[SurveyInput, str]]:
+    """A company survey's result and where it came from, as typed: (the value, or None with
+    what to fix per field)."""
+    errors: dict[SurveyInput, str] = {}
+    value = None
+    try:
+        value = parse_value(value_text, metric)
+    except MetricValueError as error:
+        errors[SurveyInput.VALUE] = str(error)
+    if not source:
+        errors[SurveyInput.SOURCE] = (
+            "Say which survey the result comes from: its name, date and answers."
+        )
+    return (None, errors) if errors else (value, errors)
 
 
 class SurveySaved(enum.StrEnum):
@@ -533,17 +553,8 @@ def submit_survey(
             return SurveyOutcome(
                 saved=SurveySaved.SENT, added=added, threshold=program.anonymity_threshold
             )
-        errors: dict[SurveyInput, str] = {}
-        value = None
-        try:
-            value = parse_value(value_text, metric)
-        except MetricValueError as error:
-            errors[SurveyInput.VALUE] = str(error)
-        if not source:
-            errors[SurveyInput.SOURCE] = (
-                "Say which survey the score comes from: its name, date and answers."
-            )
-        if errors or value is None:
+        value, errors = read_survey_result(value_text, source, metric)
+        if value is None:
             return SurveyOutcome(saved=SurveySaved.INVALID, errors=errors)
         permit = change_permit(session, program, ProgramField.BASELINES, now=now)
         if permit.refusal:

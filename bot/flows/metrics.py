@@ -19,16 +19,17 @@ from sqlmodel import Session
 
 from bot.blocks.baseline import PodEntries, ValueForm
 from bot.blocks.pod import ViewState
-from bot.domain.metrics import Instrument, MetricValueError
+from bot.domain.metrics import Instrument
 from bot.domain.roles import Role
 from bot.flows.baseline import (
     DEFAULT_SOURCE,
     EnteredValue,
+    SurveyInput,
     cohort_entries,
     leader_metrics,
     owned_leader,
-    parse_value,
     read_leader_form,
+    read_survey_result,
 )
 from bot.flows.checkpoints import Checkpoint, Checkpoints, checkpoints_of
 from storage.checkpoint_values import checkpoint_values_of, save_checkpoint_value
@@ -146,11 +147,6 @@ def submit_leader_values(
 # --- the company survey's result for a pod ------------------------------------------------------
 
 
-class PodInput(enum.StrEnum):
-    VALUE = "value"
-    SOURCE = "source"
-
-
 class PodSaved(enum.StrEnum):
     NOT_OWNER = "not_owner"  # or the pod or criterion is gone
     CLOSED = "closed"  # that month no longer (or not yet) takes values
@@ -164,7 +160,7 @@ class PodValueOutcome:
     program: Program | None = None
     checkpoints: Checkpoints | None = None
     checkpoint: Checkpoint | None = None  # the open one, when saved
-    errors: Mapping[PodInput, str] | None = None
+    errors: Mapping[SurveyInput, str] | None = None
     pod_name: str = ""
     value: EnteredValue | None = None
     source: str = ""
@@ -230,17 +226,8 @@ def submit_pod_value(
         checkpoint = checkpoints.open
         if checkpoint is None or checkpoint.month != month:
             return PodValueOutcome(saved=PodSaved.CLOSED, program=program, checkpoints=checkpoints)
-        errors: dict[PodInput, str] = {}
-        value = None
-        try:
-            value = parse_value(value_text, metric)
-        except MetricValueError as error:
-            errors[PodInput.VALUE] = str(error)
-        if not source:
-            errors[PodInput.SOURCE] = (
-                "Say which survey the result comes from: its name, date and answers."
-            )
-        if errors or value is None:
+        value, errors = read_survey_result(value_text, source, metric)
+        if value is None:
             return PodValueOutcome(saved=PodSaved.INVALID, errors=errors)
         save_checkpoint_value(
             session,
