@@ -14,21 +14,15 @@ from bot.blocks.picker import build_program_choice
 from bot.blocks.reply import Reply
 from bot.domain.roles import Audience
 from bot.flows.adjust import (
-    MAX_NOTE_CHARS,
-    AdjustmentError,
     Recorded,
     Refused,
     Usage,
     adjust,
-    parse_adjustment,
 )
 from bot.flows.programs import NotChosen, ProgramAsk
 from bot.flows.work import unit_of_work
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
-
-# Re-exported: tests import the parser from here.
-__all__ = ["MAX_NOTE_CHARS", "AdjustmentError", "parse_adjustment", "register"]
 
 logger = logging.getLogger(__name__)
 

@@ -38,9 +38,6 @@ from bot.domain.roles import Audience
 from bot.services import Services
 from handlers.router import Invocation, Router, Subcommand
 
-# Re-exported: tests import the grammar from here.
-__all__ = ["CostRequest", "parse_cost_args", "quote", "register", "typed_cost_command"]
-
 
 def answer_typed(invocation: Invocation) -> Reply:
     """Typed: the estimate, inside the acknowledgement. Alone: the calculator modal."""

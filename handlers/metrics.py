@@ -38,8 +38,6 @@ from bot.blocks.reply import Reply
 from bot.domain.roles import Audience
 from bot.flows.baseline import SurveyInput, as_rows
 from bot.flows.metrics import (
-    Checkpoint,
-    Checkpoints,
     LeaderSaved,
     PodSaved,
     submit_leader_values,
@@ -59,9 +57,6 @@ from bot.services import Services
 from bot.slack.payload import team_of
 from bot.slack.replies import notice, refuse_click
 from handlers.router import Invocation, Router, Subcommand
-
-# Re-exported: tests import the checkpoints from here.
-__all__ = ["Checkpoint", "Checkpoints", "register"]
 
 # --- /emcoach metrics -------------------------------------------------------------------------
 

@@ -50,7 +50,6 @@ from bot.blocks.pod import (
 )
 from bot.blocks.reply import Reply, build_notice_modal
 from bot.domain.args import MonthlySlot, WeeklySlot
-from bot.domain.args.leader import TypedLeader, parse_typed_leader
 from bot.domain.program_rules import POD_MAX_LEADERS
 from bot.domain.roles import Audience
 from bot.domain.sprint import leader_time_per_month
@@ -67,7 +66,6 @@ from bot.flows.pod import (
     pod_form,
     save_leader_form,
     save_pod_form,
-    with_group,
 )
 from bot.flows.pod_nights import leader_nights, pod_nights
 from bot.flows.pod_typed import typed_pod
@@ -77,9 +75,6 @@ from bot.services import Services
 from bot.slack.directory import SlackDirectory
 from bot.slack.payload import team_of
 from handlers.router import Invocation, Router, Subcommand
-
-# Re-exported: tests and older callers import the parser and the group rule from here.
-__all__ = ["TypedLeader", "parse_typed_leader", "register", "with_group"]
 
 
 def run_pod(invocation: Invocation) -> Reply:

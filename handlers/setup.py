@@ -22,14 +22,11 @@ from bot.blocks.setup import (
     form_from_state,
 )
 from bot.domain.roles import Audience
-from bot.flows.setup import NotYours, Refused, save_setup, setup_modal, validate
+from bot.flows.setup import NotYours, Refused, save_setup, setup_modal
 from bot.flows.work import unit_of_work
 from bot.services import Services
 from bot.slack.directory import SlackDirectory
 from handlers.router import Invocation, Router, Subcommand
-
-# Re-exported: tests import the form's validation from here.
-__all__ = ["register", "validate"]
 
 logger = logging.getLogger("emcoach.setup")
 

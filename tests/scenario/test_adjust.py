@@ -12,9 +12,9 @@ from sqlmodel import col, select
 
 from bot.blocks.adjust import Decision
 from bot.domain.cadence import AgendaKind, AgendaState
+from bot.flows.adjust import MAX_NOTE_CHARS, AdjustmentError, parse_adjustment
 from bot.sim.standin import SlackError
 from handlers import adjust
-from handlers.adjust import MAX_NOTE_CHARS, AdjustmentError, parse_adjustment
 from storage.db import session_scope
 from storage.models import Adjustment, AgendaRow
 from tests.support.live import LiveApp

@@ -23,9 +23,9 @@ from bot.blocks.cost import (
     COST_VIEW,
 )
 from bot.domain.args import ArgumentError
+from bot.domain.args.cost import CostRequest, parse_cost_args, quote, typed_cost_command
 from bot.domain.cost import MAX_LEADERS, CostModel, format_usd_range
 from bot.domain.program_rules import MAX_EXECUTION_MONTHS, MIN_EXECUTION_MONTHS
-from handlers.cost import CostRequest, parse_cost_args, quote, typed_cost_command
 from tests.support.live import LiveApp
 
 STRANGER = "U0STRANGER"

@@ -15,8 +15,8 @@ from bot.blocks.metrics import METRICS_FORM, METRICS_LEADER, METRICS_LEADER_VIEW
 from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.metrics import get_metric
 from bot.engine.results import checkpoint_data
+from bot.flows.checkpoints import Checkpoint, Checkpoints
 from handlers import metrics
-from handlers.metrics import Checkpoint, Checkpoints
 from storage.db import session_scope
 from storage.models import AgendaRow, CheckpointValue, Leader, Program
 from tests.support.live import LiveApp

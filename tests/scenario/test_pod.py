@@ -32,10 +32,11 @@ from bot.blocks.pod import (
     POD_VIEW,
 )
 from bot.domain.args import ArgumentError, WeeklySlot, tokenize
+from bot.domain.args.leader import TypedLeader, parse_typed_leader
 from bot.domain.program_rules import POD_SIZE_REASON
 from bot.domain.roles import Role
+from bot.flows.pod import with_group
 from bot.sim.standin import SlackError
-from handlers.pod import TypedLeader, parse_typed_leader, with_group
 from storage.db import session_scope
 from storage.models import DirectReport, Leader, Pod
 from storage.pods import LeaderPlan

@@ -22,8 +22,8 @@ from bot.blocks.setup import (
 )
 from bot.domain.program_rules import SHORT_PROGRAM_REASON, ProgramField, ProgramState
 from bot.domain.roles import Role
+from bot.flows.setup import validate
 from bot.sim.standin import SlackError
-from handlers.setup import validate
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import Program, Workspace
