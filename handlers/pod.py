@@ -48,7 +48,7 @@ from bot.blocks.pod import (
     build_pod_modal,
     shown_night,
 )
-from bot.blocks.reply import Reply, build_notice_modal
+from bot.blocks.reply import Reply
 from bot.domain.args import MonthlySlot, WeeklySlot
 from bot.domain.program_rules import POD_MAX_LEADERS
 from bot.domain.roles import Audience
@@ -74,6 +74,7 @@ from bot.flows.work import once_more_on_conflict, unit_of_work
 from bot.services import Services
 from bot.slack.directory import SlackDirectory
 from bot.slack.payload import team_of
+from bot.slack.replies import notice
 from handlers.router import Invocation, Router, Subcommand
 
 
@@ -157,10 +158,6 @@ def _errors(ack: Ack, field: str, message: str) -> None:
     ack(response_action="errors", errors={field: message})
 
 
-def _notice(ack: Ack, title: str, text: str) -> None:
-    ack(response_action="update", view=build_notice_modal(title=title, text=text))
-
-
 def _pod_change(view: dict[str, Any]) -> PodChange | Refusal:
     """What the pod modal holds, or why its session slot can't be read yet."""
     state = ViewState(view["state"]["values"])
@@ -228,11 +225,11 @@ def pod_submitted(
     )
     match outcome:
         case Said(text):
-            _notice(ack, "Not changed", text)
+            notice(ack, "Not changed", text)
         case Refusal(field, message):
             _errors(ack, field, message)
         case SavedPod():
-            _notice(ack, "Pod saved", pod_saved_text(outcome))
+            notice(ack, "Pod saved", pod_saved_text(outcome))
 
 
 def leader_submitted(
@@ -257,11 +254,11 @@ def leader_submitted(
     )
     match outcome:
         case Said(text):
-            _notice(ack, "Not changed", text)
+            notice(ack, "Not changed", text)
         case Refusal(field, message):
             _errors(ack, field, message)
         case SavedLeader():
-            _notice(ack, "Leader saved", leader_saved_text(outcome))
+            notice(ack, "Leader saved", leader_saved_text(outcome))
 
 
 def pod_slot_changed(
