@@ -8,7 +8,7 @@ same survey figures — an answer arriving in between is refused, not added."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -106,20 +106,14 @@ def _leader_result(
 ) -> CriterionResult:
     """The mean over leaders of each leader's own change (the locked rule)."""
     assert program.id is not None
-    values = values_by_leader(
-        session, program_id=program.id, metric_id=metric.id.value, month=month
-    )
-    return analysed_result(
+    return _mean_of_own_changes(
         metric,
         locked=locked,
-        now=mean(list(values.values())),
-        now_n=len(values),
-        measured=leader_change(
-            metric,
-            baselines=baselines_by_leader(session, program_id=program.id, metric_id=metric.id),
-            values=values,
-            leaders=leaders,
+        values=values_by_leader(
+            session, program_id=program.id, metric_id=metric.id.value, month=month
         ),
+        baselines=baselines_by_leader(session, program_id=program.id, metric_id=metric.id),
+        measured=leaders,
         stage=stage,
     )
 
@@ -136,18 +130,33 @@ def _company_survey_result(
     """The company's own survey: the mean over pods of each pod's own change from its
     baseline value, both entered from that survey (never against emcoach's)."""
     assert program.id is not None
-    values = values_by_pod(session, program_id=program.id, metric_id=metric.id.value, month=month)
+    return _mean_of_own_changes(
+        metric,
+        locked=locked,
+        values=values_by_pod(session, program_id=program.id, metric_id=metric.id.value, month=month),
+        baselines=baselines_by_pod(session, program_id=program.id, metric_id=metric.id),
+        measured=[pod.name for pod in pods_of(session, program_id=program.id)],
+        stage=stage,
+    )
+
+
+def _mean_of_own_changes(
+    metric: MetricDefinition,
+    *,
+    locked: LockedFigure,
+    values: Mapping[str, Decimal],
+    baselines: Mapping[str, Decimal],
+    measured: Sequence[str],
+    stage: Stage,
+) -> CriterionResult:
+    """Now: the mean of ``values``; the change: the mean over ``measured`` (leaders, or pods
+    on the company's survey) of each one's own change from its baseline."""
     return analysed_result(
         metric,
         locked=locked,
         now=mean(list(values.values())),
         now_n=len(values),
-        measured=leader_change(
-            metric,
-            baselines=baselines_by_pod(session, program_id=program.id, metric_id=metric.id),
-            values=values,
-            leaders=[pod.name for pod in pods_of(session, program_id=program.id)],
-        ),
+        measured=leader_change(metric, baselines=baselines, values=values, leaders=measured),
         stage=stage,
     )
 
