@@ -133,7 +133,9 @@ def _company_survey_result(
     return _mean_of_own_changes(
         metric,
         locked=locked,
-        values=values_by_pod(session, program_id=program.id, metric_id=metric.id.value, month=month),
+        values=values_by_pod(
+            session, program_id=program.id, metric_id=metric.id.value, month=month
+        ),
         baselines=baselines_by_pod(session, program_id=program.id, metric_id=metric.id),
         measured=[pod.name for pod in pods_of(session, program_id=program.id)],
         stage=stage,
