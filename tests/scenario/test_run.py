@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "xoxb-run-test"
 APP_TOKEN = "xapp-1-A0EMCOACH-run-test"
 OWNER = "U0OWNER"
+STRANGER = "U0STRANGER"
 RECIPIENTS = ("U0LEAD1", "U0LEAD2", "U0COACH")
 # Start-up is an interpreter, imports and migrations; generous so a busy CI machine passes.
 CONNECT_SECONDS = 20.0
@@ -182,17 +183,19 @@ def test_run_publishes_app_home_once_however_often_the_event_is_retried(
     def published_for(user_id: str) -> int:
         return sum(call.args["user_id"] == user_id for call in slack.calls_to("views.publish"))
 
-    event = {"type": "app_home_opened", "user": OWNER, "channel": "D0OWNER", "tab": "home"}
+    # Someone in no program: the scheduler, which republishes the homes of the program's people
+    # when its sends change them, never publishes theirs, so every publish counted is the event's.
+    event = {"type": "app_home_opened", "user": STRANGER, "channel": "D0SAM", "tab": "home"}
     first = sockets.wait_ack(sockets.event(event, event_id="Ev0RUNHOME"))
     assert first.payload is None  # events are acknowledged bare
-    slack.wait_for(lambda: published_for(OWNER) == 1)
+    slack.wait_for(lambda: published_for(STRANGER) == 1)
 
     sockets.wait_ack(sockets.event(event, event_id="Ev0RUNHOME", retry_attempt=1))
     # A fresh event behind the retry: once its view is out, a processed retry would be too.
-    later = {"type": "app_home_opened", "user": "U0COACH", "channel": "D0COACH", "tab": "home"}
+    later = {"type": "app_home_opened", "user": OWNER, "channel": "D0OWNER", "tab": "home"}
     sockets.wait_ack(sockets.event(later, event_id="Ev0RUNLATER"))
-    slack.wait_for(lambda: published_for("U0COACH") == 1)
-    assert published_for(OWNER) == 1
+    slack.wait_for(lambda: published_for(OWNER) >= 1)
+    assert published_for(STRANGER) == 1
 
 
 def test_run_sends_due_prompts_from_its_own_scheduler_exactly_once(running: Running) -> None:
