@@ -69,11 +69,10 @@ def build_dispatch_client(
     token: str | None = None,
     timeout: float | None = None,
     senders: int = SENDERS,
-    rate_limit_retries: int = 0,
 ) -> WebClient:
     """The dispatcher's client: retries nothing blindly. A 429 posted nothing, and the
     dispatcher pauses that one workspace for its Retry-After rather than holding a sender
-    thread asleep (``rate_limit_retries`` > 0 only to test the transport); a 5xx, a timeout or
+    thread asleep; a 5xx, a timeout or
     a dropped connection may have posted the message, so the row is reconciled against the
     channel's history instead. Its connections stay open between calls, one per sender thread.
     """
@@ -81,11 +80,7 @@ def build_dispatch_client(
         token=token if token is not None else settings.bot_token,
         base_url=settings.SLACK_API_URL,
         timeout=timeout if timeout is not None else settings.SLACK_TIMEOUT_SECONDS,
-        retry_handlers=(
-            [RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)]
-            if rate_limit_retries
-            else []
-        ),
+        retry_handlers=[],
         pool_connections=senders,
     )
 

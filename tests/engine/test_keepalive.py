@@ -8,25 +8,61 @@ from typing import Any
 from urllib.error import URLError
 
 import pytest
-from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import ConnectionErrorRetryHandler, HttpRequest, HttpResponse, RetryState
+from slack_sdk.http_retry import (
+    ConnectionErrorRetryHandler,
+    FixedValueRetryIntervalCalculator,
+    HttpRequest,
+    HttpResponse,
+    RateLimitErrorRetryHandler,
+    RetryState,
+)
 
-from bot.compose import build_dispatch_client
-from bot.config import Settings
 from bot.engine.dispatch import SENDERS
 from bot.keepalive import KeepAliveWebClient
 from bot.sim.standin import RateLimited, ServerError, SlackError, SlackStandIn, Timeout
 
 
-def _client(slack: SlackStandIn, *, timeout: float = 5) -> WebClient:
-    settings = Settings.model_construct(
-        SLACK_BOT_TOKEN=SecretStr("xoxb-keepalive"), SLACK_API_URL=slack.api_url
+class _NoWait429Handler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler without its sleep (Retry-After plus up to a second of jitter):
+    it records the Retry-After each retry would have waited instead."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retry_count=3)
+        self.waited: list[str] = []
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        assert response is not None, "a 429 always has a response"
+        headers = {name.lower(): values for name, values in response.headers.items()}
+        self.waited.extend(headers["retry-after"])
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+
+
+def _client(
+    slack: SlackStandIn, *, timeout: float = 5, on_429: _NoWait429Handler | None = None
+) -> WebClient:
+    # The dispatcher's own transport, here with slack_sdk's 429 retries (the dispatcher itself
+    # pauses the workspace instead and asks for none).
+    return KeepAliveWebClient(
+        token="xoxb-keepalive",
+        base_url=slack.api_url,
+        timeout=timeout,
+        retry_handlers=[on_429 or _NoWait429Handler()],
+        pool_connections=SENDERS,
     )
-    # slack_sdk's 429 retries through this transport (the dispatcher itself pauses the
-    # workspace instead and asks for none).
-    return build_dispatch_client(settings, timeout=timeout, rate_limit_retries=3)
+
+
+# slack_sdk's connection retries without their back-off.
+_AT_ONCE = FixedValueRetryIntervalCalculator(fixed_internal=0)
 
 
 def _post(client: WebClient, text: str) -> str:
@@ -66,15 +102,17 @@ def test_a_connection_slack_closed_is_replaced_without_losing_the_call(
 
 
 def test_429_is_retried_after_its_retry_after(slack: SlackStandIn) -> None:
-    slack.inject("chat.postMessage", RateLimited(retry_after=0), times=2)
-    client = _client(slack)
+    slack.inject("chat.postMessage", RateLimited(retry_after=7), times=2)
+    on_429 = _NoWait429Handler()
+    client = _client(slack, on_429=on_429)
     _post(client, "third time lucky")
     assert [call.status for call in slack.calls_to("chat.postMessage")] == [429, 429, 200]
+    assert on_429.waited == ["7", "7"], "each retry is told Slack's Retry-After"
     assert len(slack.messages("U0LEAD1")) == 1
 
 
 def test_429s_beyond_the_retries_raise_with_the_status(slack: SlackStandIn) -> None:
-    slack.inject("chat.postMessage", RateLimited(retry_after=0), times=4)
+    slack.inject("chat.postMessage", RateLimited(retry_after=7), times=4)
     with pytest.raises(SlackApiError) as raised:
         _post(_client(slack), "never")
     assert raised.value.response.status_code == 429
@@ -113,7 +151,11 @@ def test_nobody_listening_raises_a_url_error() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = KeepAliveWebClient(token="xoxb-nobody", base_url=f"http://127.0.0.1:{port}/api/")
+    client = KeepAliveWebClient(
+        token="xoxb-nobody",
+        base_url=f"http://127.0.0.1:{port}/api/",
+        retry_handlers=[ConnectionErrorRetryHandler(interval_calculator=_AT_ONCE)],
+    )
     with pytest.raises(URLError):
         client.chat_postMessage(channel="U0LEAD1", text="hello?")
 
@@ -191,7 +233,7 @@ def test_a_file_upload_shares_the_pool_for_its_api_calls(slack: SlackStandIn) ->
 
 class _CountingHandler(ConnectionErrorRetryHandler):
     def __init__(self) -> None:
-        super().__init__(max_retry_count=2)
+        super().__init__(max_retry_count=2, interval_calculator=_AT_ONCE)
         self.errors: list[type[Exception]] = []
 
     def can_retry(

@@ -4,9 +4,9 @@ A migrated database is a copy of a template that Alembic upgraded once per test 
 schema every test sees is exactly the migrated one (a byte copy of it) without paying the
 upgrade per test: on SQLite the template is a file, copied; on Postgres it is a database, and
 each test gets a ``CREATE DATABASE ... TEMPLATE`` of it, emptied when the test is done and
-reused by the next. An empty Postgres database is a schema of its own (search_path) in the TEST_DATABASE_URL
-database. Either way tests never see each other's rows, also when several processes
-(pytest-xdist workers) run at once.
+reused by the next. An empty Postgres database is a schema of its own (search_path) in the
+TEST_DATABASE_URL database. Either way tests never see each other's rows, also when several
+processes (pytest-xdist workers) run at once.
 
 Postgres needs a role that may create databases (``postgres`` in CI and the README).
 """
