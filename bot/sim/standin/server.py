@@ -84,6 +84,9 @@ class SlackStandIn:
         self._installers: dict[str, str] = {}
         self._installs = Installs()
         self._lock = threading.Lock()
+        # Bumped after every request the stand-in answers: wait_for wakes on it at once.
+        self._served = threading.Condition()
+        self._served_count = 0
         self._faults = FaultPlan()
         self._calls: list[Call] = []
         self._responses: list[tuple[str, dict[str, Any]]] = []
@@ -315,17 +318,26 @@ class SlackStandIn:
             return None if view is None else _snapshot(view)
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Poll until ``predicate()`` holds (Bolt runs listeners on other threads)."""
+        """Until ``predicate()`` holds (Bolt runs listeners on other threads): checked again as
+        soon as the stand-in has answered another request, and at least every 10 ms for what
+        changes elsewhere (a database row)."""
         deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() >= deadline:
+        while True:
+            with self._served:
+                served = self._served_count
+            if predicate():
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 summary = "\n".join(
                     f"  {call.method} -> {call.status} {call.error or 'ok'}" for call in self.calls
                 )
                 raise AssertionError(
                     f"condition not met within {timeout} s; calls so far:\n{summary or '  none'}"
                 )
-            time.sleep(_WAIT_FOR_POLL_SECONDS)
+            with self._served:
+                if self._served_count == served:
+                    self._served.wait(min(_WAIT_FOR_POLL_SECONDS, remaining))
 
     # --- connections --------------------------------------------------------------------
 
@@ -359,6 +371,14 @@ class SlackStandIn:
     # --- serving ------------------------------------------------------------------------
 
     def _route(self, *, path: str, query: str, body: bytes, headers: Message) -> _Reply:
+        try:
+            return self._answer(path=path, query=query, body=body, headers=headers)
+        finally:
+            with self._served:
+                self._served_count += 1
+                self._served.notify_all()
+
+    def _answer(self, *, path: str, query: str, body: bytes, headers: Message) -> _Reply:
         if path.startswith(_API_PREFIX):
             return self._api_call(path.removeprefix(_API_PREFIX), query, body, headers)
         if path.startswith(_UPLOAD_PREFIX):
