@@ -6,7 +6,6 @@ The demo runs on it, and so does every scenario test.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from bot.clock import FixedClock
 from bot.compose import Runtime, build_web_client
 from bot.config import Settings, load_settings
 from bot.server import EVENTS_PATH, build_wsgi
+from bot.sim.serving import serve_in_thread, stop_serving
 from bot.sim.standin import SlackStandIn
 from bot.sim.standin.sender import SlackSender
 from handlers.router import Router
@@ -61,20 +61,12 @@ def serve(wsgi: object) -> Iterator[str]:
     # One log line per request is noise here: the stand-in records every call anyway.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, wsgi, threaded=True)  # type: ignore[arg-type]
-    thread = threading.Thread(
-        # A short poll interval: shutdown() waits for it, once per test.
-        target=server.serve_forever,
-        kwargs={"poll_interval": 0.01},
-        name="emcoach-http",
-        daemon=True,
-    )
-    thread.start()
+    thread = serve_in_thread(server, name="emcoach-http")
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.shutdown()
+        stop_serving(server, thread)
         server.server_close()
-        thread.join()
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from typing import Any, Protocol, Self
 from urllib.parse import urlsplit
 
 from bot.clock import Clock, SystemClock
+from bot.sim.serving import serve_in_thread, stop_serving
 from bot.sim.standin import files, methods
 from bot.sim.standin.faults import Fault, FaultPlan, applied_anyway, delay_of, reply_for
 from bot.sim.standin.oauth import Installs, OAuthApp
@@ -41,8 +42,6 @@ _OAUTH_ACCESS = "oauth.v2.access"
 _JSON = "application/json; charset=utf-8"
 _TEXT = "text/plain; charset=utf-8"
 _WAIT_FOR_POLL_SECONDS = 0.01
-# How often serve_forever checks for shutdown: the latency of stop(), paid per test.
-_SHUTDOWN_POLL_SECONDS = 0.01
 
 
 @dataclass(frozen=True)
@@ -108,13 +107,7 @@ class SlackStandIn:
         self._server = server
         for workspace in self._teams.values():
             workspace.root_url = f"http://127.0.0.1:{server.server_address[1]}/"
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
-            name="slack-standin",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve_in_thread(server, name="slack-standin")
         return self
 
     def stop(self) -> None:
@@ -122,10 +115,9 @@ class SlackStandIn:
         if server is None or thread is None:
             return
         self._stopping.set()  # wakes replies held back by a Timeout fault
-        server.shutdown()
+        stop_serving(server, thread)
         server.hang_up()  # kept-alive connections stop waiting for a next request
         server.server_close()  # joins the request threads
-        thread.join()
         self._server = self._thread = None
 
     def __enter__(self) -> Self:
