@@ -21,9 +21,10 @@ from tests.support.finished import (
     OWNER,
     clock_ticks,
     rows,
+    run_to_close,
     run_to_month_6,
     section_texts,
-    world,
+    world_after,
 )
 from tests.support.live import LiveApp
 from tests.support.public_posts import answer
@@ -41,8 +42,7 @@ def _summaries(live: LiveApp, user: str) -> list[dict[str, Any]]:
 
 
 def test_the_program_closes_after_its_month_6_post_and_the_summary_goes_out_once() -> None:
-    with world() as live:
-        finished = run_to_month_6(live)
+    with world_after(run_to_month_6) as (live, finished):
         assert _status(live, finished.program_id) is ProgramState.EVALUATED
         # Every summary lands, but Slack's answers are lost: each is looked for before any
         # resend — the DMs in their history, the owner's copy in their preview's thread.
@@ -81,9 +81,7 @@ def test_the_program_closes_after_its_month_6_post_and_the_summary_goes_out_once
 
 
 def test_status_says_closed_and_what_owners_can_do_next() -> None:
-    with world() as live:
-        finished = run_to_month_6(live)
-        clock_ticks(live, ticks=1)
+    with world_after(run_to_close) as (live, finished):
         said = answer(live, lambda: live.sender.command("status", user_id=OWNER))
         delete = answer(live, lambda: live.sender.command("delete", user_id=OWNER))
     assert "Delete Pilot?" in delete and "export" in delete  # closed: deletable
@@ -95,9 +93,7 @@ def test_status_says_closed_and_what_owners_can_do_next() -> None:
 
 
 def test_no_cadence_prompt_goes_out_after_close() -> None:
-    with world() as live:
-        finished = run_to_month_6(live)
-        clock_ticks(live, ticks=1)
+    with world_after(run_to_close) as (live, finished):
         before = len(live.slack.calls_to("chat.postMessage"))
         clock_ticks(live, ticks=3)
         after = len(live.slack.calls_to("chat.postMessage"))

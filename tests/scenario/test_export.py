@@ -16,12 +16,10 @@ from bot.sim.standin.records import SharedFile
 from tests.support.finished import (
     CFO,
     OWNER,
-    Finished,
-    clock_ticks,
+    run_to_close,
     run_to_month_3,
-    run_to_month_6,
     section_texts,
-    world,
+    world_after,
 )
 from tests.support.live import LiveApp
 from tests.support.programs import make_program
@@ -53,15 +51,8 @@ def _export(live: LiveApp, user: str = OWNER) -> str:
     return answer(live, lambda: live.sender.command("export", user_id=user))
 
 
-def _closed(live: LiveApp) -> Finished:
-    finished = run_to_month_6(live)
-    clock_ticks(live, ticks=1)
-    return finished
-
-
 def test_the_export_is_a_zip_of_csv_files_in_the_owners_dm_matching_the_month_6_post() -> None:
-    with world() as live:
-        finished = _closed(live)
+    with world_after(run_to_close) as (live, finished):
         said = _export(live)
         archive, channel = _opened(live)
         owner_dm = live.slack.messages(OWNER)
@@ -115,8 +106,7 @@ def test_the_export_is_a_zip_of_csv_files_in_the_owners_dm_matching_the_month_6_
 
 
 def test_survey_figures_below_the_threshold_never_appear_as_numbers() -> None:
-    with world() as live:
-        _closed(live)
+    with world_after(run_to_close) as (live, _):
         _export(live)
         archive, _ = _opened(live)
         tables = _tables(archive)
@@ -136,8 +126,7 @@ def test_survey_figures_below_the_threshold_never_appear_as_numbers() -> None:
 
 
 def test_a_cell_that_would_run_as_a_formula_is_neutralised() -> None:
-    with world() as live:
-        _closed(live)
+    with world_after(run_to_close) as (live, _):
         _export(live)
         tables = _tables(_opened(live)[0])
     sources = {row["source"] for row in tables["checkpoint_values.csv"] if row["month"] == "6"}
@@ -147,8 +136,7 @@ def test_a_cell_that_would_run_as_a_formula_is_neutralised() -> None:
 
 
 def test_non_owners_are_refused_with_what_to_do() -> None:
-    with world() as live:
-        finished = _closed(live)
+    with world_after(run_to_close) as (live, finished):
         for person in (CFO, "U0STRANGER", "U0LEAD1"):
             # Refused inside the acknowledgement itself.
             said = str(live.sender.command("export", user_id=person).json()["text"])
@@ -164,8 +152,7 @@ def test_non_owners_are_refused_with_what_to_do() -> None:
 
 
 def test_the_owners_app_home_button_sends_the_same_export() -> None:
-    with world() as live:
-        finished = _closed(live)
+    with world_after(run_to_close) as (live, finished):
         result = live.sender.block_action(
             user_id=OWNER, action_id=EXPORT_ACTION, value=str(finished.program_id)
         )
@@ -175,8 +162,7 @@ def test_the_owners_app_home_button_sends_the_same_export() -> None:
 
 
 def test_a_running_program_exports_what_is_published_so_far_and_a_draft_has_nothing() -> None:
-    with world() as live:
-        run_to_month_3(live)
+    with world_after(run_to_month_3) as (live, _):
         said = _export(live)
         tables = _tables(_opened(live)[0])
         make_program(live.services.engine, name="Draft", criteria=("lead_time",))

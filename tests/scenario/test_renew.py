@@ -21,10 +21,9 @@ from tests.support.finished import (
     CFO,
     CO_OWNER,
     OWNER,
-    clock_ticks,
+    run_to_close,
     run_to_month_3,
-    run_to_month_6,
-    world,
+    world_after,
 )
 from tests.support.live import LiveApp
 from tests.support.public_posts import answer
@@ -45,9 +44,7 @@ def _programs(live: LiveApp) -> dict[str, Program]:
 
 
 def test_renew_starts_the_next_cohort_as_a_draft_with_the_carried_over_choices() -> None:
-    with world() as live:
-        finished = run_to_month_6(live)
-        clock_ticks(live, ticks=1)
+    with world_after(run_to_close) as (live, finished):
         with session_scope(live.services.engine) as session:
             session.exec(
                 update(Criterion)
@@ -91,9 +88,7 @@ def test_renew_starts_the_next_cohort_as_a_draft_with_the_carried_over_choices()
 
 
 def test_the_sprint_walks_on_from_the_draft_and_the_picker_offers_both_programs() -> None:
-    with world() as live:
-        run_to_month_6(live)
-        clock_ticks(live, ticks=1)
+    with world_after(run_to_close) as (live, _):
         _renew(live)
         draft = _programs(live)["Pilot (cycle 2)"]
         assert draft.id is not None
@@ -119,8 +114,7 @@ def test_the_sprint_walks_on_from_the_draft_and_the_picker_offers_both_programs(
 
 
 def test_a_running_program_can_be_renewed_and_non_owners_are_refused() -> None:
-    with world() as live:
-        run_to_month_3(live)
+    with world_after(run_to_month_3) as (live, _):
         said = _renew(live)
         refused = json.loads(live.sender.command("renew", user_id=CFO).body)["text"]
     assert "Started *Pilot (cycle 2)*" in said

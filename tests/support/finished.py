@@ -8,14 +8,18 @@ survey). The month-3 survey round is answered by 3 people (shown), the month-6 r
 
 from __future__ import annotations
 
+import atexit
+import copy
+import shutil
+import sqlite3
 import tempfile
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
@@ -25,6 +29,7 @@ from bot.domain.roles import Role
 from bot.scheduler import build_dispatcher
 from bot.sim.demo.harness import START, TEAM_ID, LiveApp, live_app
 from bot.sim.standin import SlackStandIn, StandInUser
+from bot.sim.standin.server import Snapshot
 from handlers import jobs
 from storage.db import session_scope
 from storage.models import (
@@ -37,9 +42,11 @@ from storage.models import (
     SurveyResponse,
 )
 from storage.programs import add_member
-from tests.support.databases import backend_engine
+from tests.support.databases import SQLITE_FILE, backend_engine
 from tests.support.engine import deliver_at, planned_program
 from tests.support.programs import LeaderSpec, PodSpec
+
+T = TypeVar("T")
 
 OWNER, CO_OWNER, CFO, CHANNEL = "U0OWNER", "U0OWNER2", "U0CFO", "C0ENG"
 LEADERS = ("U0LEAD1", "U0LEAD2", "U0LEAD3")
@@ -70,11 +77,62 @@ class Finished:
 @contextmanager
 def world() -> Iterator[LiveApp]:
     """A fresh database, Slack stand-in and app on one simulated clock."""
-    clock = FixedClock(START)
+    with _world(FixedClock(START)) as live:
+        yield live
+
+
+@contextmanager
+def world_after(stage: Callable[[LiveApp], T]) -> Iterator[tuple[LiveApp, T]]:
+    """A world as ``stage`` (run_to_month_3, run_to_month_6) leaves a fresh one, and what it
+    returned. The stage runs once per test process: its database file, the stand-in's state
+    and the clock are copied into each test's own world, so tests still share nothing."""
+    saved = _saved_stages.get(stage)
+    if saved is None:
+        saved = _saved_stages[stage] = _save(stage)
+    with _world(FixedClock(saved.now), database=saved.database) as live:
+        live.slack.restore(saved.slack)
+        yield live, copy.deepcopy(saved.result)
+
+
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    database: Path
+    slack: Snapshot
+    now: datetime
+    result: Any
+
+
+_saved_stages: dict[Callable[[LiveApp], Any], _Saved] = {}
+
+
+def _save(stage: Callable[[LiveApp], Any]) -> _Saved:
+    folder = Path(tempfile.mkdtemp(prefix="emcoach-world-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    database = folder / SQLITE_FILE
+    with world() as live:
+        result = stage(live)
+        # A consistent copy of the whole database, whatever is in its write-ahead log.
+        source = live.services.engine.raw_connection()
+        try:
+            driver = source.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            with closing(sqlite3.connect(database)) as copied:
+                driver.backup(copied)
+        finally:
+            source.close()
+        return _Saved(database, live.slack.snapshot(), live.clock.now(), result)
+
+
+@contextmanager
+def _world(clock: FixedClock, *, database: Path | None = None) -> Iterator[LiveApp]:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        # A copy of the schema migrated once per run (tests/support/databases.py).
-        engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
+        if database is None:
+            # A copy of the schema migrated once per run (tests/support/databases.py).
+            engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
+        else:
+            shutil.copyfile(database, folder / SQLITE_FILE)
+            engine = stack.enter_context(backend_engine("sqlite", folder))
         slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
         yield stack.enter_context(live_app(slack, engine, clock=clock))
 
@@ -221,6 +279,13 @@ def run_to_month_6(live: LiveApp) -> Finished:
         if row.occasion == final.occasion and row.recipient == OWNER
     ]
     return Finished(program_id=program_id, month_6=month_6, preview=preview)
+
+
+def run_to_close(live: LiveApp) -> Finished:
+    """The program past its month-6 post and the clock's next tick, which closes it."""
+    finished = run_to_month_6(live)
+    clock_ticks(live, ticks=1)
+    return finished
 
 
 def section_texts(message: dict[str, Any]) -> list[str]:

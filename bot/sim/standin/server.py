@@ -8,6 +8,7 @@ fail the way Slack fails (see ``bot.sim.standin.faults``). Standard library only
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import logging
@@ -55,6 +56,26 @@ class _Reply:
 
 class _Route(Protocol):
     def __call__(self, *, path: str, query: str, body: bytes, headers: Message) -> _Reply: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What ``SlackStandIn.snapshot`` copied: its attributes by name."""
+
+    state: dict[str, Any]
+
+
+# What a snapshot holds: the workspaces (``_teams`` holds ``_workspace`` too), installs, traffic.
+_SNAPSHOT_STATE = (
+    "_workspace",
+    "_teams",
+    "_installers",
+    "_installs",
+    "_calls",
+    "_responses",
+    "_response_keys",
+    "_response_counter",
+)
 
 
 class SlackStandIn:
@@ -351,6 +372,30 @@ class SlackStandIn:
         if self._server is None:
             raise RuntimeError("the Slack stand-in is not running")
         return self._server
+
+    def snapshot(self) -> Snapshot:
+        """A copy of everything the stand-in holds but its faults: workspaces (people,
+        conversations, messages, views, files), installs, calls and responses. ``restore`` puts
+        it into another stand-in, so tests can start from a state built once."""
+        with self._lock:
+            clocks = {id(team.clock): team.clock for team in self._teams.values()}
+            return Snapshot(copy.deepcopy(self._state(), memo=dict(clocks)))
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Hold exactly what ``snapshot`` held (it stays reusable), on this stand-in's clock
+        and address; no faults planned."""
+        with self._lock:
+            clock, root_url = self._workspace.clock, self._workspace.root_url
+            clocks = {id(team.clock): clock for team in snapshot.state["_teams"].values()}
+            state = copy.deepcopy(snapshot.state, memo=dict(clocks))
+            for name, value in state.items():
+                setattr(self, name, value)
+            for team in self._teams.values():
+                team.clock, team.root_url = clock, root_url
+            self._faults.clear()
+
+    def _state(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _SNAPSHOT_STATE}
 
     def reset(self) -> None:
         """Forget traffic and faults; keep users, channels and DM ids."""
