@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.sim.standin import SlackStandIn
 from handlers.unavailable import DATABASE_APOLOGY
+from storage import health
 from storage.db import Timeouts, make_engine
 from storage.migrate import upgrade_to_head
 from tests.support.blackhole import BlackHoleProxy
@@ -116,28 +117,44 @@ def test_a_transaction_cut_off_before_commit_does_not_run_after_recovery(tmp_pat
     """The "click the person saw fail, executed after all" of issue #8: the server ends a
     transaction whose client went silent (idle_in_transaction_session_timeout), so the COMMIT
     that arrives once the network is back finds nothing to commit."""
-    quick = Timeouts(idle_in_transaction_ms=500)
+    quick = Timeouts(idle_in_transaction_ms=300)
     with _postgres_behind_proxy(tmp_path, timeouts=quick) as (direct, proxied, proxy):
         outcome: list[str] = []
+        backend: list[int] = []
+        cut_off = threading.Event()
 
         def unit_of_work() -> None:
             try:
-                with proxied.begin() as connection:
-                    connection.execute(
-                        text(
-                            "INSERT INTO workspace (team_id, name, first_seen_at) "
-                            "VALUES ('TLATE', 'Late', '2027-01-04 09:00:00+00:00')"
-                        )
+                with proxied.connect() as connection:
+                    backend.append(
+                        connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
                     )
-                    proxy.black_hole()  # the network dies before the COMMIT gets through
+                    connection.commit()  # idle, not in a transaction: no time limit yet
+                    with connection.begin():
+                        connection.execute(
+                            text(
+                                "INSERT INTO workspace (team_id, name, first_seen_at) "
+                                "VALUES ('TLATE', 'Late', '2027-01-04 09:00:00+00:00')"
+                            )
+                        )
+                        proxy.black_hole()  # the network dies before the COMMIT gets through
+                        cut_off.set()
             except DBAPIError as exc:
                 outcome.append(type(exc.orig).__name__)
             else:
                 outcome.append("committed")
+            finally:
+                cut_off.set()
 
         worker = threading.Thread(target=unit_of_work)
         worker.start()
-        time.sleep(1.5)  # the outage outlasts the server's patience with an idle transaction
+        assert cut_off.wait(timeout=10)
+        # The outage lasts until the server has run out of patience with the idle transaction
+        # and ended its session (not a guess at how long that takes: asked of the server).
+        deadline = time.monotonic() + 10
+        while _session_alive(direct, backend[0]):
+            assert time.monotonic() < deadline, "the server kept the idle transaction open"
+            time.sleep(0.02)
         proxy.restore()
         worker.join(timeout=10)
         assert not worker.is_alive()
@@ -147,6 +164,14 @@ def test_a_transaction_cut_off_before_commit_does_not_run_after_recovery(tmp_pat
             ).scalar_one()
         assert late == 0
         assert outcome != ["committed"]
+
+
+def _session_alive(engine: Engine, pid: int) -> bool:
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+        ).scalar_one()
+    return bool(found)
 
 
 def test_postgres_connections_carry_the_timeouts() -> None:
@@ -199,7 +224,12 @@ def test_a_database_that_never_answers_gets_503_and_an_apology_in_time(live: Liv
         _wait_until_healthy(live)
 
 
-def test_a_held_sqlite_write_lock_is_503_but_commands_still_read(live: LiveApp) -> None:
+def test_a_held_sqlite_write_lock_is_503_but_commands_still_read(
+    live: LiveApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The probe's deadline (1.5 s in production), still far below the busy timeout (5 s) that
+    # the check's write waits out: it is the deadline that answers, as in production.
+    monkeypatch.setattr(health, "CHECK_SECONDS", 0.3)
     holder = make_engine(url_of(live.services.engine))
     with holder.connect() as connection:
         connection.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: the write lock, held

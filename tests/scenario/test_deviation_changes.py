@@ -23,7 +23,7 @@ from storage.db import session_scope
 from storage.models import AgendaRow, Leader, Program
 from tests.support.live import LiveApp
 from tests.support.programs import LeaderSpec, PodSpec, make_program
-from tests.support.public_posts import clock_ticks, world
+from tests.support.public_posts import GIVE_UP_SECONDS, clock_ticks, world
 
 OWNER = "U0OWNER"
 CHANNEL = "C0ENG"
@@ -204,7 +204,7 @@ def test_the_threshold_changed_under_a_deviation_is_the_one_the_program_uses(
 
 
 def test_a_follow_up_whose_answer_is_lost_is_posted_once() -> None:
-    with world() as live:
+    with world(slack_timeout=GIVE_UP_SECONDS) as live:
         make_program(
             live.services.engine,
             criteria=("lead_time", "report_retention"),

@@ -28,7 +28,7 @@ LENA = "U0LEAD1"  # Europe/Warsaw, 1:1 on Tuesdays 10:00
 LEO = "U0LEAD2"  # Australia/Sydney
 STRANGER = "U0STRANGER"
 KICKOFF = date(2027, 2, 1)
-SLOW_SLACK = 2.0  # seconds users.info takes to answer
+SLOW_SLACK = 1.0  # seconds users.info takes to answer
 TWO_LEADERS = (PodSpec(leaders=[LeaderSpec(LENA), LeaderSpec(LEO)]),)
 
 
@@ -417,7 +417,9 @@ def test_another_writer_is_not_blocked_while_slack_answers_users_info_slowly(
         ensure_workspace(session, team_id="T0OTHER", now=live.clock.now())
     waited = time.monotonic() - started
 
-    assert waited < SLOW_SLACK / 4, f"another writer waited {waited:.2f} s for Slack"
+    # Written while Slack still holds its answer: the pause is not stored yet. A writer that
+    # had to wait for the pause's transaction would get in only after it committed.
+    assert _pauses(live) == [], f"another writer waited {waited:.2f} s, until the pause was in"
     live.slack.wait_for(lambda: len(live.slack.responses()) > before, timeout=SLOW_SLACK + 5)
     assert "Paused <@U0LEAD1> in *Pilot* from Tue 12 Jan 2027" in live.slack.responses()[-1]["text"]
     assert len(_pauses(live)) == 1

@@ -9,12 +9,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
@@ -417,7 +419,11 @@ def test_completing_an_unknown_upload_fails(client: WebClient) -> None:
 # --- faults --------------------------------------------------------------------------------
 
 
-def test_rate_limit_is_retried_by_the_sdk_handler(slack: SlackStandIn) -> None:
+def test_rate_limit_is_retried_by_the_sdk_handler(
+    slack: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # slack_sdk's own handler, sleeping Retry-After (0 here) without its up to 1 s of jitter.
+    monkeypatch.setattr(builtin_handlers, "random", SimpleNamespace(random=lambda: 0.0))
     client = WebClient(
         token="xoxb-test",
         base_url=slack.api_url,
@@ -474,11 +480,13 @@ def test_server_error_retry_handler_gets_through(slack: SlackStandIn) -> None:
 @pytest.mark.parametrize(("applied", "stored"), [(True, 1), (False, 0)])
 def test_timeout_makes_the_client_give_up(slack: SlackStandIn, applied: bool, stored: int) -> None:
     # slack_sdk annotates timeout as int; urllib takes seconds as a float.
-    client = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.5)  # type: ignore[arg-type]
+    # Short: the answer is held for 5 s, so any limit below that is one the client gives up at.
+    client = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.1)  # type: ignore[arg-type]
     slack.inject("chat.postMessage", Timeout(seconds=5, applied=applied))
 
     with pytest.raises(TimeoutError):
         client.chat_postMessage(channel="C1", text="did it arrive?", metadata=METADATA)
+    slack.wait_for(lambda: len(slack.calls_to("chat.postMessage")) == 1)
 
     # An applied timeout is the case metadata exists for: sent, but no answer came back.
     assert len(slack.messages("C1")) == stored
@@ -487,10 +495,11 @@ def test_timeout_makes_the_client_give_up(slack: SlackStandIn, applied: bool, st
 
 def test_stop_does_not_wait_for_a_held_reply(clock: FixedClock) -> None:
     slack = SlackStandIn(clock=clock).start()
-    client = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.2)  # type: ignore[arg-type]
+    client = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.05)  # type: ignore[arg-type]
     slack.inject("auth.test", Timeout(seconds=30))
     with pytest.raises(TimeoutError):
         client.auth_test()
+    slack.wait_for(lambda: len(slack.calls_to("auth.test")) == 1)  # its reply is being held
 
     started = time.monotonic()
     slack.stop()

@@ -5,11 +5,12 @@ links an answer to a person."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -231,6 +232,52 @@ def _in_thread(work: Callable[[], None]) -> tuple[threading.Thread, list[BaseExc
     return thread, errors
 
 
+def _waiting_in_thread(
+    engine: Engine, work: Callable[[], None]
+) -> tuple[threading.Thread, list[BaseException], bool]:
+    """``work`` started on a thread of its own, and whether it is waiting for the database's
+    lock (held by the calling thread's unit of work).
+
+    Postgres says so itself: the thread's backend waits on a lock. SQLite cannot be asked, so
+    there the thread must still be inside the database 0.2 s after its first statement went
+    out (its BEGIN IMMEDIATE, which waits for the write lock), a few milliseconds' work had it
+    not waited.
+    """
+    sent = threading.Event()
+    ident: list[int] = []
+
+    def note(*_args: object) -> None:
+        if threading.get_ident() in ident:
+            sent.set()
+
+    def run() -> None:
+        ident.append(threading.get_ident())
+        work()
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        thread, errors = _in_thread(run)
+        assert sent.wait(timeout=10), "the thread sent nothing to the database"
+        if engine.dialect.name != "postgresql":
+            thread.join(timeout=0.2)
+            return thread, errors, thread.is_alive()
+        deadline = time.monotonic() + 10
+        while thread.is_alive() and time.monotonic() < deadline:
+            with engine.connect() as connection:
+                waiting = connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()"
+                    )
+                ).scalar_one()
+            if waiting:
+                return thread, errors, True
+            time.sleep(0.01)
+        return thread, errors, False
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 def test_a_close_waits_for_an_answer_being_recorded_and_counts_it(engine: Engine) -> None:
     program_id = _program(engine)
     survey_id = _survey(engine, program_id, "U0REP1", "U0LEAD1")
@@ -246,9 +293,8 @@ def test_a_close_waits_for_an_answer_being_recorded_and_counts_it(engine: Engine
         survey = answering.get(AgendaRow, survey_id)
         assert survey is not None
         record_survey_answer(answering, survey=survey, score=4, responded_on=SENT.date())
-        thread, errors = _in_thread(close)
-        thread.join(timeout=0.5)
-        assert thread.is_alive(), "the close waits for the answer's unit of work"
+        thread, errors, waiting = _waiting_in_thread(engine, close)
+        assert waiting, "the close waits for the answer's unit of work"
         answering.commit()
     finally:
         answering.close()
@@ -263,9 +309,8 @@ def test_an_answer_waits_for_a_close_under_way_and_is_refused(engine: Engine) ->
     closing = Session(engine, expire_on_commit=False)
     try:
         close_round(closing, program_id=program_id, occasion=ROUND, now=PREVIEW)
-        thread, errors = _in_thread(lambda: _answer(engine, survey_id, 1))
-        thread.join(timeout=0.5)
-        assert thread.is_alive(), "the answer waits for the close's unit of work"
+        thread, errors, waiting = _waiting_in_thread(engine, lambda: _answer(engine, survey_id, 1))
+        assert waiting, "the answer waits for the close's unit of work"
         closing.commit()
     finally:
         closing.close()

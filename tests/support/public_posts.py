@@ -2,9 +2,9 @@
 ``benchmarks/faults.py`` runs each many times and prints the table.
 
 A trial builds a fresh world (SQLite file, Slack stand-in and app sharing one simulated
-clock, a one-second Slack timeout so a slow answer is a lost one), injects one fault into a
-real commit or deviation over signed HTTP, then runs the clock's own jobs as `emcoach clock`
-would, a few minutes apart. It reports what a sceptical reader would count: posts in the
+clock, a Slack timeout of a second or less so a slow answer is a lost one), injects one fault
+into a real commit or deviation over signed HTTP, then runs the clock's own jobs as `emcoach
+clock` would, a few minutes apart. It reports what a sceptical reader would count: posts in the
 channel against posts expected, and whether the program was left stuck.
 """
 
@@ -63,16 +63,23 @@ class Trial:
     said: str  # what the owner read first
 
 
+# How long the app waits for a Slack answer in a trial whose answer is lost (a Timeout
+# fault): long beside a stand-in's answer (milliseconds), short for a test to wait out.
+GIVE_UP_SECONDS = 0.5
+
+
 @contextmanager
-def world() -> Iterator[LiveApp]:
-    """A fresh database, Slack stand-in and app on one simulated clock."""
+def world(*, slack_timeout: float = 1.0) -> Iterator[LiveApp]:
+    """A fresh database, Slack stand-in and app on one simulated clock; the app's Slack
+    clients give up after ``slack_timeout`` seconds (GIVE_UP_SECONDS where an answer is lost;
+    1 s, as SLACK_TIMEOUT_SECONDS at its lowest, for bursts of 20 requests at once)."""
     clock = FixedClock(START)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         # A copy of the schema migrated once per run (tests/support/databases.py).
         engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
         slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
-        yield stack.enter_context(live_app(slack, engine, clock=clock, SLACK_TIMEOUT_SECONDS=1))
+        yield stack.enter_context(live_app(slack, engine, clock=clock, slack_timeout=slack_timeout))
 
 
 def clock_ticks(live: LiveApp, *, ticks: int = 4) -> None:
@@ -279,6 +286,9 @@ def _deviation_replayed(live: LiveApp) -> Trial:
     live.app.listener_runner.listener_executor.shutdown(wait=True)  # every request handled
     return _deviation_trial(live, program_id, said)
 
+
+# The cases whose Slack answer is lost: their world gives up after GIVE_UP_SECONDS.
+ANSWER_LOST = frozenset({"commit: post lands, answer times out"})
 
 CASES: dict[str, Callable[[LiveApp], Trial]] = {
     "commit: post lands, answer times out": _slack_fault(Timeout(seconds=2, applied=True)),

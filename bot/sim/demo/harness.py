@@ -71,11 +71,23 @@ def serve(wsgi: object) -> Iterator[str]:
 
 @contextmanager
 def live_app(
-    slack: SlackStandIn, engine: Engine, *, clock: FixedClock | None = None, **overrides: object
+    slack: SlackStandIn,
+    engine: Engine,
+    *,
+    clock: FixedClock | None = None,
+    slack_timeout: float | None = None,
+    **overrides: object,
 ) -> Iterator[LiveApp]:
     """The app on an OS-chosen loopback port; ``clock`` is the simulated time (default START);
-    ``overrides`` change the stand-in's settings (e.g. a short SLACK_TIMEOUT_SECONDS)."""
+    ``overrides`` change the stand-in's settings (e.g. a short SLACK_TIMEOUT_SECONDS).
+
+    ``slack_timeout``: seconds every Slack client of the app waits for an answer, below the
+    whole seconds SLACK_TIMEOUT_SECONDS accepts (1 at least), for a test whose Slack answer
+    is lost: it waits that long for nothing. The clients take any number of seconds.
+    """
     settings = standin_settings(slack, engine, **overrides)
+    if slack_timeout is not None:
+        settings = settings.model_copy(update={"SLACK_TIMEOUT_SECONDS": slack_timeout})
     clock = clock or FixedClock(START)
     services = Runtime(
         settings=settings, engine=engine, clock=clock, client=build_web_client(settings)
