@@ -276,7 +276,9 @@ def rows_between(
     ]
     if recipient is not None:
         conditions.append(col(AgendaRow.recipient) == recipient)
-    statement = select(AgendaRow).where(*conditions).order_by(col(AgendaRow.due_at))
+    statement = (
+        select(AgendaRow).where(*conditions).order_by(col(AgendaRow.due_at), col(AgendaRow.id))
+    )
     return list(session.exec(statement).all())
 
 
@@ -309,7 +311,7 @@ def next_row(
             AgendaRow.state == AgendaState.PENDING,
             col(AgendaRow.due_at) > after,
         )
-        .order_by(col(AgendaRow.due_at))
+        .order_by(col(AgendaRow.due_at), col(AgendaRow.id))
     )
     return session.exec(statement).first()
 
@@ -332,7 +334,7 @@ def ratings_by(session: Session, *, program_id: int, rater_id: str) -> list[OwnR
         select(Rating, col(AgendaRow.kind), col(AgendaRow.occasion))
         .join(AgendaRow, col(AgendaRow.id) == col(Rating.agenda_id))
         .where(Rating.program_id == program_id, Rating.rater_id == rater_id)
-        .order_by(col(AgendaRow.occasion), col(Rating.rated_at))
+        .order_by(col(AgendaRow.occasion), col(Rating.rated_at), col(Rating.id))
     ).all()
     return [
         OwnRating(
@@ -372,7 +374,7 @@ def three_sixties(
         select(AgendaRow, Rating.id)
         .join(Rating, col(Rating.agenda_id) == col(AgendaRow.id), isouter=True)
         .where(*conditions)
-        .order_by(col(AgendaRow.occasion))
+        .order_by(col(AgendaRow.occasion), col(AgendaRow.id))
     ).all()
     return [
         ThreeSixtyRow(
@@ -452,7 +454,7 @@ def posted(session: Session, *, program_id: int, kind: str) -> list[PostedRow]:
             AgendaRow.kind == kind,
             AgendaRow.state == AgendaState.SENT,
         )
-        .order_by(col(AgendaRow.occasion))
+        .order_by(col(AgendaRow.occasion), col(AgendaRow.id))
     ).all()
     return [
         PostedRow(occasion=row.occasion, channel_id=row.channel_id, ts=row.ts, sent_at=row.sent_at)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+import tests.support.bytecode  # noqa: F401  (first: what is imported after it is cached)
 from tests.support.databases import BACKENDS, backend_engine
 
 
