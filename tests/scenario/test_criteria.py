@@ -26,6 +26,7 @@ from storage.programs import add_member
 from storage.setup_state import criteria_of
 from tests.support.live import START, LiveApp
 from tests.support.programs import make_program
+from tests.support.public_posts import answer as answered
 from tests.support.sprint import submit_criteria
 
 OWNER = "U0OWNER"
@@ -330,10 +331,15 @@ def test_change_after_commit_without_a_deviation_is_refused(live: LiveApp) -> No
 
 def test_change_after_commit_with_a_posted_deviation_is_allowed_once(live: LiveApp) -> None:
     program_id = make_program(live.services.engine, criteria=PAIR, signed_off=True, committed=True)
-    live.sender.command(
-        "deviation criteria HR cannot produce retention data monthly", user_id=OWNER
+    # The deviation's answer is the listener's last step: the deviation is recorded by then.
+    said = answered(
+        live,
+        lambda: live.sender.command(
+            "deviation criteria HR cannot produce retention data monthly", user_id=OWNER
+        ),
     )
-    live.slack.wait_for(lambda: bool(live.slack.messages("C0ENG")))
+    assert "Posted the deviation" in said, said
+    assert live.slack.messages("C0ENG")
 
     live.sender.command("criteria", user_id=OWNER)
     live.slack.wait_for(lambda: bool(live.slack.calls_to("views.open")))
