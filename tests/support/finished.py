@@ -83,9 +83,10 @@ def world() -> Iterator[LiveApp]:
 
 @contextmanager
 def world_after(stage: Callable[[LiveApp], T]) -> Iterator[tuple[LiveApp, T]]:
-    """A world as ``stage`` (run_to_month_3, run_to_month_6) leaves a fresh one, and what it
-    returned. The stage runs once per test process: its database file, the stand-in's state
-    and the clock are copied into each test's own world, so tests still share nothing."""
+    """A world as ``stage`` (run_to_month_3, run_to_month_6, run_to_close) leaves a fresh one,
+    and what it returned. The stage runs once per test process: its database file, the
+    stand-in's state and the clock are copied into each test's own world, so tests still
+    share nothing."""
     saved = _saved_stages.get(stage)
     if saved is None:
         saved = _saved_stages[stage] = _save(stage)
