@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.args import ArgumentError, tokenize
+from bot.domain.args.errors import typed
 from bot.domain.args.tokens import UserRef, Word
 
 # Lines a page: with one section per day and a section split every ~3000 characters, a page
@@ -66,7 +67,7 @@ def parse_query(args: str) -> Query:
     else:
         scope = Scope.MINE
     if scope is Scope.MINE and words:
-        raise ArgumentError(f"I don't know “{' '.join(words)}” here.", example="week")
+        raise ArgumentError(f"I don't know {typed(' '.join(words))} here.", example="week")
     default = Span.FORTNIGHT if scope is Scope.MINE else Span.EVERYTHING
     return Query(
         scope=scope,

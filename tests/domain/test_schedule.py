@@ -49,6 +49,20 @@ def test_words_that_mean_nothing_here_are_refused(typed: str) -> None:
         parse_query(typed)
 
 
+@pytest.mark.parametrize(
+    "typed", ["&lt;!channel&gt;", "&lt;@U0ABC&gt;", "*bold* &lt;http://evil.example|x&gt;"]
+)
+def test_refused_words_are_echoed_as_text_never_as_markup(typed: str) -> None:
+    """Slack sends `<!channel>` typed after the command as `&lt;!channel&gt;`; the words are
+    read back as typed, and the refusal that quotes them must not turn them into a mention
+    (found by tests/scenario/test_fuzz.py)."""
+    with pytest.raises(ArgumentError) as refused:
+        parse_query(typed)
+    message = refused.value.message
+    assert "<" not in message and "*bold*" not in message, message
+    assert "channel" in message or "U0ABC" in message or "evil" in message
+
+
 def test_a_span_runs_from_now() -> None:
     assert window(Span.WEEK, now=NOW).until == NOW + timedelta(days=7)
     assert window(Span.MONTH, now=NOW).until == NOW + timedelta(days=30)
