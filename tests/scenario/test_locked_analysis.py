@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
 
-from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind
-from bot.sim.demo.harness import START, TEAM_ID, LiveApp, live_app
-from bot.sim.standin import SlackStandIn, StandInUser
+from bot.sim.demo.harness import LiveApp
+from bot.sim.standin import StandInUser
 from storage.db import session_scope
 from storage.models import (
     AgendaRow,
@@ -31,10 +28,10 @@ from storage.models import (
     LockedBaseline,
     Rating,
 )
-from tests.support.databases import backend_engine
 from tests.support.engine import deliver_at as _deliver
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 from tests.support.public_posts import CHANNEL, OWNER, confirm
+from tests.support.worlds import simulated_world
 
 LEADERS = ("U0LEAD1", "U0LEAD2", "U0LEAD3")
 PEOPLE = [
@@ -58,13 +55,8 @@ _BASELINE = re.compile(r"(\d+(?:\.\d+)?) h, pooled over (\d+) leaders")
 
 @contextmanager
 def world() -> Iterator[LiveApp]:
-    clock = FixedClock(START)
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        # A copy of the schema migrated once per run (tests/support/databases.py).
-        engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
-        slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
-        yield stack.enter_context(live_app(slack, engine, clock=clock))
+    with simulated_world(PEOPLE) as live:
+        yield live
 
 
 def _ready(live: LiveApp) -> int:

@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -27,8 +27,8 @@ from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind
 from bot.domain.roles import Role
 from bot.scheduler import build_dispatcher
-from bot.sim.demo.harness import START, TEAM_ID, LiveApp, live_app
-from bot.sim.standin import SlackStandIn, StandInUser
+from bot.sim.demo.harness import LiveApp
+from bot.sim.standin import StandInUser
 from bot.sim.standin.server import Snapshot
 from handlers import jobs
 from storage.db import session_scope
@@ -42,9 +42,10 @@ from storage.models import (
     SurveyResponse,
 )
 from storage.programs import add_member
-from tests.support.databases import SQLITE_FILE, backend_engine
+from tests.support.databases import SQLITE_FILE
 from tests.support.engine import deliver_at, planned_program
 from tests.support.programs import LeaderSpec, PodSpec
+from tests.support.worlds import simulated_world
 
 T = TypeVar("T")
 
@@ -77,7 +78,7 @@ class Finished:
 @contextmanager
 def world() -> Iterator[LiveApp]:
     """A fresh database, Slack stand-in and app on one simulated clock."""
-    with _world(FixedClock(START)) as live:
+    with simulated_world(PEOPLE) as live:
         yield live
 
 
@@ -90,7 +91,7 @@ def world_after(stage: Callable[[LiveApp], T]) -> Iterator[tuple[LiveApp, T]]:
     saved = _saved_stages.get(stage)
     if saved is None:
         saved = _saved_stages[stage] = _save(stage)
-    with _world(FixedClock(saved.now), database=saved.database) as live:
+    with simulated_world(PEOPLE, clock=FixedClock(saved.now), database=saved.database) as live:
         live.slack.restore(saved.slack)
         yield live, copy.deepcopy(saved.result)
 
@@ -122,20 +123,6 @@ def _save(stage: Callable[[LiveApp], Any]) -> _Saved:
         finally:
             source.close()
         return _Saved(database, live.slack.snapshot(), live.clock.now(), result)
-
-
-@contextmanager
-def _world(clock: FixedClock, *, database: Path | None = None) -> Iterator[LiveApp]:
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        if database is None:
-            # A copy of the schema migrated once per run (tests/support/databases.py).
-            engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
-        else:
-            shutil.copyfile(database, folder / SQLITE_FILE)
-            engine = stack.enter_context(backend_engine("sqlite", folder))
-        slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
-        yield stack.enter_context(live_app(slack, engine, clock=clock))
 
 
 def clock_ticks(live: LiveApp, *, ticks: int = 4) -> None:

@@ -11,35 +11,32 @@ channel against posts expected, and whether the program was left stuck.
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
 from sqlalchemy.exc import OperationalError
 
 from bot.blocks.commit import COMMIT_CONFIRM
-from bot.clock import FixedClock
 from bot.domain.cadence import AgendaKind
 from bot.domain.metrics import Instrument
 from bot.domain.program_rules import ProgramField, ProgramState
 from bot.engine import dispatch
 from bot.flows import commit as commit_flow
 from bot.scheduler import build_dispatcher
-from bot.sim.demo.harness import START, TEAM_ID, LiveApp, live_app
-from bot.sim.standin import Fault, ServerError, SlackError, SlackStandIn, StandInUser, Timeout
+from bot.sim.demo.harness import LiveApp
+from bot.sim.standin import Fault, ServerError, SlackError, StandInUser, Timeout
 from handlers import jobs
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.deviations import take_unused_deviation
 from storage.models import Program
-from tests.support.databases import backend_engine
 from tests.support.programs import LeaderSpec, PodSpec, make_program
+from tests.support.worlds import simulated_world
 
 OWNER = "U0OWNER"
 CFO = "U0CFO"
@@ -73,13 +70,8 @@ def world(*, slack_timeout: float = 1.0) -> Iterator[LiveApp]:
     """A fresh database, Slack stand-in and app on one simulated clock; the app's Slack
     clients give up after ``slack_timeout`` seconds (GIVE_UP_SECONDS where an answer is lost;
     1 s, as SLACK_TIMEOUT_SECONDS at its lowest, for bursts of 20 requests at once)."""
-    clock = FixedClock(START)
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        # A copy of the schema migrated once per run (tests/support/databases.py).
-        engine = stack.enter_context(backend_engine("sqlite", folder, migrated=True))
-        slack = stack.enter_context(SlackStandIn(team_id=TEAM_ID, users=PEOPLE, clock=clock))
-        yield stack.enter_context(live_app(slack, engine, clock=clock, slack_timeout=slack_timeout))
+    with simulated_world(PEOPLE, slack_timeout=slack_timeout) as live:
+        yield live
 
 
 def clock_ticks(live: LiveApp, *, ticks: int = 4) -> None:
