@@ -68,7 +68,8 @@ class HomeRefresh(ListenerCompletionHandler):
         # Events publish their own home (app_home_opened) or change nobody's (profile changes).
         if request.body.get("type") == "event_callback" or request.body.get("event"):
             return
-        if not writes_seen():
+        writes = writes_seen()
+        if not writes.any:
             return  # the listener only read: no home reads differently
         team_id, user_id = request.context.team_id, request.context.user_id
         client = request.context.client
@@ -78,6 +79,7 @@ class HomeRefresh(ListenerCompletionHandler):
             self._services.engine,
             team_id=team_id,
             user_id=user_id,
+            affected=writes.affected,
             now=self._services.clock.now(),
             publish=publish_with(client),
             commands_for=self._router.help_lines,

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.blocks.forget import (
     DELETE_CANCEL,
@@ -25,8 +26,10 @@ from bot.blocks.picker import build_program_choice
 from bot.blocks.reply import Reply
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Audience
+from bot.engine.homes import publish_with
 from bot.flows.forget import DeleteOutcome, Deletion, deletable, delete_owned_program, evaluation_of
 from bot.flows.forget import forget_me as forget_person
+from bot.flows.home import forgotten_home
 from bot.flows.programs import NotChosen, ProgramAsk, choose_alone
 from bot.flows.work import unit_of_work
 from bot.services import Services
@@ -62,18 +65,26 @@ def _who(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def on_forget_confirm(
-    ack: Ack, body: dict[str, Any], respond: Respond, *, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    *,
+    services: Services,
+    router: Router,
 ) -> None:
     ack()
     team_id, user_id = _who(body)
-    forgotten = forget_person(
-        services.engine, team_id=team_id, user_id=user_id, now=services.clock.now()
-    )
+    now = services.clock.now()
+    forgotten = forget_person(services.engine, team_id=team_id, user_id=user_id, now=now)
     reply = build_forgotten(
         memberships_removed=forgotten.memberships_removed,
         prompts_dropped=forgotten.prompts_dropped,
     )
     respond(**reply.as_ephemeral(), replace_original=True)
+    if forgotten.had_home:  # it still shows their programs, ratings and decisions
+        home = forgotten_home(user_id=user_id, now=now, commands_for=router.help_lines)
+        publish_with(client)(user_id, home.view)
 
 
 def on_forget_cancel(ack: Ack, respond: Respond) -> None:
@@ -140,7 +151,7 @@ def register(app: App, services: Services, router: Router) -> None:
             answers_in_ack=True,
         )
     )
-    app.action(FORGET_CONFIRM)(partial(on_forget_confirm, services=services))
+    app.action(FORGET_CONFIRM)(partial(on_forget_confirm, services=services, router=router))
     app.action(FORGET_CANCEL)(on_forget_cancel)
     app.action(DELETE_CONFIRM)(partial(on_delete_confirm, services=services))
     app.action(DELETE_CANCEL)(on_delete_cancel)

@@ -8,7 +8,7 @@ statements need (milliseconds) and below what a person or a platform waits for.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +67,8 @@ class Timeouts:
 TIMEOUTS = Timeouts()
 
 
-# Which threads wrote since they last asked (see ``writes_seen``).
+# Which threads wrote since they last asked (see ``writes_seen``), and whose App Home their writes
+# changed beyond the writer's own programs (see ``note_affected``).
 _WRITE_VERBS = frozenset({"INSERT", "UPDATE", "DELETE"})
 _writes = threading.local()
 
@@ -78,11 +79,29 @@ def _note_write(_conn: Connection, _cursor: Any, statement: str, *_args: Any) ->
         _writes.seen = True
 
 
-def writes_seen() -> bool:
-    """Whether this thread ran an INSERT, UPDATE or DELETE (on any engine) since it last
-    asked: a listener that only read changed nothing anyone's App Home shows."""
-    seen = bool(getattr(_writes, "seen", False))
-    _writes.seen = False
+@dataclass(frozen=True, slots=True)
+class Writes:
+    """What this thread's statements did since it last asked."""
+
+    any: bool  # an INSERT, UPDATE or DELETE ran (on any engine)
+    affected: frozenset[str]  # see ``note_affected``
+
+
+def note_affected(user_ids: Iterable[str]) -> None:
+    """Storage records here the people whose App Home a write changed and whom the writer's
+    programs no longer reach: someone taken out of a program, everyone in a deleted program,
+    the people around someone forgotten. The refresh after the request finds them only here."""
+    _writes.affected = getattr(_writes, "affected", frozenset()) | frozenset(user_ids)
+
+
+def writes_seen() -> Writes:
+    """What this thread wrote since it last asked: a listener that only read changed nothing
+    anyone's App Home shows."""
+    seen = Writes(
+        any=bool(getattr(_writes, "seen", False)),
+        affected=getattr(_writes, "affected", frozenset()),
+    )
+    _writes.seen, _writes.affected = False, frozenset()
     return seen
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
-from storage.db import READ_ONLY, SINGLE_READ
+from storage.db import READ_ONLY, SINGLE_READ, note_affected
 from storage.deadline import result_within, started
 from storage.models import Program, ProgramMember
 
@@ -158,6 +158,7 @@ def remove_member(session: Session, *, program_id: int, user_id: str, role: Role
     for member in session.exec(statement).all():
         session.delete(member)
     session.flush()
+    note_affected([user_id])
 
 
 def owned_program(

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, Table, delete, func, literal, sele
 from sqlmodel import Session
 
 from bot.domain.cadence import AgendaState
+from storage.db import note_affected
 from storage.models import (
     Adjustment,
     AgendaRow,
@@ -136,6 +137,10 @@ def purge_workspace(session: Session, *, team_id: str) -> dict[str, int]:
 
 def delete_program(session: Session, *, program_id: int) -> dict[str, int]:
     """Delete one program and everything of it; returns how many rows went, by table."""
+    connection = session.connection()
+    note_affected(
+        connection.scalars(select(MEMBER.c.user_id).where(MEMBER.c.program_id == program_id))
+    )
     return _delete(session, _scopes(select(literal(program_id))))
 
 
@@ -147,6 +152,7 @@ class Forgotten:
     memberships_removed: int
     rows_tombstoned: int
     prompts_dropped: int
+    had_home: bool  # they had opened emcoach's App Home, which still shows what it showed
 
 
 def forget_person(
@@ -167,10 +173,21 @@ def forget_person(
     live = list(running)
     touched = 0
 
+    # Everyone in the person's programs: their homes may name the person, and once the person
+    # is forgotten nothing links them to those programs any more.
+    theirs = select(MEMBER.c.program_id).where(
+        MEMBER.c.user_id == user_id, MEMBER.c.program_id.in_(in_team)
+    )
+    around = connection.scalars(select(MEMBER.c.user_id).where(MEMBER.c.program_id.in_(theirs)))
+    note_affected(set(around) - {user_id})
     connection.execute(
         delete(PERSON).where(PERSON.c.team_id == team_id, PERSON.c.user_id == user_id)
     )
-    connection.execute(delete(HOME).where(HOME.c.team_id == team_id, HOME.c.user_id == user_id))
+    had_home = bool(
+        connection.execute(
+            delete(HOME).where(HOME.c.team_id == team_id, HOME.c.user_id == user_id)
+        ).rowcount
+    )
     removed = connection.execute(
         delete(MEMBER).where(
             MEMBER.c.user_id == user_id,
@@ -250,4 +267,9 @@ def forget_person(
             .where(target.contains(user_id, autoescape=True), scope)
             .values({column: func.replace(target, user_id, tombstone)})
         ).rowcount
-    return Forgotten(memberships_removed=removed, rows_tombstoned=touched, prompts_dropped=dropped)
+    return Forgotten(
+        memberships_removed=removed,
+        rows_tombstoned=touched,
+        prompts_dropped=dropped,
+        had_home=had_home,
+    )

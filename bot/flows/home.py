@@ -124,6 +124,13 @@ def open_home(
         return _build(session, team_id=team_id, user_id=user_id, now=now, commands_for=commands_for)
 
 
+def forgotten_home(*, user_id: str, now: datetime, commands_for: CommandsFor) -> BuiltHome:
+    """The home of someone emcoach has just forgotten: a newcomer's, built from no data and
+    not recorded (recording it would remember them again)."""
+    home = Home(user_id=user_id, zone="UTC", now=now, commands=tuple(commands_for(frozenset())))
+    return BuiltHome(user_id=user_id, view=build_home(home), commands=home.commands)
+
+
 def record_published(
     engine: Engine, *, team_id: str, homes_sent: Sequence[BuiltHome], now: datetime
 ) -> None:
@@ -687,20 +694,30 @@ def refresh_after_request(
     *,
     team_id: str,
     user_id: str,
+    affected: Collection[str],
     now: datetime,
     publish: PublishHome,
     commands_for: CommandsFor,
 ) -> int:
-    """After a person's request: the homes of ``user_id`` and of the people in their programs
-    published again where they now read differently. A database error is logged, not raised:
-    the request itself is done, and the next one (or opening the home) catches up."""
-    try:
+    """After a person's request: the homes of ``user_id``, of the people in their programs and
+    of the people storage noted as ``affected`` beyond them (someone taken out of a program
+    would otherwise keep a home showing it) published again where they now read differently.
+    A database error is logged, not raised: the request itself is done, and the next one (or
+    opening the home) catches up."""
+
+    def openers(session: Session) -> list[homes.Opener]:
         # The person and everyone in the programs they hold a role in: whose home a change by
         # them may alter; of those, the ones who opened theirs, found in one query.
+        around = homes.openers_around(session, team_id=team_id, user_id=user_id)
+        known = {opener.user_id for opener in around}
+        beyond = [user for user in affected if user not in known]
+        return around + homes.openers(session, team_id=team_id, user_ids=beyond)
+
+    try:
         return _refresh(
             engine,
             team_id=team_id,
-            openers=lambda session: homes.openers_around(session, team_id=team_id, user_id=user_id),
+            openers=openers,
             now=now,
             publish=publish,
             commands_for=commands_for,

@@ -13,8 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.blocks.export import EXPORT_ACTION
+from bot.blocks.forget import DELETE_CONFIRM, FORGET_CONFIRM
 from bot.blocks.homes import MAX_BLOCKS, SELF_PAUSE_OPEN, SELF_RESUME, home_text
 from bot.domain.cadence import AgendaKind, AgendaState
+from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from bot.engine.planning import replan_program
 from bot.sim.standin import SlackStandIn, StandInUser
@@ -22,6 +24,7 @@ from handlers.jobs import HomesAfterSends
 from storage.db import session_scope
 from storage.models import (
     AgendaRow,
+    HomeView,
     Leader,
     LeaderPause,
     Program,
@@ -381,6 +384,58 @@ def test_a_change_by_one_person_refreshes_the_homes_of_people_who_opened_theirs(
     # Lena's and her coach's homes changed; the owner, who never opened theirs, gets none.
     assert sorted(published) == [COACH, LENA]
     assert "until Wed 31 Mar 2027" in home_text(live.slack.home_view(COACH) or {})
+
+
+def _published_after(live: LiveApp, calls: int) -> list[str]:
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    return sorted(c.args["user_id"] for c in live.slack.calls_to("views.publish")[calls:])
+
+
+def test_a_coach_taken_off_their_pod_no_longer_sees_it(live: LiveApp) -> None:
+    """Out of the program, the old coach is in nobody's programs: without the refresh their
+    home would go on showing the pod's week, frozen as it was."""
+    _running_program(live)
+    assert f"Alpha: <@{LENA}>, <@{LEO}>" in home_text(_open_home(live, COACH))
+    _open_home(live, COACH_2)
+    calls = len(live.slack.calls_to("views.publish"))
+    result = live.sender.command(f"pod Alpha coach <@{COACH_2}|bo>", user_id=OWNER)
+    assert result.status == 200
+    assert _published_after(live, calls) == [COACH, COACH_2]
+    before = home_text(live.slack.home_view(COACH) or {})
+    assert "mentoring program for new engineering managers" in before
+    assert "Pilot" not in before and LENA not in before
+    assert f"Alpha: <@{LENA}>, <@{LEO}>" in home_text(live.slack.home_view(COACH_2) or {})
+
+
+def test_forgetting_someone_clears_their_home_and_the_homes_that_named_them(
+    live: LiveApp,
+) -> None:
+    _running_program(live)
+    assert LENA_DECIDED.split()[0] in home_text(_open_home(live, LENA))
+    assert f"<@{LENA}>" in home_text(_open_home(live, COACH))
+    calls = len(live.slack.calls_to("views.publish"))
+    live.sender.block_action(user_id=LENA, action_id=FORGET_CONFIRM, value="forget")
+    assert _published_after(live, calls) == [COACH, LENA]
+    theirs = home_text(live.slack.home_view(LENA) or {})
+    assert "mentoring program for new engineering managers" in theirs
+    assert "Pilot" not in theirs and "on-call rota" not in theirs
+    assert f"<@{LENA}>" not in home_text(live.slack.home_view(COACH) or {})
+    with session_scope(live.services.engine) as session:  # forgotten, not remembered again
+        assert session.get(HomeView, (TEAM_ID, LENA)) is None
+
+
+def test_deleting_a_program_refreshes_the_homes_of_its_people(live: LiveApp) -> None:
+    program_id = _program(live)
+    with session_scope(live.services.engine) as session:
+        program = session.get(Program, program_id)
+        assert program is not None
+        program.status = ProgramState.CLOSED
+        session.add(program)
+    assert "Pilot" in home_text(_open_home(live, LENA))
+    calls = len(live.slack.calls_to("views.publish"))
+    live.sender.block_action(user_id=OWNER, action_id=DELETE_CONFIRM, value=str(program_id))
+    assert _published_after(live, calls) == [LENA]
+    assert "Pilot" not in home_text(live.slack.home_view(LENA) or {})
 
 
 def test_a_request_that_changes_nothing_publishes_nothing(live: LiveApp) -> None:
