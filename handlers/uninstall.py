@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_bolt.middleware import Middleware
 
 from bot.flows.uninstall import resume_workspace_within, revoked_bot, stop_workspace
@@ -91,10 +92,18 @@ class ResumeIfBack(Middleware):
 
 
 def on_app_uninstalled(
-    body: dict[str, Any], context: BoltContext, *, services: Services, installed: InstalledTeams
+    body: dict[str, Any],
+    context: BoltContext,
+    *,
+    services: Services,
+    installed: InstalledTeams,
+    revocations: TokenRevocationListeners | None,
 ) -> None:
     team_id = context.team_id or str(body.get("team_id") or "")
-    _stop(body, team_id, services=services, installed=installed, why="app_uninstalled")
+    with released_if_failed(services, body):
+        _stop(team_id, services=services, installed=installed, why="app_uninstalled")
+        if revocations is not None:  # the revoked tokens are of no use to anyone: deleted
+            revocations.handle_app_uninstalled_events(context)
 
 
 def on_tokens_revoked(
@@ -104,25 +113,32 @@ def on_tokens_revoked(
     *,
     services: Services,
     installed: InstalledTeams,
+    revocations: TokenRevocationListeners | None,
 ) -> None:
-    if not revoked_bot(event):
-        return  # only user tokens went; emcoach sends as its bot
     team_id = context.team_id or str(body.get("team_id") or "")
-    _stop(body, team_id, services=services, installed=installed, why="tokens_revoked")
-
-
-def _stop(
-    body: dict[str, Any], team_id: str, *, services: Services, installed: InstalledTeams, why: str
-) -> None:
-    installed.forget(team_id)
     with released_if_failed(services, body):
-        stop_workspace(services.engine, team_id=team_id, now=services.clock.now(), why=why)
+        if revoked_bot(event):  # user tokens alone do not stop emcoach, which sends as its bot
+            _stop(team_id, services=services, installed=installed, why="tokens_revoked")
+        if revocations is not None:
+            revocations.handle_tokens_revoked_events(event, context)
+
+
+def _stop(team_id: str, *, services: Services, installed: InstalledTeams, why: str) -> None:
+    installed.forget(team_id)
+    stop_workspace(services.engine, team_id=team_id, now=services.clock.now(), why=why)
 
 
 def register(app: App, services: Services, _router: Router) -> None:
     installed = InstalledTeams()
+    # With OAuth (bot/oauth.py) the installations are stored: a revoked token is deleted from
+    # the store, by Bolt's own listener functions. The workspace's data stays for a reinstall.
+    store = app.installation_store
+    revocations = TokenRevocationListeners(store) if store is not None else None
     app.use(ResumeIfBack(services=services, installed=installed))
-    app.event("app_uninstalled")(
-        partial(on_app_uninstalled, services=services, installed=installed)
-    )
-    app.event("tokens_revoked")(partial(on_tokens_revoked, services=services, installed=installed))
+    for event, listener in (
+        ("app_uninstalled", on_app_uninstalled),
+        ("tokens_revoked", on_tokens_revoked),
+    ):
+        app.event(event)(
+            partial(listener, services=services, installed=installed, revocations=revocations)
+        )

@@ -9,11 +9,11 @@ The next verified request from the team (a command, the App Home, any event) mea
 back: rows still inside their grace window go out on the next tick, rows past it are marked
 missed with :data:`UNINSTALLED_REASON`, and the workspace is installed again.
 
-Why not Bolt's ``app.enable_token_revocation_listeners()``: it only deletes installations
-from an OAuth installation store (single-token mode has none and it raises there), and
-deleting is not what this is about — the workspace's data is kept for a reinstall. Once
-installations are stored (issue #12, item 1) the same listeners can also drop the revoked
-tokens from that store; stopping the sending stays here.
+Why not Bolt's ``app.enable_token_revocation_listeners()`` alone: it only deletes
+installations from an OAuth installation store (single-token mode has none and it raises
+there), and deleting is not what this is about — the workspace's data is kept for a
+reinstall. With OAuth, handlers/uninstall.py calls those same listener functions after
+stopping the workspace, so the revoked tokens go from the store; stopping the sending is here.
 """
 
 from __future__ import annotations

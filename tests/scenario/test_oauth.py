@@ -30,6 +30,7 @@ from bot.sim.standin.sender import SlackSender
 from storage.agenda import rows_of
 from storage.db import session_scope
 from storage.installations import BOTS, INSTALLATIONS, STATES
+from storage.models import Program
 from storage.workspaces import uninstalled_since
 from tests.support.agenda import seed_due
 from tests.support.live import SIGNING_SECRET, START, serve, standin_settings
@@ -173,6 +174,43 @@ def test_an_install_stores_the_workspace_token_in_the_database(oauth_app: OAuthA
         (TEAM_B, token, "U0BBOT")
     ]
     assert states == [], "the state was used up"
+
+
+def _installed_teams(engine: Engine) -> dict[str, set[str]]:
+    with engine.connect() as connection:
+        return {
+            "installations": {row.team_id for row in connection.execute(select(INSTALLATIONS))},
+            "bots": {row.team_id for row in connection.execute(select(BOTS))},
+        }
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "app_uninstalled"},
+        {"type": "tokens_revoked", "tokens": {"oauth": [OWNER_B], "bot": ["U0BBOT"]}},
+    ],
+    ids=["app_uninstalled", "tokens_revoked"],
+)
+def test_an_uninstall_deletes_that_workspaces_tokens_and_keeps_its_data(
+    oauth_app: OAuthApp, event: dict[str, Any]
+) -> None:
+    live, engine = oauth_app, oauth_app.services.engine
+    install(live, TEAM_A)
+    install(live, TEAM_B)
+    program_b = make_program(engine, team_id=TEAM_B, name="Globex pilot", committed=True)
+    assert live.sender(TEAM_B).event(event).status == 200
+    live.slack.wait_for(lambda: _installed_teams(engine)["bots"] == {TEAM_A})
+    assert _installed_teams(engine) == {"installations": {TEAM_A}, "bots": {TEAM_A}}
+    with session_scope(engine) as session:
+        assert uninstalled_since(session, team_id=TEAM_B) is not None
+        assert uninstalled_since(session, team_id=TEAM_A) is None
+        assert session.get(Program, program_b) is not None, "the workspace's data is kept"
+
+    install(live, TEAM_B)  # back: a new token, and B is no longer stopped
+    assert _installed_teams(engine) == {"installations": {TEAM_A, TEAM_B}, "bots": {TEAM_A, TEAM_B}}
+    with session_scope(engine) as session:
+        assert uninstalled_since(session, team_id=TEAM_B) is None
 
 
 def test_a_redirect_without_the_browsers_state_installs_nothing(oauth_app: OAuthApp) -> None:
