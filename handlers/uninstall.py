@@ -135,10 +135,9 @@ def register(app: App, services: Services, _router: Router) -> None:
     store = app.installation_store
     revocations = TokenRevocationListeners(store) if store is not None else None
     app.use(ResumeIfBack(services=services, installed=installed))
-    for event, listener in (
-        ("app_uninstalled", on_app_uninstalled),
-        ("tokens_revoked", on_tokens_revoked),
-    ):
-        app.event(event)(
-            partial(listener, services=services, installed=installed, revocations=revocations)
-        )
+    app.event("app_uninstalled")(
+        partial(on_app_uninstalled, services=services, installed=installed, revocations=revocations)
+    )
+    app.event("tokens_revoked")(
+        partial(on_tokens_revoked, services=services, installed=installed, revocations=revocations)
+    )
