@@ -91,8 +91,25 @@ def run_pod(invocation: Invocation) -> Reply:
             roles=outcome.roles, candidates=outcome.candidates, subcommand="pod", args=ask.args
         )
     if isinstance(outcome, Said):
-        return Reply(text=outcome.text)
+        return Reply(text=_with_nights(invocation, outcome))
     return _cohort_reply(outcome)
+
+
+def _with_nights(invocation: Invocation, said: Said) -> str:
+    """A typed change that saved a slot falling in someone's night says so, as the modal does
+    while it is filled in."""
+    if said.saved is None:
+        return said.text
+    uow, directory = unit_of_work(invocation.services.engine), SlackDirectory(invocation.client)
+    who = {"team_id": invocation.team_id, "user_id": invocation.user_id}
+    now = invocation.services.clock.now()
+    if isinstance(said.saved, PodChange):
+        nights = pod_nights(uow, directory, **who, change=said.saved, now=now)
+    else:
+        nights = leader_nights(uow, directory, **who, change=said.saved, now=now)
+    if isinstance(nights, Said) or not nights.warnings:
+        return said.text
+    return f"{said.text}\n\n{odd_hours_text(nights.warnings, typed=True)}"
 
 
 def _cohort_reply(cohort: Cohort) -> Reply:

@@ -189,8 +189,9 @@ def _local(hour: OddHour) -> str:
     return f"{weekday_name(hour.local.weekday())} {hour.local:%H:%M}"
 
 
-def odd_hours_text(warnings: Sequence[SlotWarning]) -> str:
-    """Who would meet at night, in their own time, and what to do about it."""
+def odd_hours_text(warnings: Sequence[SlotWarning], *, typed: bool = False) -> str:
+    """Who would meet at night, in their own time, and what to do about it: in the modal
+    before saving, or (``typed``) after a typed change was saved."""
     lines = []
     for warning in warnings:
         what = (
@@ -206,5 +207,10 @@ def odd_hours_text(warnings: Sequence[SlotWarning]) -> str:
     return (
         f":warning: *Outside {EARLIEST:%H:%M}–{LATEST:%H:%M} for someone.*\n"
         + "\n".join(lines)
-        + "\nPick another day or time, or save to keep this one if it suits them."
+        + (
+            "\nSaved as typed. To move it, run the same command with another day or time; "
+            "keep it if it suits them."
+            if typed
+            else "\nPick another day or time, or save to keep this one if it suits them."
+        )
     )

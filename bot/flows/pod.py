@@ -74,6 +74,7 @@ from storage.pods import (
     leader_by_id,
     monthly_slot_of,
     other_leaders,
+    plan_of,
     pod_by_id,
     save_leader,
     save_pod,
@@ -125,6 +126,9 @@ class Said:
     """A sentence for the person: what was done, or what to do instead."""
 
     text: str
+    # What was saved, for the night-time check a typed change gets after the fact (the modal
+    # checks while it is filled in): bot/flows/pod_nights.py.
+    saved: PodChange | LeaderChange | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -345,7 +349,15 @@ def saved_pod(session: Session, program: Program, pod: Pod, *, created: bool) ->
         committed=program.committed_at is not None,
         created=created,
     )
-    return Said(pod_saved_text(saved))
+    assert program.id is not None
+    change = PodChange(
+        program_id=program.id,
+        pod_id=pod.id,
+        name=pod.name,
+        coach_id=pod.coach_id,
+        slot=monthly_slot_of(pod),
+    )
+    return Said(pod_saved_text(saved), saved=change)
 
 
 def saved_leader(session: Session, program: Program, leader: Leader, *, left_out: bool) -> Said:
@@ -355,7 +367,9 @@ def saved_leader(session: Session, program: Program, leader: Leader, *, left_out
         committed=program.committed_at is not None,
         left_out=left_out,
     )
-    return Said(leader_saved_text(saved))
+    assert program.id is not None
+    change = LeaderChange(program_id=program.id, leader_id=leader.id, plan=plan_of(session, leader))
+    return Said(leader_saved_text(saved), saved=change)
 
 
 # --- the modals -----------------------------------------------------------------------------

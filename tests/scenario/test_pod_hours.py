@@ -1,6 +1,7 @@
 """Time-of-day sanity in the pod modals, over signed HTTP: a slot that falls before 07:00 or
 after 21:00 for a coach in Sydney or a leader in Warsaw is named, with their local time, while
-the owner fills the modal in (views.update); saving stays the owner's choice."""
+the owner fills the modal in (views.update), and in the reply to a typed change; saving stays
+the owner's choice."""
 
 from __future__ import annotations
 
@@ -228,3 +229,36 @@ def test_half_a_slot_is_not_checked_yet(live: LiveApp) -> None:
     }
     assert _change(live, view, values, action_id=POD_SESSION_WEEK, redrawn=False) is None
     assert not live.slack.calls_to("users.info")
+
+
+def _typed(live: LiveApp, text: str) -> str:
+    """A typed /emcoach pod change, and the reply that reached the response_url."""
+    before = len(live.slack.responses())
+    assert live.sender.command(text, user_id=OWNER).status == 200
+    live.slack.wait_for(lambda: len(live.slack.responses()) > before)
+    return str(live.slack.responses()[-1]["text"])
+
+
+def test_a_typed_change_that_saves_a_night_time_slot_says_so(live: LiveApp) -> None:
+    """The typed form has no modal to warn in while it is filled in: the reply warns after
+    saving, in the same words."""
+    _sydney_coach(live)
+    make_program(live.services.engine, pods=(PodSpec(leaders=[LeaderSpec(LENA)]),))
+
+    # 15:00 Warsaw is 14:00 for the London coach: saved, no warning.
+    daytime = _typed(live, "pod Alpha session first tuesday 15:00")
+    assert "Saved" in daytime and "Outside" not in daytime
+
+    # A Sydney coach: the first Tuesday's 15:00 in Warsaw is Wednesday 01:00 for them.
+    reply = _typed(live, f"pod Alpha coach <@{KOALA}|kim>")
+    assert "Outside 07:00–21:00 for someone" in reply
+    assert "The monthly pod session starts at Wednesday 01:00 for <@U0KOALA>" in reply
+    assert "Saved as typed. To move it, run the same command" in reply
+    with session_scope(live.services.engine) as session:
+        assert session.exec(select(Pod.coach_id)).one() == KOALA, "saved all the same"
+
+    # Lena's 1:1 typed at Tuesday 14:00 Warsaw: Wednesday 00:00 for her coach in Sydney.
+    reply = _typed(live, f"pod Alpha leader <@{LENA}> 1:1 tue 14:00")
+    assert "The weekly 1:1 of <@U0LEAD1> starts at Wednesday 00:00 for <@U0KOALA>" in reply
+    reply = _typed(live, f"pod Alpha leader <@{LENA}> 1:1 tue 10:00")
+    assert "Outside" not in reply
