@@ -135,6 +135,8 @@ def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
     assert "only after a reminder" in out
     assert "enters the month-6 values with /emcoach metrics" in out
     assert "/emcoach adjust continue" in out
+    # The monthly summary counts in words: one post, not "1 public checkpoint posts".
+    assert "1 public checkpoint post," in out and "1 public checkpoint posts" not in out
     # The checkpoint posts carry numbers and verdicts, not "no data".
     month_6 = out[out.index("MONTH-6 EVALUATION") :]
     assert "no data" not in month_6

@@ -18,7 +18,7 @@ from bot.sim.demo.company import SAMPLE_COMPANY, Company
 from bot.sim.demo.harness import START, TEAM_ID, live_app
 from bot.sim.demo.homes import show_homes
 from bot.sim.demo.people import People, describe_month
-from bot.sim.demo.simulate import KIND_NAMES, BaselineRound, Simulation, run_program
+from bot.sim.demo.simulate import KIND_NAMES, BaselineRound, Simulation, counted, run_program
 from bot.sim.demo.sprint import walk_setup_sprint
 from bot.sim.demo.transcript import render_message
 from bot.sim.standin import SlackStandIn
@@ -114,7 +114,7 @@ def _report(
 ) -> None:
     for month in simulation.months:
         parts = ", ".join(
-            f"{count} {KIND_NAMES[AgendaKind(kind)]}" for kind, count in month.sent.most_common()
+            counted(AgendaKind(kind), count) for kind, count in month.sent.most_common()
         )
         say(f"  {month.label}: {parts}")
         did = describe_month(month.did, coach=company.who(company.coach))
@@ -128,7 +128,7 @@ def _report(
         message = by_ts.get((row.channel_id, row.ts)) if row else None
         if row is None or message is None:
             continue
-        say(f"\nWhat {names.get(row.recipient, row.recipient)} saw ({KIND_NAMES[kind]}):")
+        say(f"\nWhat {names.get(row.recipient, row.recipient)} saw ({KIND_NAMES[kind][1]}):")
         say(render_message(message, names))
     for row in simulation.published:
         message = by_ts.get((row.channel_id, row.ts))

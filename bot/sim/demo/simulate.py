@@ -28,30 +28,60 @@ from storage.db import session_scope
 from storage.models import AgendaRow, Program
 from storage.survey_rounds import respondents
 
-# How the demo names each kind of prompt in its monthly summary.
-KIND_NAMES = {
-    AgendaKind.ONE_ON_ONE_PRE: "1:1 prep reminders",
-    AgendaKind.ONE_ON_ONE_POST: "1:1 follow-ups",
-    AgendaKind.ONE_ON_ONE_LOG: "held/not-held checks to the coach",
-    AgendaKind.POD_PRE: "pod session prep",
-    AgendaKind.POD_POST: "pod session follow-ups",
-    AgendaKind.THREE_SIXTY: "360 invitations",
-    AgendaKind.SURVEY: "anonymous 1:1-quality surveys",
-    AgendaKind.SURVEY_REMINDER: "survey reminders",
-    AgendaKind.COACH_DIGEST: "coach digests",
-    AgendaKind.CHECKPOINT_PREVIEW: "checkpoint previews to owners",
-    AgendaKind.CHECKPOINT_PUBLISH: "public checkpoint posts",
-    AgendaKind.SETUP_NUDGE: "setup nudges",
-    AgendaKind.OWNER_ALERT: "alerts to owners",
-    AgendaKind.COMMITMENT_POST: "public pre-commitment",
-    AgendaKind.COMMITMENT_COPY: "pre-commitment copy to the budget owner",
-    AgendaKind.DEVIATION_POST: "public deviation posts",
-    AgendaKind.CHECKPOINT_CHART: "results charts in the posts' threads",
-    AgendaKind.DEVIATION_CHANGE: "deviation follow-ups (old → new)",
-    AgendaKind.COMMITMENT_RECORD: "locked records in the pre-commitment's thread",
-    AgendaKind.CLOSING_SUMMARY: "closing summaries to the budget owner",
-    AgendaKind.CLOSING_SUMMARY_OWNER: "closing summaries to the owners",
+# How the demo names each kind of prompt in its monthly summary: one, and more than one.
+KIND_NAMES: dict[AgendaKind, tuple[str, str]] = {
+    AgendaKind.ONE_ON_ONE_PRE: ("1:1 prep reminder", "1:1 prep reminders"),
+    AgendaKind.ONE_ON_ONE_POST: ("1:1 follow-up", "1:1 follow-ups"),
+    AgendaKind.ONE_ON_ONE_LOG: (
+        "held/not-held check to the coach",
+        "held/not-held checks to the coach",
+    ),
+    AgendaKind.POD_PRE: ("pod session prep", "pod session preps"),
+    AgendaKind.POD_POST: ("pod session follow-up", "pod session follow-ups"),
+    AgendaKind.THREE_SIXTY: ("360 invitation", "360 invitations"),
+    AgendaKind.SURVEY: ("anonymous 1:1-quality survey", "anonymous 1:1-quality surveys"),
+    AgendaKind.SURVEY_REMINDER: ("survey reminder", "survey reminders"),
+    AgendaKind.COACH_DIGEST: ("coach digest", "coach digests"),
+    AgendaKind.CHECKPOINT_PREVIEW: (
+        "checkpoint preview to the owners",
+        "checkpoint previews to owners",
+    ),
+    AgendaKind.CHECKPOINT_PUBLISH: ("public checkpoint post", "public checkpoint posts"),
+    AgendaKind.SETUP_NUDGE: ("setup nudge", "setup nudges"),
+    AgendaKind.OWNER_ALERT: ("alert to the owners", "alerts to owners"),
+    AgendaKind.COMMITMENT_POST: ("public pre-commitment", "public pre-commitments"),
+    AgendaKind.COMMITMENT_COPY: (
+        "pre-commitment copy to the budget owner",
+        "pre-commitment copies to the budget owner",
+    ),
+    AgendaKind.DEVIATION_POST: ("public deviation post", "public deviation posts"),
+    AgendaKind.CHECKPOINT_CHART: (
+        "results chart in the post's thread",
+        "results charts in the posts' threads",
+    ),
+    AgendaKind.DEVIATION_CHANGE: (
+        "deviation follow-up (old → new)",
+        "deviation follow-ups (old → new)",
+    ),
+    AgendaKind.COMMITMENT_RECORD: (
+        "locked record in the pre-commitment's thread",
+        "locked records in the pre-commitment's thread",
+    ),
+    AgendaKind.CLOSING_SUMMARY: (
+        "closing summary to the budget owner",
+        "closing summaries to the budget owner",
+    ),
+    AgendaKind.CLOSING_SUMMARY_OWNER: (
+        "closing summary to the owners",
+        "closing summaries to the owners",
+    ),
 }
+
+
+def counted(kind: AgendaKind, count: int) -> str:
+    """``count`` prompts of ``kind``, in words: "1 coach digest", "4 coach digests"."""
+    one, many = KIND_NAMES[kind]
+    return f"{count} {one if count == 1 else many}"
 
 
 @dataclass
