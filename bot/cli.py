@@ -106,7 +106,8 @@ def _parser() -> argparse.ArgumentParser:
         help="delete everything emcoach holds about one workspace (asks for --yes)",
         description="Delete a workspace's data: its programs and everything in them, its "
         "people's cached profiles and its processed events. Without --yes it only prints "
-        "what it would delete, by table.",
+        "what it would delete, by table. An OAuth install's token stays, so emcoach goes on "
+        "working there from a clean slate; removing emcoach from the workspace deletes it.",
     )
     purge.add_argument("--team", required=True, help="the workspace's team id, e.g. T0123ABCD")
     purge.add_argument("--yes", action="store_true", help="delete for real")

@@ -3,7 +3,8 @@
 The tables are slack_sdk's (``SQLAlchemyInstallationStore`` and ``SQLAlchemyOAuthStateStore``
 read and write them), built here by slack_sdk's own table builders on a metadata of their own:
 migration 0015 creates them, the drift test compares them, and they stay out of
-``SQLModel.metadata`` (they are not emcoach's models, and a workspace purge keeps its tokens).
+``SQLModel.metadata`` (they are not emcoach's models, and a workspace purge keeps its tokens:
+an uninstall deletes them, handlers/uninstall.py).
 """
 
 from __future__ import annotations
