@@ -22,7 +22,7 @@ from storage.answers import record_survey_answer, round_closes_at
 from storage.db import session_scope
 from storage.migrate import alembic_config, upgrade_to_head
 from storage.models import AgendaRow, Program, SurveyAnswer, SurveyResponse
-from storage.survey_rounds import RoundClosedError, close_round, respondents
+from storage.survey_rounds import RoundClosedError, close_round, lock_round, respondents
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
 SENT = datetime(2027, 4, 24, 8, 0, tzinfo=UTC)
@@ -278,9 +278,19 @@ def _waiting_in_thread(
         event.remove(engine, "before_cursor_execute", note)
 
 
-def test_a_close_waits_for_an_answer_being_recorded_and_counts_it(engine: Engine) -> None:
+@pytest.mark.parametrize("started", [False, True], ids=["first-answer", "round-started"])
+def test_a_close_waits_for_an_answer_being_recorded_and_counts_it(
+    engine: Engine, started: bool
+) -> None:
+    """``round-started``: the round's row exists before either unit of work begins (an earlier
+    answer made it), so neither waits on the other's insert of it: only the row lock
+    (``lock_round``'s FOR UPDATE, on Postgres; SQLite's writers queue anyway) makes the close
+    wait."""
     program_id = _program(engine)
     survey_id = _survey(engine, program_id, "U0REP1", "U0LEAD1")
+    if started:
+        with session_scope(engine) as session:
+            lock_round(session, program_id=program_id, occasion=ROUND)
     closed: list[int | None] = []
 
     def close() -> None:
