@@ -14,7 +14,7 @@ from bot.domain.localtime import local_date
 from bot.engine.people import store_answers
 from bot.flows.pod import LeaderChange, Nights, PodChange, Said, pod_of
 from bot.flows.programs import owned
-from bot.slack.ports import Directory
+from bot.slack.ports import Directory, SlackUnavailable
 from storage.models import Program
 from storage.people import cached_zones, stale_people
 from storage.pods import get_pod, weekly_slot_of
@@ -95,8 +95,12 @@ def _known_zones(
     now: datetime,
 ) -> dict[str, str]:
     """Ask Slack for the stale ones (no transaction open), store its answers, then everyone's
-    zone as the database knows it."""
-    answers = directory.zones(stale) if stale else {}
+    zone as the database knows it. Slack not answering is no reason to fail the check (or the
+    typed change already saved before it): it goes on with the zones already known."""
+    try:
+        answers = directory.zones(stale) if stale else {}
+    except SlackUnavailable:
+        answers = {}
     with uow as session:
         store_answers(session, team_id=team_id, answers=answers, now=now)
         return cached_zones(session, team_id=team_id, user_ids=people)

@@ -9,6 +9,7 @@ import json
 from datetime import time
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.blocks.pod import (
@@ -28,7 +29,9 @@ from bot.blocks.pod import (
     POD_SESSION_TIME,
     POD_SESSION_WEEK,
 )
-from bot.sim.standin import StandInUser
+from bot.sim.demo.harness import live_app
+from bot.sim.standin import SlackStandIn, StandInUser
+from bot.sim.standin.faults import Timeout
 from storage.db import session_scope
 from storage.models import Leader, Pod
 from tests.support.live import LiveApp
@@ -262,3 +265,18 @@ def test_a_typed_change_that_saves_a_night_time_slot_says_so(live: LiveApp) -> N
     assert "The weekly 1:1 of <@U0LEAD1> starts at Wednesday 00:00 for <@U0KOALA>" in reply
     reply = _typed(live, f"pod Alpha leader <@{LENA}> 1:1 tue 10:00")
     assert "Outside" not in reply
+
+
+def test_a_typed_change_is_saved_and_said_when_slack_does_not_answer_about_zones(
+    slack: SlackStandIn, scenario_engine: Engine
+) -> None:
+    """users.info times out during the night check after the save: the reply is the save's,
+    checked with the zones already known, not an error for a change that was made."""
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        _sydney_coach(live)
+        make_program(live.services.engine, pods=(PodSpec(leaders=[LeaderSpec(LENA)]),))
+        live.slack.inject("users.info", Timeout(seconds=1.0, applied=True), times=10)
+        reply = _typed(live, f"pod Alpha coach <@{KOALA}|kim>")
+        assert reply.startswith("Saved pod *Alpha*: coach <@U0KOALA>")
+        with session_scope(live.services.engine) as session:
+            assert session.exec(select(Pod.coach_id)).one() == KOALA
