@@ -19,7 +19,9 @@ from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from bot.engine.planning import replan_program
+from bot.sim.demo.harness import live_app
 from bot.sim.standin import SlackStandIn, StandInUser
+from bot.sim.standin.faults import Timeout
 from handlers.jobs import HomesAfterSends
 from storage.db import session_scope
 from storage.models import (
@@ -504,3 +506,20 @@ def test_the_clock_refreshes_homes_after_what_it_sent(live: LiveApp) -> None:
     shown = home_text(live.slack.home_view(LENA) or {})
     assert "1:1 with <@U0COACH>: Tue 30 Mar, 10:00 CEST" in shown
     assert refresh() == 0  # the same homes again: nothing new to publish
+
+
+def test_forgetting_someone_is_said_once_even_when_their_home_gets_no_answer(
+    slack: SlackStandIn, scenario_engine: Engine
+) -> None:
+    """views.publish times out after the person was told they are forgotten: no apology for
+    a request that was done follows it."""
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        _running_program(live)
+        _open_home(live, LENA)
+        live.slack.inject("views.publish", Timeout(seconds=1.0, applied=True), times=5)
+        seen = len(live.slack.responses())
+        live.sender.block_action(user_id=LENA, action_id=FORGET_CONFIRM, value="forget")
+        live.slack.wait_for(lambda: len(live.slack.responses()) > seen)
+        live.app.listener_runner.listener_executor.shutdown(wait=True)
+        said = [str(body["text"]) for body in live.slack.responses()[seen:]]
+        assert len(said) == 1 and "forgotten you" in said[0], said
