@@ -119,7 +119,11 @@ def on_tokens_revoked(
     with released_if_failed(services, body):
         if revoked_bot(event):  # user tokens alone do not stop emcoach, which sends as its bot
             _stop(team_id, services=services, installed=installed, why="tokens_revoked")
-        if revocations is not None:
+            if revocations is not None:
+                # Bolt's tokens_revoked handling deletes only the bots row; the installation
+                # rows carry the bot's token too. Without its bot nothing of it is of use.
+                revocations.handle_app_uninstalled_events(context)
+        elif revocations is not None:
             revocations.handle_tokens_revoked_events(event, context)
 
 
