@@ -67,7 +67,7 @@ from bot.flows.pod import (
     save_leader_form,
     save_pod_form,
 )
-from bot.flows.pod_nights import leader_nights, pod_nights
+from bot.flows.pod_nights import leader_nights, pod_nights, saved_nights
 from bot.flows.pod_typed import typed_pod
 from bot.flows.programs import NotChosen, ProgramAsk
 from bot.flows.work import once_more_on_conflict, unit_of_work
@@ -100,16 +100,15 @@ def _with_nights(invocation: Invocation, said: Said) -> str:
     while it is filled in."""
     if said.saved is None:
         return said.text
-    uow, directory = unit_of_work(invocation.services.engine), SlackDirectory(invocation.client)
-    who = {"team_id": invocation.team_id, "user_id": invocation.user_id}
-    now = invocation.services.clock.now()
-    if isinstance(said.saved, PodChange):
-        nights = pod_nights(uow, directory, **who, change=said.saved, now=now)
-    else:
-        nights = leader_nights(uow, directory, **who, change=said.saved, now=now)
-    if isinstance(nights, Said) or not nights.warnings:
-        return said.text
-    return f"{said.text}\n\n{odd_hours_text(nights.warnings, typed=True)}"
+    warnings = saved_nights(
+        unit_of_work(invocation.services.engine),
+        SlackDirectory(invocation.client),
+        team_id=invocation.team_id,
+        user_id=invocation.user_id,
+        saved=said.saved,
+        now=invocation.services.clock.now(),
+    )
+    return f"{said.text}\n\n{odd_hours_text(warnings, typed=True)}" if warnings else said.text
 
 
 def _cohort_reply(cohort: Cohort) -> Reply:

@@ -178,10 +178,6 @@ def leader_saved_text(saved: SavedLeader) -> str:
     )
 
 
-def missing_session_slot(pod_name: str) -> str:
-    return f"a monthly session slot for pod “{plain(pod_name)}”"
-
-
 # --- night-time warnings --------------------------------------------------------------------
 
 
@@ -208,8 +204,8 @@ def odd_hours_text(warnings: Sequence[SlotWarning], *, typed: bool = False) -> s
         f":warning: *Outside {EARLIEST:%H:%M}–{LATEST:%H:%M} for someone.*\n"
         + "\n".join(lines)
         + (
-            "\nSaved as typed. To move it, run the same command with another day or time; "
-            "keep it if it suits them."
+            f"\nSaved as typed. To move it, type `{COMMAND} pod` with the pod's `session` or "
+            "the leader's `1:1` again, at another day or time; keep it if it suits them."
             if typed
             else "\nPick another day or time, or save to keep this one if it suits them."
         )

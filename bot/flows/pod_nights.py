@@ -5,21 +5,27 @@ Slack has not told us about for a week are asked between two units of work, neve
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from datetime import date, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.blocks.cohort import NOT_OWNER
-from bot.domain.hours import Zones, first_day, leader_warnings, pod_warnings
+from bot.domain.hours import SlotWarning, Zones, first_day, leader_warnings, pod_warnings
 from bot.domain.localtime import local_date
 from bot.engine.people import store_answers
 from bot.flows.pod import LeaderChange, Nights, PodChange, Said, pod_of
 from bot.flows.programs import owned
 from bot.slack.ports import Directory, SlackUnavailable
+from storage.deadline import DatabaseUnavailable
 from storage.models import Program
 from storage.people import cached_zones, stale_people
 from storage.pods import get_pod, weekly_slot_of
 from storage.setup_state import leaders_of, pods_of
 from storage.uow import UnitOfWork
+
+logger = logging.getLogger("emcoach.pod")
 
 
 def pod_nights(
@@ -78,6 +84,30 @@ def leader_nights(
         zones, leader_id=plan.user_id, coach_id=coach_id, slot=plan.one_on_one
     )
     return Nights(warnings=tuple(warnings), timezone=zone, pods=pods)
+
+
+def saved_nights(
+    uow: UnitOfWork,
+    directory: Directory,
+    *,
+    team_id: str,
+    user_id: str,
+    saved: PodChange | LeaderChange,
+    now: datetime,
+) -> tuple[SlotWarning, ...]:
+    """After a typed change was saved: who would meet at night in what it saved. The change is
+    made whatever this finds, so a database error here is logged and warns of nothing (raised,
+    it would make the reply an apology, or a rerun of the whole request redo the change)."""
+    who = {"team_id": team_id, "user_id": user_id}
+    try:
+        if isinstance(saved, PodChange):
+            nights = pod_nights(uow, directory, **who, change=saved, now=now)
+        else:
+            nights = leader_nights(uow, directory, **who, change=saved, now=now)
+    except (SQLAlchemyError, DatabaseUnavailable) as error:
+        logger.warning("night-time check after a typed change skipped: %s", type(error).__name__)
+        return ()
+    return () if isinstance(nights, Said) else nights.warnings
 
 
 def _first_day(program: Program, now: datetime) -> date:

@@ -9,7 +9,9 @@ import json
 from datetime import time
 from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.blocks.pod import (
@@ -256,7 +258,7 @@ def test_a_typed_change_that_saves_a_night_time_slot_says_so(live: LiveApp) -> N
     reply = _typed(live, f"pod Alpha coach <@{KOALA}|kim>")
     assert "Outside 07:00–21:00 for someone" in reply
     assert "The monthly pod session starts at Wednesday 01:00 for <@U0KOALA>" in reply
-    assert "Saved as typed. To move it, run the same command" in reply
+    assert "Saved as typed. To move it, type `/emcoach pod` with the pod's `session`" in reply
     with session_scope(live.services.engine) as session:
         assert session.exec(select(Pod.coach_id)).one() == KOALA, "saved all the same"
 
@@ -280,3 +282,20 @@ def test_a_typed_change_is_saved_and_said_when_slack_does_not_answer_about_zones
         assert reply.startswith("Saved pod *Alpha*: coach <@U0KOALA>")
         with session_scope(live.services.engine) as session:
             assert session.exec(select(Pod.coach_id)).one() == KOALA
+
+
+def test_a_typed_change_is_said_as_saved_when_the_night_check_meets_a_database_error(
+    live: LiveApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check reads after the change committed: its error is logged, not an apology for a
+    change that was made, nor a rerun that would find it already made."""
+
+    def refused(*_args: object, **_kwargs: object) -> list[str]:
+        raise OperationalError("SELECT …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("bot.flows.pod_nights.stale_people", refused)
+    make_program(live.services.engine, pods=(PodSpec(leaders=[LeaderSpec(LENA)]),))
+    reply = _typed(live, "pod add Beta")
+    assert reply.startswith("Created pod *Beta*"), reply
+    with session_scope(live.services.engine) as session:
+        assert sorted(session.exec(select(Pod.name))) == ["Alpha", "Beta"]
