@@ -31,7 +31,6 @@ from bot.blocks.cohort import (
     leader_coaches_pod,
     leader_saved_text,
     leads_elsewhere,
-    missing_session_slot,
     own_manager,
     own_report,
     pod_name_taken,
@@ -311,8 +310,6 @@ def pod_lines(session: Session, program: Program) -> list[PodLine]:
         assert pod.id is not None
         slot = monthly_slot_of(pod)
         gaps = cohort_gaps([setup])
-        if slot is None:
-            gaps.append(missing_session_slot(pod.name))
         leaders = tuple(leader_line(session, row) for row in leaders_of(session, pod_id=pod.id))
         lines.append(
             PodLine(

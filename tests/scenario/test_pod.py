@@ -381,7 +381,10 @@ def test_a_non_owner_gets_no_modal_and_their_submission_changes_nothing(live: Li
 def test_typed_forms_build_a_pod_from_scratch(live: LiveApp) -> None:
     program_id = make_program(live.services.engine)
     live.slack.add_usergroup("S0TEAM", "team", ["U0R3", LENA])
-    assert "Created pod *Alpha*" in _say(live, "pod add Alpha")["text"]
+    created = str(_say(live, "pod add Alpha")["text"])
+    assert "Created pod *Alpha*" in created
+    # Each missing piece once (the session slot was listed twice).
+    assert created.count("a monthly session slot for pod “Alpha”") == 1
     assert "coach <@U0COACH>" in _say(live, "pod alpha coach <@U0COACH|cora>")["text"]
     reply = _say(live, "pod Alpha session first tuesday 15:00")
     assert "the first Tuesday of each month, 15:00 Europe/Warsaw" in reply["text"]
