@@ -16,7 +16,7 @@ from bot.engine.people import refresh_zones
 from bot.flows.home import (
     BuiltHome,
     open_home,
-    record_published,
+    published,
     refresh_after_request,
 )
 from bot.flows.work import writes_seen
@@ -51,7 +51,14 @@ def on_app_home_opened(
             commands_for=router.help_lines,
         )
         client.views_publish(user_id=user_id, view=built.view)
-        record_published(services.engine, team_id=team_id, homes_sent=[built], now=now)
+        published(
+            services.engine,
+            team_id=team_id,
+            homes_sent=[built],
+            now=now,
+            publish=publish_with(client),
+            commands_for=router.help_lines,
+        )
 
 
 class HomeRefresh(ListenerCompletionHandler):

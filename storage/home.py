@@ -104,13 +104,17 @@ def record_published(
     digest: str,
     commands: Sequence[str],
     now: datetime,
-) -> None:
-    row = session.get(HomeView, (team_id, user_id)) or HomeView(
-        team_id=team_id, user_id=user_id, opened_at=now
-    )
+) -> bool:
+    """What was published to someone who opened their home. False when their row has gone
+    meanwhile (they asked to be forgotten): it is not made again, only ``mark_opened`` makes
+    one, so a refresh that raced the forgetting never remembers them."""
+    row = session.get(HomeView, (team_id, user_id))
+    if row is None:
+        return False
     row.digest, row.published_at, row.commands_json = digest, now, json.dumps(list(commands))
     session.add(row)
     session.flush()
+    return True
 
 
 # --- who is in which program -------------------------------------------------------------------

@@ -133,10 +133,14 @@ def forgotten_home(*, user_id: str, now: datetime, commands_for: CommandsFor) ->
 
 def record_published(
     engine: Engine, *, team_id: str, homes_sent: Sequence[BuiltHome], now: datetime
-) -> None:
+) -> list[str]:
+    """Remember what was published; returns the people forgotten since their home was built
+    (``homes.record_published``), whose Home tab now shows what emcoach no longer holds."""
     with session_scope(engine) as session:
-        for built in homes_sent:
-            homes.record_published(
+        return [
+            built.user_id
+            for built in homes_sent
+            if not homes.record_published(
                 session,
                 team_id=team_id,
                 user_id=built.user_id,
@@ -144,6 +148,23 @@ def record_published(
                 commands=built.commands,
                 now=now,
             )
+        ]
+
+
+def published(
+    engine: Engine,
+    *,
+    team_id: str,
+    homes_sent: Sequence[BuiltHome],
+    now: datetime,
+    publish: PublishHome,
+    commands_for: CommandsFor | None,
+) -> None:
+    """``record_published``, and a newcomer's home over the one just published to anyone
+    forgotten while it was built (a refresh that raced their forget-me)."""
+    for user_id in record_published(engine, team_id=team_id, homes_sent=homes_sent, now=now):
+        home = forgotten_home(user_id=user_id, now=now, commands_for=commands_for or _listed(()))
+        publish(user_id, home.view)
 
 
 def refresh_homes(
@@ -192,7 +213,14 @@ def _refresh(
                 changed.append(built)
     sent = [built for built in changed if publish(built.user_id, built.view)]
     if sent:
-        record_published(engine, team_id=team_id, homes_sent=sent, now=now)
+        published(
+            engine,
+            team_id=team_id,
+            homes_sent=sent,
+            now=now,
+            publish=publish,
+            commands_for=commands_for,
+        )
     return len(sent)
 
 

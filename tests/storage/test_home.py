@@ -4,16 +4,20 @@ from rows of each kind (storage/home.py through bot/flows/home.py)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
+from bot.blocks.homes import home_text
 from bot.blocks.homes.data import Home
 from bot.domain.cadence import AgendaKind, AgendaState, SessionKind
 from bot.domain.roles import Role
-from bot.flows.home import home_for
+from bot.flows.home import home_for, refresh_homes
 from storage import home as homes
 from storage.db import session_scope
-from storage.models import AgendaRow, Rating, SessionLog, SurveyResponse
+from storage.models import AgendaRow, HomeView, Rating, SessionLog, SurveyResponse
 from storage.programs import add_member
 from tests.support.programs import LeaderSpec, PodSpec, make_program
 
@@ -164,6 +168,32 @@ def test_opening_and_publishing_are_remembered(engine: Engine) -> None:
         assert (opener.user_id, opener.digest, opener.commands) == (LENA, "d" * 64, ("`x`",))
         assert homes.openers(session, team_id="T0002", user_ids=[LENA]) == []
         assert homes.programs_sent_since(session, since=datetime(2027, 3, 16, tzinfo=UTC))
+
+
+def test_a_refresh_that_races_a_forget_me_never_remembers_the_person(engine: Engine) -> None:
+    """Lena is forgotten while her refreshed home is on its way to Slack: her row is not made
+    again, and a newcomer's home goes out over the one just sent."""
+    _program(engine)
+    with session_scope(engine) as session:
+        homes.mark_opened(session, team_id="T0001", user_id=LENA, now=NOW)
+    sent: list[tuple[str, str]] = []
+
+    def publish(user_id: str, view: dict[str, Any]) -> bool:
+        sent.append((user_id, home_text(view)))
+        with session_scope(engine) as session:  # her forget-me commits meanwhile
+            session.execute(delete(HomeView).where(col(HomeView.user_id) == LENA))
+        return True
+
+    assert refresh_homes(engine, team_id="T0001", people=[LENA], now=NOW, publish=publish) == 1
+    assert [user for user, _ in sent] == [LENA, LENA]
+    assert "Pilot" in sent[0][1] and "Pilot" not in sent[1][1]
+    assert "mentoring program for new engineering managers" in sent[1][1]
+    with session_scope(engine) as session:
+        assert homes.openers(session, team_id="T0001", user_ids=[LENA]) == []
+        assert not homes.record_published(
+            session, team_id="T0001", user_id=LENA, digest="d" * 64, commands=[], now=NOW
+        )
+        assert session.get(HomeView, ("T0001", LENA)) is None
 
 
 def test_the_openers_around_a_person_are_those_of_the_people_in_their_programs(
