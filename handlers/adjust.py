@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.adjust import build_adjust_notice, build_adjust_recorded, build_adjust_usage
 from bot.blocks.picker import build_program_choice
@@ -22,9 +19,8 @@ from bot.flows.adjust import (
 from bot.flows.programs import NotChosen, ProgramAsk
 from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.delivery import post
 from handlers.router import Invocation, Router, Subcommand
-
-logger = logging.getLogger(__name__)
 
 
 def run_adjust(invocation: Invocation) -> Reply:
@@ -71,15 +67,10 @@ def _tell_others(client: WebClient, recorded: Recorded) -> tuple[list[str], list
             evaluation=recorded.evaluation,
             by_owner=is_owner,
         )
-        try:
-            client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
-        except SlackApiError as error:
-            logger.warning(
-                "adjustment notice to %s failed: %s", user_id, error.response.get("error")
-            )
-            not_told.append(user_id)
-        else:
+        if post(client, user_id, message, what="adjustment notice") is None:
             told.append(user_id)
+        else:
+            not_told.append(user_id)
     return told, not_told
 
 

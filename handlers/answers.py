@@ -10,13 +10,11 @@ open (it closes when its results are first taken, for the owners' preview).
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 from typing import Any, Final
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.answers import (
     ANSWERS_CHANGE_RATING,
@@ -46,11 +44,10 @@ from bot.flows import rating
 from bot.flows.answers import PromptAt, log_held, open_form, save_answer
 from bot.flows.outcomes import Refused
 from bot.services import Services
+from bot.slack.delivery import answer_click, update
 from bot.slack.payload import team_of
 from bot.slack.replies import refuse_click
 from handlers.router import Router
-
-logger = logging.getLogger("emcoach.answers")
 
 # Which rows each modal button answers; anything else is a stale or forged click.
 _FORM_KINDS: Final = {
@@ -80,12 +77,7 @@ def _update(client: WebClient, prompt: PromptAt | None, message: Reply) -> bool:
 
 
 def _update_message(client: WebClient, channel: str, ts: str, message: Reply) -> bool:
-    try:
-        client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
-    except SlackApiError as error:
-        logger.warning("could not update the prompt %s in %s: %s", ts, channel, error)
-        return False
-    return True
+    return update(client, channel, ts, message, what="prompt") is None
 
 
 # --- the coach's held / not held ------------------------------------------------------------
@@ -118,7 +110,8 @@ def on_log(
         row_id=logged.row_id, leader_id=logged.leader_id, occasion=logged.occasion, held=held
     )
     if not _update(client, logged.prompt, message):
-        refuse_click(respond, message.text)
+        # The log is stored: the click's own answer says so.
+        answer_click(respond, message.text, what="logged session answer")
 
 
 # --- the modals ---------------------------------------------------------------------------------

@@ -8,13 +8,11 @@ criteria as they still are (the hash in the button must match the program's).
 from __future__ import annotations
 
 import json
-import logging
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.criteria import (
     CRITERIA_APPROVE,
@@ -30,6 +28,7 @@ from bot.blocks.criteria import (
     build_approved_notice,
     build_changes_modal,
     build_changes_notice,
+    build_comment_not_delivered,
     build_criteria_modal,
     build_delivery_failed,
     build_signoff_request,
@@ -55,12 +54,11 @@ from bot.flows.programs import NotChosen, ProgramAsk
 from bot.flows.signoff import approve, changes_asked, changes_commented, criteria_picker
 from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.delivery import answer_click, post, post_each, update
 from bot.slack.payload import team_of
 from bot.slack.replies import notice, refuse_click
 from bot.slack_names import COMMAND
 from handlers.router import Invocation, Router, Subcommand
-
-logger = logging.getLogger("emcoach.criteria")
 
 _NOT_OWNER = (
     f"Only the program's owners can change its success criteria. Type `{COMMAND} help` to see "
@@ -151,18 +149,17 @@ def criteria_submitted(
 def _send_request(
     client: WebClient, *, request: SignoffRequest, budget_owner: str, owner: str
 ) -> None:
-    message = build_signoff_request(request)
-    try:
-        client.chat_postMessage(channel=budget_owner, text=message.text, blocks=message.blocks)
-    except SlackApiError as error:
-        # The criteria are saved; the owner can resend by saving the same set again.
-        logger.warning("sign-off request to %s failed: %s", budget_owner, error)
-        failed = build_delivery_failed(
-            program_name=request.program_name,
-            budget_owner_id=budget_owner,
-            error=str(error.response.get("error") or "unknown error"),
-        )
-        client.chat_postMessage(channel=owner, text=failed.text, blocks=failed.blocks)
+    failed = post(client, budget_owner, build_signoff_request(request), what="sign-off request")
+    if failed is None:
+        return
+    # The owner was told it was sent: the criteria are saved, and saving the same set again
+    # resends the request.
+    told = build_delivery_failed(
+        program_name=request.program_name,
+        budget_owner_id=budget_owner,
+        error=failed.reason if failed.refused else None,
+    )
+    post(client, owner, told, what="undelivered sign-off request notice")
 
 
 # --- the budget owner's buttons -------------------------------------------------------------
@@ -203,11 +200,11 @@ def on_approve(
     if isinstance(approved, Refused):
         refuse_click(respond, approved.text)
         return
+    # The approval is committed: from here on, Slack failing only changes what is said.
     request, owners, timezone = approved.request, approved.owners, approved.timezone
     outcome = approved_outcome(at=now, timezone=timezone, criteria_hash=ref.criteria_hash)
-    updated = build_signoff_request(request, outcome=outcome)
     channel, ts = _message_of(body)
-    client.chat_update(channel=channel, ts=ts, text=updated.text, blocks=updated.blocks)
+    shown = _show_answer(client, channel, ts, request, outcome)
     told = build_approved_notice(
         program_name=request.program_name,
         approved_by=user_id,
@@ -215,8 +212,26 @@ def on_approve(
         timezone=timezone,
         criteria_hash=ref.criteria_hash,
     )
-    for owner in owners:
-        client.chat_postMessage(channel=owner, text=told.text, blocks=told.blocks)
+    not_told = post_each(client, owners, told, what="approval notice")
+    if not_told:
+        outcome = approved_outcome(
+            at=now, timezone=timezone, criteria_hash=ref.criteria_hash, not_told=not_told
+        )
+        shown = shown and _show_answer(client, channel, ts, request, outcome)
+    if not shown:
+        # The request still shows its buttons: the click's own answer says it counted.
+        answer_click(respond, outcome, what="approval answer")
+
+
+def _show_answer(
+    client: WebClient, channel: str, ts: str, request: SignoffRequest, outcome: str
+) -> bool:
+    """The budget owner's request shows ``outcome`` in place of its buttons; False when Slack
+    did not take the update (or there is no message to update)."""
+    if not (channel and ts):
+        return False
+    updated = build_signoff_request(request, outcome=outcome)
+    return update(client, channel, ts, updated, what="sign-off request") is None
 
 
 def on_request_changes(
@@ -277,12 +292,17 @@ def changes_submitted(
     told = build_changes_notice(
         program_name=request.program_name, budget_owner_id=user_id, comment=comment
     )
-    for owner in owners:
-        client.chat_postMessage(channel=owner, text=told.text, blocks=told.blocks)
-    if ref.channel and ref.ts:
-        outcome = changes_outcome(at=now, timezone=timezone, comment=comment)
-        updated = build_signoff_request(request, outcome=outcome)
-        client.chat_update(channel=ref.channel, ts=ref.ts, text=updated.text, blocks=updated.blocks)
+    # Each owner on their own: the comment is stored nowhere else, so one owner's DM failing
+    # must not keep it from the others.
+    not_reached = post_each(client, owners, told, what="requested changes")
+    outcome = changes_outcome(at=now, timezone=timezone, comment=comment, not_reached=not_reached)
+    shown = _show_answer(client, ref.channel, ref.ts, request, outcome)
+    if not_reached and not shown:
+        # "Comment sent" was wrong for some owners: the comment goes back to its writer.
+        left = build_comment_not_delivered(
+            program_name=request.program_name, not_reached=not_reached, comment=comment
+        )
+        post(client, user_id, left, what="undelivered comment")
 
 
 def register(app: App, services: Services, router: Router) -> None:

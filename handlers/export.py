@@ -3,13 +3,11 @@ uploaded to the owner's DM once the unit of work that built it has ended."""
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.export import (
     EXPORT_ACTION,
@@ -27,10 +25,9 @@ from bot.flows.export import ExportAnswer, ExportOutcome, export_program
 from bot.flows.programs import NotChosen, ProgramAsk, choose_alone
 from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.delivery import attempt, post
 from bot.slack.payload import team_of
 from handlers.router import Invocation, Router, Subcommand
-
-logger = logging.getLogger("emcoach.export")
 
 
 def run_export(invocation: Invocation) -> Reply | None:
@@ -66,7 +63,8 @@ def export_to_dm(
     if outcome.answer is not ExportAnswer.READY or outcome.archive is None:
         return _refusal(outcome), False
     archive = outcome.archive
-    try:
+
+    def upload() -> None:
         opened = client.conversations_open(users=user_id)
         client.files_upload_v2(
             channel=str(opened["channel"]["id"]),
@@ -75,13 +73,10 @@ def export_to_dm(
             title=archive.filename,
             initial_comment=export_comment(outcome.program_name, files=archive.files),
         )
-    except SlackApiError as error:
-        code = str(error.response.get("error") or f"http_{error.response.status_code}")
-        logger.warning("export of program %s not delivered: %s", program_id, code)
-        return build_export_failed(code), False
-    except (SlackClientError, OSError) as error:
-        logger.warning("export of program %s not delivered: %s", program_id, error)
-        return build_export_failed(type(error).__name__), False
+
+    failed = attempt(upload, what=f"export of program {program_id}")
+    if failed is not None:
+        return build_export_failed(failed.reason), False
     return build_export_sent(outcome.program_name, filename=archive.filename), True
 
 
@@ -111,7 +106,7 @@ def on_home_export(
         )
     if delivered:
         return  # the file in the DM says what it is
-    client.chat_postMessage(channel=user_id, text=reply.text, blocks=reply.blocks)
+    post(client, user_id, reply, what="export answer")
 
 
 def register(app: App, services: Services, router: Router) -> None:

@@ -3,11 +3,8 @@ new co-owners are welcomed by DM once the change is committed."""
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.owner import (
     OWNER_USAGE,
@@ -36,9 +33,8 @@ from bot.flows.owner import (
 from bot.flows.programs import NotChosen, ProgramAsk
 from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.delivery import post
 from handlers.router import Invocation, Router, Subcommand
-
-logger = logging.getLogger("emcoach.owner")
 
 
 def run_owner(invocation: Invocation) -> Reply | None:
@@ -91,14 +87,9 @@ def run_owner(invocation: Invocation) -> Reply | None:
 
 
 def _welcome(client: WebClient, *, user_id: str, program_name: str, by: str) -> bool:
-    """DM the new co-owner; False when Slack refused (the adder is asked to tell them)."""
+    """DM the new co-owner; False when Slack did not take it (the adder is asked to tell them)."""
     message = build_co_owner_welcome(program_name, added_by=by)
-    try:
-        client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
-    except SlackApiError as error:
-        logger.warning("welcome to co-owner %s failed: %s", user_id, error.response.get("error"))
-        return False
-    return True
+    return post(client, user_id, message, what="co-owner welcome") is None
 
 
 def register(app: App, services: Services, router: Router) -> None:

@@ -6,14 +6,12 @@ transaction waits on Slack); the coach and owners are told after it commits.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.pause import (
     LEAVE_USAGE,
@@ -45,9 +43,8 @@ from bot.engine.people import zones_of
 from bot.flows import pause as flow
 from bot.flows.outcomes import Pick, Refused
 from bot.services import Services
+from bot.slack.delivery import post, post_each
 from handlers.router import HelpLine, Invocation, Router, Subcommand
-
-logger = logging.getLogger("emcoach.pause")
 
 
 def _ask(invocation: Invocation, *, usage: str, self_usage: str) -> flow.Ask | Reply:
@@ -74,13 +71,10 @@ def _zones(services: Services, client: WebClient, ask: flow.Ask) -> dict[str, st
     )
 
 
-def _tell(client: WebClient, people: Sequence[str], message: Reply) -> None:
-    """DMs after the unit of work committed; a DM that fails is logged, the change stands."""
-    for user_id in people:
-        try:
-            client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
-        except SlackApiError as error:
-            logger.warning("could not tell %s of a pause: %s", user_id, error.response.get("error"))
+def _tell(client: WebClient, people: Sequence[str], message: Reply) -> list[str]:
+    """DMs after the unit of work committed, each on its own; those Slack did not take it for.
+    The change stands either way."""
+    return post_each(client, people, message, what="pause notice")
 
 
 def _picker(invocation: Invocation, subcommand: str, pick: Pick) -> Reply:
@@ -100,8 +94,8 @@ def run_pause(invocation: Invocation) -> Reply:
         return build_refusal(outcome.text)
     if isinstance(outcome, Pick):
         return _picker(invocation, "pause", outcome)
-    _tell(invocation.client, outcome.tell, build_pause_notice(outcome.paused))
-    return build_paused(outcome.paused)
+    not_told = _tell(invocation.client, outcome.tell, build_pause_notice(outcome.paused))
+    return build_paused(outcome.paused, not_told=not_told)
 
 
 def _resumed(outcome: flow.ResumeDone, client: WebClient) -> Reply:
@@ -216,7 +210,11 @@ def on_self_pause_submit(
         ack(response_action="errors", errors={SELF_PAUSE_UNTIL: pick_from_home_text()})
         return
     ack(response_action="update", view=_modal("Paused", build_paused(outcome.paused)))
-    _tell(client, outcome.tell, build_pause_notice(outcome.paused))
+    not_told = _tell(client, outcome.tell, build_pause_notice(outcome.paused))
+    if not_told:
+        # The modal said they are told: the leader gets the pause again, saying who is not.
+        corrected = build_paused(outcome.paused, not_told=not_told)
+        post(client, ask.user_id, corrected, what="untold pause notice")
 
 
 def on_self_resume(

@@ -3,13 +3,11 @@ budget owner's heads-up is sent after the save commits."""
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 from typing import Any, Final
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.reply import Reply, program_id_from_metadata
 from bot.blocks.setup import (
@@ -25,10 +23,9 @@ from bot.domain.roles import Audience
 from bot.flows.setup import NotYours, Refused, save_setup, setup_modal
 from bot.flows.work import unit_of_work
 from bot.services import Services
+from bot.slack.delivery import post
 from bot.slack.directory import SlackDirectory
 from handlers.router import Invocation, Router, Subcommand
-
-logger = logging.getLogger("emcoach.setup")
 
 # The modal must open within the trigger's 3 seconds, so the owner's Slack time zone is asked
 # once, briefly and without retries; if Slack is slow the modal opens with UTC preselected.
@@ -112,13 +109,8 @@ def on_submit(
 
 def _heads_up(client: WebClient, *, budget_owner_id: str, program_name: str, owner_id: str) -> None:
     message = build_budget_owner_heads_up(program_name=program_name, owner_id=owner_id)
-    try:
-        client.chat_postMessage(channel=budget_owner_id, text=message.text, blocks=message.blocks)
-    except SlackApiError as error:
-        # The program exists either way; the sign-off request itself will reach them later.
-        logger.warning(
-            "heads-up to budget owner %s failed: %s", budget_owner_id, error.response.get("error")
-        )
+    # The program exists either way; the sign-off request itself will reach them later.
+    post(client, budget_owner_id, message, what="budget owner heads-up")
 
 
 def register(app: App, services: Services, router: Router) -> None:

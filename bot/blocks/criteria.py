@@ -25,10 +25,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.reply import Reply, text_reply
+from bot.blocks.reply import Reply, not_told_text, text_reply
 from bot.domain.localtime import format_day, format_local
 from bot.domain.metrics import Direction, Instrument, MetricDefinition, instrument_options
-from bot.domain.mrkdwn import clip, plain, user_mention
+from bot.domain.mrkdwn import clip, plain, user_mention, user_mentions
 from bot.domain.program_rules import MAX_CRITERIA, MIN_CRITERIA
 from bot.slack_names import COMMAND
 
@@ -385,19 +385,50 @@ def build_signoff_request(request: SignoffRequest, *, outcome: str | None = None
     return Reply(text=text, blocks=[block.to_dict() for block in blocks])
 
 
-def approved_outcome(*, at: datetime, timezone: str, criteria_hash: str) -> str:
+def approved_outcome(
+    *, at: datetime, timezone: str, criteria_hash: str, not_told: Sequence[str] = ()
+) -> str:
+    """What the request says once approved; ``not_told``: owners the DM about it missed."""
+    told = not_told_text(not_told) if not_told else "The owners have been told."
     return (
         f":white_check_mark: *Approved by you at {slack_time(at, timezone)}* "
-        f"(SHA-256 `{criteria_hash}`). The owners have been told. You'll get the public "
-        "pre-commitment when they post it."
+        f"(SHA-256 `{criteria_hash}`). {told} You'll get the public pre-commitment when they "
+        "post it."
     )
 
 
-def changes_outcome(*, at: datetime, timezone: str, comment: str) -> str:
+def changes_outcome(
+    *, at: datetime, timezone: str, comment: str, not_reached: Sequence[str] = ()
+) -> str:
+    """What the request says once changes were asked; ``not_reached``: owners the comment
+    missed, whom the budget owner tells instead."""
+    went = (
+        _comment_missed_text(not_reached)
+        if not_reached
+        else "Your comment went to the program's owners."
+    )
     return (
         f"*You asked for changes at {slack_time(at, timezone)}:*\n{quote(comment)}\n"
-        "Your comment went to the program's owners. When they change the criteria, a new "
-        "request will come here; these stay unsigned."
+        f"{went} When they change the criteria, a new request will come here; these stay "
+        "unsigned."
+    )
+
+
+def _comment_missed_text(not_reached: Sequence[str]) -> str:
+    return (
+        f"I couldn't send your comment to {user_mentions(not_reached)}; please pass it on to "
+        "them yourself."
+    )
+
+
+def build_comment_not_delivered(
+    *, program_name: str, not_reached: Sequence[str], comment: str
+) -> Reply:
+    """For the budget owner when their comment missed some owners and the request message
+    could not be updated to say so: the comment exists nowhere else, so it comes back."""
+    return text_reply(
+        f"About the success criteria of *{plain(program_name)}*: "
+        f"{_comment_missed_text(not_reached)} Your comment:\n{quote(comment)}"
     )
 
 
@@ -496,15 +527,24 @@ def no_budget_owner_text(*, program_name: str, names: Sequence[str]) -> str:
     )
 
 
-def delivery_failed_text(*, program_name: str, budget_owner_id: str, error: str) -> str:
+def delivery_failed_text(*, program_name: str, budget_owner_id: str, error: str | None) -> str:
+    """``error``: Slack's refusal; None when Slack did not answer, so the request may or may
+    not have arrived."""
+    budget_owner = user_mention(budget_owner_id)
+    resend = f'`{COMMAND} criteria "{plain(program_name)}"` and save again to resend it.'
+    if error is None:
+        return (
+            f"Slack did not answer when I sent the sign-off request for *{plain(program_name)}* "
+            f"to {budget_owner}, so it may not have arrived. The criteria are saved. If "
+            f"{budget_owner} doesn't have it, run {resend}"
+        )
     return (
         f"I couldn't deliver the sign-off request for *{plain(program_name)}* to "
-        f"{user_mention(budget_owner_id)} (Slack said `{plain(error)}`). The criteria are saved. "
-        f'Run `{COMMAND} criteria "{plain(program_name)}"` and save again to resend it.'
+        f"{budget_owner} (Slack said `{plain(error)}`). The criteria are saved. Run {resend}"
     )
 
 
-def build_delivery_failed(*, program_name: str, budget_owner_id: str, error: str) -> Reply:
+def build_delivery_failed(*, program_name: str, budget_owner_id: str, error: str | None) -> Reply:
     return text_reply(
         delivery_failed_text(
             program_name=program_name, budget_owner_id=budget_owner_id, error=error

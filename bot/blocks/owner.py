@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from bot.blocks.reply import Reply, text_reply
+from bot.blocks.reply import Reply, not_told_text, text_reply
 from bot.domain.mrkdwn import plain, user_mention
+from bot.domain.mrkdwn import user_mentions as mentions
 from bot.slack_names import COMMAND
 
 OWNER_USAGE: Final = "owner [program] add @name [@name…] | remove @name | list"
-
-
-def mentions(user_ids: Sequence[str]) -> str:
-    """``<@A>``, ``<@A> and <@B>``, ``<@A>, <@B> and <@C>``."""
-    linked = [user_mention(user_id) for user_id in user_ids]
-    if len(linked) <= 1:
-        return "".join(linked)
-    return ", ".join(linked[:-1]) + " and " + linked[-1]
 
 
 def build_owner_usage(problem: str) -> Reply:
@@ -67,9 +60,7 @@ def build_owners_added(
         if told:
             parts.append(f"I've sent {mentions(told)} a direct message saying what they can do.")
     if not_told:
-        parts.append(
-            f"I couldn't send {mentions(not_told)} a direct message; please let them know."
-        )
+        parts.append(not_told_text(not_told))
     if already:
         parts.append(f"{mentions(already)} already owned it.")
     parts.append(f"Owners now: {mentions(owners)}.")

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.reply import Reply, program_metadata
+from bot.blocks.reply import Reply, not_told_text, program_metadata
 from bot.domain.cadence import SessionKind
 from bot.domain.localtime import format_day, format_local
 from bot.domain.mrkdwn import plain, user_mention
@@ -85,7 +85,8 @@ class Paused:
     self_service: bool = False  # the leader paused themselves
 
 
-def build_paused(paused: Paused) -> Reply:
+def build_paused(paused: Paused, *, not_told: Sequence[str] = ()) -> Reply:
+    """``not_told``: the coach or owners a leader's own pause did not reach by DM."""
     who = "you" if paused.self_service else user_mention(paused.leader_id)
     whose = "Your" if paused.self_service else f"{who}'s"
     text = (
@@ -104,10 +105,10 @@ def build_paused(paused: Paused) -> Reply:
             f"committed with `{COMMAND} commit` and starts{starts}."
         )
     if paused.self_service:
-        note = (
-            f"Your coach and the program's owners are told. Back early? "
-            f"`{COMMAND} resume {SELF}` ends the pause today."
+        told = (
+            not_told_text(not_told) if not_told else "Your coach and the program's owners are told."
         )
+        note = f"{told} Back early? `{COMMAND} resume {SELF}` ends the pause today."
     else:
         note = f"Back early? `{COMMAND} resume {who}` ends the pause today."
     return _reply(text, note=note)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.domain.mrkdwn import clip
+from bot.domain.mrkdwn import clip, user_mentions
 
 # Slack: a section's text holds at most 3000 characters; a modal title at most 24.
 SECTION_MAX = 3000
@@ -48,6 +49,11 @@ def text_reply(text: str) -> Reply:
 def section_block(text: str) -> SectionBlock:
     """A mrkdwn section, cut to Slack's limit: escaping can make a capped input longer."""
     return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))
+
+
+def not_told_text(user_ids: Sequence[str]) -> str:
+    """The sentence for people a direct message did not reach: the person tells them instead."""
+    return f"I couldn't send {user_mentions(user_ids)} a direct message; please let them know."
 
 
 def build_notice_modal(*, title: str, text: str) -> dict[str, Any]:

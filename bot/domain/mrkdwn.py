@@ -13,6 +13,7 @@ options) never render markup and take the text as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 # Slack's three control characters and their entities; nothing else is entity-encoded.
@@ -79,6 +80,14 @@ def clip(text: str, limit: int) -> str:
 def user_mention(user_id: str) -> str:
     """``<@U123>`` for an id Slack gave us; anything else is shown as text, never as markup."""
     return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else plain(user_id)
+
+
+def user_mentions(user_ids: Sequence[str]) -> str:
+    """``<@A>``, ``<@A> and <@B>``, ``<@A>, <@B> and <@C>``."""
+    linked = [user_mention(user_id) for user_id in user_ids]
+    if len(linked) <= 1:
+        return "".join(linked)
+    return ", ".join(linked[:-1]) + " and " + linked[-1]
 
 
 def channel_mention(channel_id: str) -> str:

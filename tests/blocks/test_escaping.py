@@ -352,6 +352,20 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
     "delivery_failed": lambda s, long: _message(
         criteria.build_delivery_failed(program_name=s, budget_owner_id=USER, error=long)
     ),
+    "delivery_unanswered": lambda s, long: _message(
+        criteria.build_delivery_failed(program_name=s, budget_owner_id=USER, error=None)
+    ),
+    "signoff_changes_outcome_not_reached": lambda s, long: _message(
+        criteria.build_signoff_request(
+            _signoff(s),
+            outcome=criteria.changes_outcome(
+                at=AT, timezone="UTC", comment=long, not_reached=[USER]
+            ),
+        )
+    ),
+    "comment_not_delivered": lambda s, long: _message(
+        criteria.build_comment_not_delivered(program_name=s, not_reached=[USER], comment=long)
+    ),
     "not_budget_owner": lambda s, long: {
         "text": criteria.not_budget_owner_text(program_name=s, budget_owner_id=USER)
         + criteria.not_budget_owner_text(program_name=s, budget_owner_id=None)

@@ -5,6 +5,7 @@ once — the survey's anonymously."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 import handlers
@@ -37,12 +39,15 @@ from bot.domain.metrics import ONE_ON_ONE_STATEMENT
 from bot.engine.digest import digest_data
 from bot.engine.reminders import plan_survey_reminders
 from bot.sim.standin import SlackError, SlackStandIn, StandInUser
+from bot.sim.standin.faults import Timeout
 from handlers import answers
 from storage.db import session_scope
 from storage.models import AgendaRow, Rating, SessionLog, SurveyAnswer, SurveyResponse
+from tests.scenario.conftest import assert_all_block_kit_valid
 from tests.support.engine import deliver_at as _deliver
 from tests.support.engine import planned_program
-from tests.support.live import TEAM_ID, LiveApp
+from tests.support.live import TEAM_ID, LiveApp, live_app
+from tests.support.logs import undelivered, unhandled
 from tests.support.programs import PodSpec
 
 COACH, LEADER, MANAGER = "U0COACH", "U0LEAD1", "U0MGR"
@@ -74,6 +79,10 @@ def slack() -> Iterator[SlackStandIn]:
 
 @pytest.fixture
 def program_id(live: LiveApp) -> int:
+    return _planned(live)
+
+
+def _planned(live: LiveApp) -> int:
     """A committed, planned program; the answers flow listens (until the lead wires it)."""
     if answers not in handlers.FLOWS:
         answers.register(live.app, live.services, live.router)
@@ -263,6 +272,31 @@ def test_a_log_whose_message_cannot_be_updated_is_confirmed_privately(
     told = _last_response(live, 1)
     assert "logged: *held ✓*" in told["text"]
     assert [log.held for log in _all(live, SessionLog)] == [True]
+
+
+def test_a_log_whose_update_gets_no_answer_is_confirmed_privately_not_apologised_for(
+    slack: SlackStandIn, scenario_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """chat.update times out after the log is stored: the coach's click is answered with the
+    log, once, and not with an apology."""
+    caplog.set_level(logging.WARNING)
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        program_id = _planned(live)
+        _deliver(live, AFTER_FIRST_ONE_ON_ONE)
+        row = _row(live, program_id, AgendaKind.ONE_ON_ONE_LOG, COACH)
+        live.slack.inject("chat.update", Timeout(seconds=1.0, applied=False))
+        _click(live, _message(live, row), PROMPT_LOG_NOT_HELD, user=COACH)
+        _settle(live)
+
+        [told] = live.slack.responses()
+        assert told["response_type"] == "ephemeral"
+        assert "logged: *not held*" in told["text"]
+        assert [log.held for log in _all(live, SessionLog)] == [False]
+        assert_all_block_kit_valid(live)
+    assert unhandled(caplog.records) == []
+    assert any(
+        "prompt update" in line and "TimeoutError" in line for line in undelivered(caplog.records)
+    )
 
 
 def test_a_button_for_a_row_that_is_gone_says_so(live: LiveApp, program_id: int) -> None:

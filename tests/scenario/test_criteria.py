@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from bot.blocks.criteria import (
     CRITERIA_APPROVE,
@@ -18,19 +20,23 @@ from bot.blocks.criteria import (
 )
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
-from bot.sim.standin import SlackError
+from bot.sim.standin import SlackError, SlackStandIn
+from bot.sim.standin.faults import Timeout
 from storage.db import session_scope
 from storage.deviations import deviations_of
 from storage.models import Program
 from storage.programs import add_member
 from storage.setup_state import criteria_of
-from tests.support.live import START, LiveApp
+from tests.scenario.conftest import assert_all_block_kit_valid
+from tests.support.live import START, LiveApp, live_app
+from tests.support.logs import undelivered, unhandled
 from tests.support.programs import make_program
 from tests.support.public_posts import answer as answered
 from tests.support.sprint import submit_criteria
 
 OWNER = "U0OWNER"
 CFO = "U0CFO"
+COACH = "U0COACH"  # made a second owner where a test needs two
 STRANGER = "U0STRANGER"
 PAIR = ("lead_time", "report_retention")
 OTHER_PAIR = ("deploy_frequency", "one_on_one_quality")
@@ -365,3 +371,196 @@ def test_non_owner_cannot_change_criteria(live: LiveApp) -> None:
     answer = _submit(live, program_id, PAIR, user=STRANGER)
     assert "Only the program's owners" in json.dumps(answer["view"])
     assert _stored(live, program_id) == []
+
+
+# --- Slack refusing or not answering once the answer is committed -----------------------------
+
+
+def _second_owner(live: LiveApp, program_id: int) -> None:
+    with session_scope(live.services.engine) as session:
+        add_member(
+            session,
+            program_id=program_id,
+            user_id=COACH,
+            role=Role.OWNER,
+            added_by=OWNER,
+            now=START,
+        )
+
+
+def _settle(live: LiveApp) -> None:
+    """Wait for the listeners still running after their ack (Bolt's thread pool); what they
+    sent is valid Block Kit (the ``live`` fixture checks its own)."""
+    live.app.listener_runner.listener_executor.shutdown(wait=True)
+    assert_all_block_kit_valid(live)
+
+
+def _changes_modal(live: LiveApp, request: dict[str, Any]) -> dict[str, Any]:
+    _click(live, request, CRITERIA_REQUEST_CHANGES)
+    live.slack.wait_for(lambda: bool(live.slack.calls_to("views.open")))
+    modal: dict[str, Any] = live.slack.calls_to("views.open")[-1].args["view"]
+    return modal
+
+
+def _comment(live: LiveApp, modal: dict[str, Any], comment: str) -> Any:
+    return live.sender.view_submission(
+        user_id=CFO,
+        callback_id=CRITERIA_CHANGES_VIEW,
+        values={
+            CRITERIA_COMMENT: {CRITERIA_COMMENT: {"type": "plain_text_input", "value": comment}}
+        },
+        private_metadata=modal["private_metadata"],
+    ).json()
+
+
+def _failed_dms(live: LiveApp) -> list[str]:
+    """Whom a chat.postMessage went to that Slack answered with an error (or not at all)."""
+    return [
+        str(call.args["channel"])
+        for call in live.slack.calls_to("chat.postMessage")
+        if call.fault is not None
+    ]
+
+
+def test_a_comment_reaches_the_owners_slack_takes_and_the_budget_owner_hears_who_not(
+    live: LiveApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first owner's account is deactivated: the comment (stored nowhere else) still
+    reaches the other owner, and the answered request names whom to pass it on to."""
+    caplog.set_level(logging.WARNING)
+    program_id = make_program(live.services.engine)
+    _second_owner(live, program_id)
+    _submit(live, program_id, PAIR)
+    request = _wait_for_requests(live, 1)
+    modal = _changes_modal(live, request)
+    live.slack.inject("chat.postMessage", SlackError("account_inactive"))
+
+    answer = _comment(live, modal, "Retention is HR's number.")
+    assert answer["response_action"] == "update"
+    _settle(live)
+
+    [missed] = _failed_dms(live)
+    [reached] = {OWNER, COACH} - {missed}
+    assert not live.slack.messages(missed)
+    [told] = live.slack.messages(reached)
+    assert ">Retention is HR's number." in told["text"]
+    [update] = live.slack.calls_to("chat.update")
+    shown = json.dumps(update.args["blocks"])
+    assert "You asked for changes" in shown
+    assert f"I couldn't send your comment to <@{missed}>; please pass it on" in shown
+    assert "went to the program's owners" not in shown
+    assert unhandled(caplog.records) == []
+    assert f"requested changes to {missed} not delivered: account_inactive" in undelivered(
+        caplog.records
+    )
+
+
+def test_a_comment_that_missed_an_owner_comes_back_when_the_request_cannot_show_it(
+    slack: SlackStandIn, scenario_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack answers neither the first owner's DM nor the request's update: the budget owner
+    gets the comment back by DM (escaped as typed) with whom to pass it on to."""
+    caplog.set_level(logging.WARNING)
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        program_id = make_program(live.services.engine)
+        _second_owner(live, program_id)
+        _submit(live, program_id, PAIR)
+        request = _wait_for_requests(live, 1)
+        modal = _changes_modal(live, request)
+        live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=False))
+        live.slack.inject("chat.update", Timeout(seconds=1.0, applied=False))
+
+        _comment(live, modal, "Ping <!channel> *now*")
+        _settle(live)
+
+        [missed] = _failed_dms(live)
+        [reached] = {OWNER, COACH} - {missed}
+        assert ">Ping &lt;!channel&gt; ∗now∗" in live.slack.messages(reached)[0]["text"]
+        back = live.slack.messages(CFO)[-1]["text"]
+        assert f"I couldn't send your comment to <@{missed}>; please pass it on" in back
+        assert ">Ping &lt;!channel&gt; ∗now∗" in back
+        assert "<!channel>" not in back
+    assert unhandled(caplog.records) == []
+
+
+def test_a_sign_off_request_slack_does_not_answer_tells_the_owner_to_send_it_again(
+    slack: SlackStandIn, scenario_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The owner was shown "I sent the sign-off request"; the request is lost on the way: they
+    learn it may not have arrived and how to send it again, which then works."""
+    caplog.set_level(logging.WARNING)
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        program_id = make_program(live.services.engine)
+        live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=False))
+        answer = _submit(live, program_id, PAIR)
+        assert "I sent the sign-off request" in json.dumps(answer["view"])
+        live.slack.wait_for(lambda: bool(live.slack.messages(OWNER)))
+        [told] = live.slack.messages(OWNER)
+        assert (
+            f"Slack did not answer when I sent the sign-off request for *Pilot* to <@{CFO}>"
+            in (told["text"])
+        )
+        assert "may not have arrived" in told["text"]
+        assert 'run `/emcoach criteria "Pilot"` and save again to resend it' in told["text"]
+        assert not _requests(live)
+        assert len(_stored(live, program_id)) == 2
+
+        again = _submit(live, program_id, PAIR)
+        assert "sent the request again" in json.dumps(again["view"])
+        _wait_for_requests(live, 1)
+        _settle(live)
+    assert unhandled(caplog.records) == []
+    assert f"sign-off request to {CFO} not delivered: TimeoutError" in undelivered(caplog.records)
+
+
+def test_an_approval_whose_request_cannot_be_updated_is_confirmed_privately(
+    slack: SlackStandIn, scenario_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """chat.update of the approved request times out: the approval stands, the owners are
+    told all the same, and the budget owner's click is answered with the approval, not an
+    apology."""
+    caplog.set_level(logging.WARNING)
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        program_id = make_program(live.services.engine)
+        _submit(live, program_id, PAIR)
+        request = _wait_for_requests(live, 1)
+        live.slack.inject("chat.update", Timeout(seconds=1.0, applied=False))
+        _click(live, request, CRITERIA_APPROVE)
+        _settle(live)
+
+        assert _program(live, program_id).signed_off_by == CFO
+        [told] = live.slack.messages(OWNER)
+        assert f"<@{CFO}> approved" in told["text"]
+        [answer] = live.slack.responses()
+        assert answer["response_type"] == "ephemeral"
+        assert answer["replace_original"] is False
+        assert "Approved by you at" in answer["text"]
+        assert "The owners have been told." in answer["text"]
+    assert unhandled(caplog.records) == []
+
+
+def test_an_approval_tells_every_owner_slack_takes_and_names_the_one_it_could_not(
+    live: LiveApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first owner's DM is refused: the other owner still hears of the approval, and the
+    answered request says whom the budget owner should tell."""
+    caplog.set_level(logging.WARNING)
+    program_id = make_program(live.services.engine)
+    _second_owner(live, program_id)
+    _submit(live, program_id, PAIR)
+    request = _wait_for_requests(live, 1)
+    live.slack.inject("chat.postMessage", SlackError("account_inactive"))
+    _click(live, request, CRITERIA_APPROVE)
+    _settle(live)
+
+    assert _program(live, program_id).status is ProgramState.CRITERIA_SIGNED_OFF
+    [missed] = _failed_dms(live)
+    [reached] = {OWNER, COACH} - {missed}
+    assert not live.slack.messages(missed)
+    assert f"<@{CFO}> approved" in live.slack.messages(reached)[0]["text"]
+    shown = json.dumps(live.slack.calls_to("chat.update")[-1].args["blocks"])
+    assert "Approved by you at" in shown
+    assert f"I couldn't send <@{missed}> a direct message; please let them know." in shown
+    assert "The owners have been told" not in shown
+    assert live.slack.responses() == []
+    assert unhandled(caplog.records) == []

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from bot.domain.roles import Role
+from bot.sim.standin import SlackStandIn
+from bot.sim.standin.faults import Timeout
 from storage.db import session_scope
 from storage.programs import members
-from tests.support.live import LiveApp
+from tests.support.live import LiveApp, live_app
 from tests.support.programs import make_program
 
 OWNER = "U0OWNER"
@@ -63,6 +67,24 @@ def test_when_the_welcome_cannot_be_sent_the_adder_is_asked_to_tell_them(live: L
     reply = _say(live, "owner add <@U0GONE|gone>")
     assert "couldn't send <@U0GONE> a direct message" in reply
     assert _owners(live, program_id) == [OWNER, "U0GONE"]
+
+
+def test_a_welcome_slack_does_not_answer_keeps_the_co_owner_and_the_next_welcome(
+    slack: SlackStandIn, scenario_engine: Engine
+) -> None:
+    """The first welcome times out: both are co-owners, the second is still welcomed, and the
+    adder is asked to tell the first (no apology for an addition that was made)."""
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        program_id = make_program(live.services.engine, name="Pilot")
+        live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=False))
+        reply = _say(live, "owner add <@U0LEAD1|lena>, <@U0COACH|cora>")
+        assert "Added <@U0LEAD1> and <@U0COACH> as co-owner(s) of *Pilot*" in reply
+        assert "I couldn't send <@U0LEAD1> a direct message; please let them know." in reply
+        assert "I've sent <@U0COACH> a direct message" in reply
+        assert _owners(live, program_id) == [OWNER, LENA, COACH]
+        assert "added you as a co-owner" in live.slack.messages(COACH)[0]["text"]
+        live.app.listener_runner.listener_executor.shutdown(wait=True)
+        assert len(live.slack.responses()) == 1, "the reply, and no apology after it"
 
 
 def test_remove_takes_a_co_owner_off(live: LiveApp) -> None:

@@ -4,9 +4,12 @@ buttons; the coach and the owners are told; nobody else's pause can be touched t
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from typing import Any
 
+import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.blocks.pause import (
@@ -16,11 +19,15 @@ from bot.blocks.pause import (
     SELF_PAUSE_VIEW,
     SELF_RESUME_ACTION,
 )
+from bot.sim.standin import SlackStandIn
+from bot.sim.standin.faults import Timeout
 from bot.slack_names import ACTION_PICK_PROGRAM
 from storage.db import session_scope
 from storage.models import LeaderPause
+from tests.scenario.conftest import assert_all_block_kit_valid
 from tests.support.engine import planned_program
-from tests.support.live import LiveApp
+from tests.support.live import LiveApp, live_app
+from tests.support.logs import undelivered, unhandled
 from tests.support.programs import LeaderSpec, PodSpec
 
 OWNER = "U0OWNER"
@@ -252,3 +259,67 @@ def test_the_home_resume_button_ends_the_leaders_own_pause(live: LiveApp) -> Non
     assert "ended their pause" in _dms(live, COACH)[-1]
     live.sender.block_action(user_id=LENA, action_id=SELF_RESUME_ACTION, value=str(program_id))
     assert "You have no current or upcoming pause in *Pilot*" in _modal_text(_opened(live, 2))
+
+
+# --- Slack not answering the DMs of a pause that is done ----------------------------------------
+
+
+def _timed_out_dms(live: LiveApp) -> list[str]:
+    return [
+        str(call.args["channel"])
+        for call in live.slack.calls_to("chat.postMessage")
+        if call.fault is not None
+    ]
+
+
+def test_a_pause_whose_notice_gets_no_answer_is_done_and_says_whom_to_tell(
+    slack: SlackStandIn, scenario_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first DM to the coach or an owner times out: the pause stands, the next person is
+    still told, and the leader's reply names whom they should tell instead of an apology."""
+    caplog.set_level(logging.WARNING)
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        _program(live)
+        live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=True))
+        text = _answer(live, "pause me until 2027-02-14")
+        _settle(live)
+
+        assert "Paused you in *Pilot* from Mon 4 Jan 2027 to Sun 14 Feb 2027" in text
+        [missed] = _timed_out_dms(live)
+        [told] = {COACH, OWNER} - {missed}
+        assert f"I couldn't send <@{missed}> a direct message; please let them know." in text
+        assert "are told" not in text
+        assert "<@U0LEAD1> paused themselves" in _dms(live, told)[0]
+        assert len(_pauses(live)) == 1
+        assert len(live.slack.responses()) == 1, "the reply, and no apology after it"
+        assert_all_block_kit_valid(live)
+    assert unhandled(caplog.records) == []
+    assert f"pause notice to {missed} not delivered: TimeoutError" in undelivered(caplog.records)
+
+
+def test_a_pause_from_the_home_whose_notice_gets_no_answer_is_corrected_by_dm(
+    slack: SlackStandIn, scenario_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The modal already said the coach and owners are told when a DM times out: the leader
+    gets their pause by DM, naming whom to tell."""
+    caplog.set_level(logging.WARNING)
+    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+        program_id = _program(live)
+        live.sender.block_action(
+            user_id=LENA, action_id=SELF_PAUSE_OPEN_ACTION, value=str(program_id)
+        )
+        view = _opened(live, 1)
+        live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=False))
+        answer = _submit(live, view, until="2027-02-14")
+        _settle(live)
+
+        assert "are told" in _modal_text(answer["view"])
+        [missed] = _timed_out_dms(live)
+        [told] = {COACH, OWNER} - {missed}
+        assert "<@U0LEAD1> paused themselves" in _dms(live, told)[0]
+        [corrected] = _dms(live, LENA)
+        assert "Paused you in *Pilot*" in corrected
+        assert f"I couldn't send <@{missed}> a direct message; please let them know." in corrected
+        assert len(_pauses(live)) == 1
+        assert_all_block_kit_valid(live)
+    assert unhandled(caplog.records) == []

@@ -29,3 +29,17 @@ def json_log(*, secrets: Iterable[str] = ()) -> Iterator[io.StringIO]:
 
 def lines(stream: io.StringIO) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def undelivered(records: Iterable[logging.LogRecord]) -> list[str]:
+    """The Slack calls logged as not delivered (bot.slack.delivery), as logged."""
+    return [
+        record.getMessage()
+        for record in records
+        if record.name == "emcoach.slack" and record.levelno == logging.WARNING
+    ]
+
+
+def unhandled(records: Iterable[logging.LogRecord]) -> list[str]:
+    """What reached the error handler (handlers/errors.py): each is an apology."""
+    return [record.getMessage() for record in records if record.name == "emcoach.errors"]
