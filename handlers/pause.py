@@ -43,7 +43,7 @@ from bot.engine.people import zones_of
 from bot.flows import pause as flow
 from bot.flows.outcomes import Pick, Refused
 from bot.services import Services
-from bot.slack.delivery import post, post_each
+from bot.slack.delivery import attempt, post, post_each
 from handlers.router import HelpLine, Invocation, Router, Subcommand
 
 
@@ -232,12 +232,19 @@ def on_self_resume(
     zones = _zones(services, client, ask)
     outcome = flow.resume(services.engine, ask, zones=zones, now=services.clock.now())
     if isinstance(outcome, Refused):
-        view = build_notice_modal(title="Nothing resumed", text=outcome.text)
+        title, said = "Nothing resumed", outcome.text
     elif isinstance(outcome, Pick):
-        view = build_notice_modal(title="Nothing resumed", text=pick_from_home_text())
+        title, said = "Nothing resumed", pick_from_home_text()
     else:
-        view = _modal("Resumed", _resumed(outcome, client))
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+        title, said = "Resumed", _resumed(outcome, client).text
+    view = build_notice_modal(title=title, text=said)
+    opened = attempt(
+        lambda: client.views_open(trigger_id=body["trigger_id"], view=view), what=title
+    )
+    if opened is not None:
+        # The click's trigger lasts 3 s, and the zones, the resume and the notices may take
+        # longer (or Slack did not answer): the answer goes to their DM instead.
+        post(client, ask.user_id, Reply(text=said), what=f"{title} answer")
 
 
 def _modal(title: str, reply: Reply) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from bot.blocks.pause import (
     SELF_RESUME_ACTION,
 )
 from bot.sim.standin import SlackStandIn
-from bot.sim.standin.faults import Timeout
+from bot.sim.standin.faults import SlackError, Timeout
 from bot.slack_names import ACTION_PICK_PROGRAM
 from storage.db import session_scope
 from storage.models import LeaderPause
@@ -259,6 +259,22 @@ def test_the_home_resume_button_ends_the_leaders_own_pause(live: LiveApp) -> Non
     assert "ended their pause" in _dms(live, COACH)[-1]
     live.sender.block_action(user_id=LENA, action_id=SELF_RESUME_ACTION, value=str(program_id))
     assert "You have no current or upcoming pause in *Pilot*" in _modal_text(_opened(live, 2))
+
+
+def test_a_home_resume_whose_modal_cannot_open_is_answered_by_dm(
+    live: LiveApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The click's trigger lasts 3 s; past it (slow zones, notices) views.open is refused. The
+    resume stands and its answer reaches the leader's DM, not the error handler."""
+    caplog.set_level(logging.WARNING)
+    program_id = _program(live)
+    _answer(live, "pause me from 2027-03-01 until 2027-03-07")
+    live.slack.inject("views.open", SlackError("expired_trigger_id"))
+    live.sender.block_action(user_id=LENA, action_id=SELF_RESUME_ACTION, value=str(program_id))
+    live.slack.wait_for(lambda: any("Resumed you in *Pilot*" in dm for dm in _dms(live, LENA)))
+    _settle(live)
+    assert _pauses(live) == []
+    assert unhandled(caplog.records) == []
 
 
 # --- Slack not answering the DMs of a pause that is done ----------------------------------------
