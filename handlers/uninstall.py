@@ -100,6 +100,8 @@ def on_app_uninstalled(
     revocations: TokenRevocationListeners | None,
 ) -> None:
     team_id = context.team_id or str(body.get("team_id") or "")
+    if _reinstalled_since(body, context, revocations):
+        return
     with released_if_failed(services, body):
         _stop(team_id, services=services, installed=installed, why="app_uninstalled")
         if revocations is not None:  # the revoked tokens are of no use to anyone: deleted
@@ -116,6 +118,8 @@ def on_tokens_revoked(
     revocations: TokenRevocationListeners | None,
 ) -> None:
     team_id = context.team_id or str(body.get("team_id") or "")
+    if _reinstalled_since(body, context, revocations):
+        return
     with released_if_failed(services, body):
         if revoked_bot(event):  # user tokens alone do not stop emcoach, which sends as its bot
             _stop(team_id, services=services, installed=installed, why="tokens_revoked")
@@ -125,6 +129,29 @@ def on_tokens_revoked(
                 revocations.handle_app_uninstalled_events(context)
         elif revocations is not None:
             revocations.handle_tokens_revoked_events(event, context)
+
+
+def _reinstalled_since(
+    body: dict[str, Any], context: BoltContext, revocations: TokenRevocationListeners | None
+) -> bool:
+    """Whether emcoach was installed again after Slack sent this event: a retry, or a late
+    delivery, of an uninstall that a reinstall has already undone. Acting on it would stop the
+    workspace again and delete the new token. Only OAuth installs carry the time to tell."""
+    event_time = body.get("event_time")
+    if revocations is None or not isinstance(event_time, int | float):
+        return False
+    bot = revocations.installation_store.find_bot(
+        enterprise_id=context.enterprise_id, team_id=context.team_id
+    )
+    # event_time is in whole seconds: an install in the same second is not "after" it.
+    if bot is None or bot.installed_at < event_time + 1:
+        return False
+    logger.info(
+        "workspace %s: %s from before its reinstall ignored",
+        context.team_id,
+        _event_type(body),
+    )
+    return True
 
 
 def _stop(team_id: str, *, services: Services, installed: InstalledTeams, why: str) -> None:

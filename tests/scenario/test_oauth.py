@@ -6,6 +6,7 @@ and nothing of one workspace reaches another."""
 from __future__ import annotations
 
 import logging
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -213,6 +214,27 @@ def test_an_uninstall_deletes_that_workspaces_tokens_and_keeps_its_data(
     assert _installed_teams(engine) == {"installations": {TEAM_A, TEAM_B}, "bots": {TEAM_A, TEAM_B}}
     with session_scope(engine) as session:
         assert uninstalled_since(session, team_id=TEAM_B) is None
+
+
+def test_an_uninstall_sent_before_a_reinstall_is_ignored(
+    oauth_app: OAuthApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack retries an event it got no answer to, the same event with its first send's time:
+    one from before the workspace installed emcoach again must not undo the reinstall."""
+    caplog.set_level(logging.INFO, logger="emcoach.uninstall")
+    live, engine = oauth_app, oauth_app.services.engine
+    install(live, TEAM_B)
+    an_hour_ago = int(time.time()) - 3600
+    late = live.sender(TEAM_B).event({"type": "app_uninstalled"}, event_time=an_hour_ago)
+    assert late.status == 200
+    ignored = f"workspace {TEAM_B}: app_uninstalled from before its reinstall ignored"
+    live.slack.wait_for(lambda: ignored in [r.getMessage() for r in caplog.records])
+    assert _installed_teams(engine) == {"installations": {TEAM_B}, "bots": {TEAM_B}}
+    with session_scope(engine) as session:
+        assert uninstalled_since(session, team_id=TEAM_B) is None
+    # The same event sent now is acted on.
+    assert live.sender(TEAM_B).event({"type": "app_uninstalled"}).status == 200
+    live.slack.wait_for(lambda: _installed_teams(engine)["bots"] == set())
 
 
 def test_a_redirect_without_the_browsers_state_installs_nothing(oauth_app: OAuthApp) -> None:

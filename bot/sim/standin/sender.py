@@ -144,7 +144,12 @@ class SlackSender:
         return self.interaction(payload)
 
     def event(
-        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        event_time: int | None = None,
     ) -> HttpResult:
         envelope = {
             "token": "legacy-unused",
@@ -153,7 +158,7 @@ class SlackSender:
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
-            "event_time": int(SystemClock().now().timestamp()),
+            "event_time": event_time or int(SystemClock().now().timestamp()),
             "authorizations": [{"team_id": self.team_id, "user_id": "UBOT", "is_bot": True}],
         }
         extra = {}
