@@ -13,6 +13,7 @@ from bot.blocks.reply import Reply, program_id_from_metadata
 from bot.blocks.setup import (
     SETUP_VIEW,
     build_budget_owner_heads_up,
+    build_heads_up_not_delivered,
     build_setup_done,
     build_setup_modal,
     build_setup_not_yours,
@@ -110,7 +111,12 @@ def on_submit(
 def _heads_up(client: WebClient, *, budget_owner_id: str, program_name: str, owner_id: str) -> None:
     message = build_budget_owner_heads_up(program_name=program_name, owner_id=owner_id)
     # The program exists either way; the sign-off request itself will reach them later.
-    post(client, budget_owner_id, message, what="budget owner heads-up")
+    if post(client, budget_owner_id, message, what="budget owner heads-up") is not None:
+        # The modal said they are being told: the owner learns they were not.
+        told = build_heads_up_not_delivered(
+            program_name=program_name, budget_owner_id=budget_owner_id
+        )
+        post(client, owner_id, told, what="undelivered heads-up notice")
 
 
 def register(app: App, services: Services, router: Router) -> None:

@@ -429,6 +429,15 @@ def build_budget_owner_heads_up(*, program_name: str, owner_id: str) -> Reply:
     )
 
 
+def build_heads_up_not_delivered(*, program_name: str, budget_owner_id: str) -> Reply:
+    """To the owner, when the budget owner's heads-up did not reach them."""
+    return text_reply(
+        f"You named {user_mention(budget_owner_id)} budget owner of *{plain(program_name)}*, "
+        "but I couldn't send them a direct message; please let them know. The sign-off request "
+        "in week 1 will try again."
+    )
+
+
 def build_setup_notice(text: str) -> dict[str, Any]:
     """A modal that only says why nothing was saved and what to do instead."""
     view = View(

@@ -435,6 +435,9 @@ BUILDERS: dict[str, Callable[[str, str], Payload]] = {
     "budget_owner_heads_up": lambda s, long: _message(
         setup.build_budget_owner_heads_up(program_name=s, owner_id=USER)
     ),
+    "heads_up_not_delivered": lambda s, long: _message(
+        setup.build_heads_up_not_delivered(program_name=s, budget_owner_id=USER)
+    ),
     # status, schedule, check, coach
     "status": lambda s, long: _message(
         status.build_status(dataclasses.replace(_sprint(s), missing=_gaps(s)))

@@ -106,6 +106,20 @@ def test_setup_opens_a_modal_with_the_owners_zone_and_a_kickoff_after_the_sprint
     assert json.loads(view["private_metadata"]) == {"program_id": None}
 
 
+def test_a_heads_up_slack_refuses_is_said_to_the_owner(live: LiveApp) -> None:
+    """The saved modal says the budget owner is told; a deactivated account refuses the DM, so
+    the owner learns they were not."""
+    view = _open(live)
+    live.slack.inject("chat.postMessage", SlackError("account_inactive"))
+    answer = _submit(live, view, _values())
+    assert "Created *Pilot 2027*" in json.dumps(answer["view"], ensure_ascii=False)
+    live.slack.wait_for(lambda: bool(live.slack.messages(OWNER)))
+    told = str(live.slack.messages(OWNER)[0]["text"])
+    assert told.startswith(f"You named <@{CFO}> budget owner of *Pilot 2027*, but I couldn't")
+    assert live.slack.messages(CFO) == []
+    assert len(_programs(live)) == 1
+
+
 def test_setup_offers_a_monday_kickoff_when_set_up_midweek(live: LiveApp) -> None:
     live.clock.set(datetime(2027, 1, 7, 8, 0, tzinfo=UTC))  # Thursday 7 January
     view = _open(live)
