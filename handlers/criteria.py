@@ -8,6 +8,7 @@ criteria as they still are (the hash in the button must match the program's).
 from __future__ import annotations
 
 import json
+import logging
 from functools import partial
 from typing import Any
 
@@ -59,6 +60,8 @@ from bot.slack.payload import team_of
 from bot.slack.replies import notice, refuse_click
 from bot.slack_names import COMMAND
 from handlers.router import Invocation, Router, Subcommand
+
+logger = logging.getLogger("emcoach.criteria")
 
 _NOT_OWNER = (
     f"Only the program's owners can change its success criteria. Type `{COMMAND} help` to see "
@@ -302,7 +305,15 @@ def changes_submitted(
         left = build_comment_not_delivered(
             program_name=request.program_name, not_reached=not_reached, comment=comment
         )
-        post(client, user_id, left, what="undelivered comment")
+        returned = post(client, user_id, left, what="undelivered comment") is None
+        if not returned and len(not_reached) == len(owners):
+            # Nowhere in Slack and stored nowhere: the operator's log is all that is left.
+            logger.error(
+                "a requested-changes comment on program %s reached no owner and could not be "
+                "returned to its writer %s",
+                ref.program_id,
+                user_id,
+            )
 
 
 def register(app: App, services: Services, router: Router) -> None:

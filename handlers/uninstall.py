@@ -100,9 +100,9 @@ def on_app_uninstalled(
     revocations: TokenRevocationListeners | None,
 ) -> None:
     team_id = context.team_id or str(body.get("team_id") or "")
-    if _reinstalled_since(body, context, revocations):
-        return
     with released_if_failed(services, body):
+        if _reinstalled_since(body, context, revocations):
+            return
         _stop(team_id, services=services, installed=installed, why="app_uninstalled")
         if revocations is not None:  # the revoked tokens are of no use to anyone: deleted
             revocations.handle_app_uninstalled_events(context)
@@ -118,9 +118,9 @@ def on_tokens_revoked(
     revocations: TokenRevocationListeners | None,
 ) -> None:
     team_id = context.team_id or str(body.get("team_id") or "")
-    if _reinstalled_since(body, context, revocations):
-        return
     with released_if_failed(services, body):
+        if _reinstalled_since(body, context, revocations):
+            return
         if revoked_bot(event):  # user tokens alone do not stop emcoach, which sends as its bot
             _stop(team_id, services=services, installed=installed, why="tokens_revoked")
             if revocations is not None:

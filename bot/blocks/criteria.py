@@ -528,13 +528,13 @@ def no_budget_owner_text(*, program_name: str, names: Sequence[str]) -> str:
 
 
 def delivery_failed_text(*, program_name: str, budget_owner_id: str, error: str | None) -> str:
-    """``error``: Slack's refusal; None when Slack did not answer, so the request may or may
-    not have arrived."""
+    """``error``: Slack's refusal; None when Slack did not confirm it (no answer, or an error
+    of its own), so the request may or may not have arrived."""
     budget_owner = user_mention(budget_owner_id)
     resend = f'`{COMMAND} criteria "{plain(program_name)}"` and save again to resend it.'
     if error is None:
         return (
-            f"Slack did not answer when I sent the sign-off request for *{plain(program_name)}* "
+            f"Slack did not confirm the sign-off request I sent for *{plain(program_name)}* "
             f"to {budget_owner}, so it may not have arrived. The criteria are saved. If "
             f"{budget_owner} doesn't have it, run {resend}"
         )

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
 
 from bot.blocks.reply import Reply
 
 logger = logging.getLogger("emcoach.slack")
+
+# Slack's answers that do not say the call did nothing: it may have partly or wholly happened.
+_MAY_HAVE_HAPPENED = frozenset({"internal_error", "fatal_error", "request_timeout"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ def attempt(call: Callable[[], object], *, what: str) -> Undelivered | None:
     except SlackApiError as error:
         status = error.response.status_code
         code = str(error.response.get("error") or f"http_{status}")
-        failed = Undelivered(reason=code, refused=status < 500)
+        failed = Undelivered(reason=code, refused=status < 500 and code not in _MAY_HAVE_HAPPENED)
     except (SlackClientError, OSError) as error:  # a timeout, a dropped connection
         failed = Undelivered(reason=type(error).__name__, refused=False)
     else:
@@ -81,7 +84,15 @@ def update(
 def answer_click(respond: Respond, text: str, *, what: str) -> Undelivered | None:
     """An ephemeral answer to a click through its response_url, leaving the message clicked on
     as it was: where a click's result is said when the message itself could not be updated."""
-    return attempt(
-        lambda: respond(text=text, response_type="ephemeral", replace_original=False),
-        what=what,
-    )
+
+    def call() -> None:
+        # Bolt's Respond hands back the response_url's HTTP error instead of raising it, and
+        # raises ValueError when the payload had no response_url.
+        try:
+            answered = respond(text=text, response_type="ephemeral", replace_original=False)
+        except ValueError as error:
+            raise SlackRequestError(str(error)) from error
+        if answered.status_code >= 400:
+            raise SlackRequestError(f"response_url answered HTTP {answered.status_code}")
+
+    return attempt(call, what=what)

@@ -280,7 +280,7 @@ def test_a_log_whose_update_gets_no_answer_is_confirmed_privately_not_apologised
     """chat.update times out after the log is stored: the coach's click is answered with the
     log, once, and not with an apology."""
     caplog.set_level(logging.WARNING)
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         program_id = _planned(live)
         _deliver(live, AFTER_FIRST_ONE_ON_ONE)
         row = _row(live, program_id, AgendaKind.ONE_ON_ONE_LOG, COACH)

@@ -461,7 +461,7 @@ def test_a_comment_that_missed_an_owner_comes_back_when_the_request_cannot_show_
     """Slack answers neither the first owner's DM nor the request's update: the budget owner
     gets the comment back by DM (escaped as typed) with whom to pass it on to."""
     caplog.set_level(logging.WARNING)
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         program_id = make_program(live.services.engine)
         _second_owner(live, program_id)
         _submit(live, program_id, PAIR)
@@ -489,7 +489,7 @@ def test_a_sign_off_request_slack_does_not_answer_tells_the_owner_to_send_it_aga
     """The owner was shown "I sent the sign-off request"; the request is lost on the way: they
     learn it may not have arrived and how to send it again, which then works."""
     caplog.set_level(logging.WARNING)
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         program_id = make_program(live.services.engine)
         live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=False))
         answer = _submit(live, program_id, PAIR)
@@ -497,7 +497,7 @@ def test_a_sign_off_request_slack_does_not_answer_tells_the_owner_to_send_it_aga
         live.slack.wait_for(lambda: bool(live.slack.messages(OWNER)))
         [told] = live.slack.messages(OWNER)
         assert (
-            f"Slack did not answer when I sent the sign-off request for *Pilot* to <@{CFO}>"
+            f"Slack did not confirm the sign-off request I sent for *Pilot* to <@{CFO}>"
             in (told["text"])
         )
         assert "may not have arrived" in told["text"]
@@ -520,7 +520,7 @@ def test_an_approval_whose_request_cannot_be_updated_is_confirmed_privately(
     told all the same, and the budget owner's click is answered with the approval, not an
     apology."""
     caplog.set_level(logging.WARNING)
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         program_id = make_program(live.services.engine)
         _submit(live, program_id, PAIR)
         request = _wait_for_requests(live, 1)

@@ -513,7 +513,7 @@ def test_forgetting_someone_is_said_once_even_when_their_home_gets_no_answer(
 ) -> None:
     """views.publish times out after the person was told they are forgotten: no apology for
     a request that was done follows it."""
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         _running_program(live)
         _open_home(live, LENA)
         live.slack.inject("views.publish", Timeout(seconds=1.0, applied=True), times=5)

@@ -74,7 +74,7 @@ def test_a_welcome_slack_does_not_answer_keeps_the_co_owner_and_the_next_welcome
 ) -> None:
     """The first welcome times out: both are co-owners, the second is still welcomed, and the
     adder is asked to tell the first (no apology for an addition that was made)."""
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         program_id = make_program(live.services.engine, name="Pilot")
         live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=False))
         reply = _say(live, "owner add <@U0LEAD1|lena>, <@U0COACH|cora>")

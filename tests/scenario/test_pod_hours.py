@@ -274,7 +274,7 @@ def test_a_typed_change_is_saved_and_said_when_slack_does_not_answer_about_zones
 ) -> None:
     """users.info times out during the night check after the save: the reply is the save's,
     checked with the zones already known, not an error for a change that was made."""
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         _sydney_coach(live)
         make_program(live.services.engine, pods=(PodSpec(leaders=[LeaderSpec(LENA)]),))
         live.slack.inject("users.info", Timeout(seconds=1.0, applied=True), times=10)

@@ -294,7 +294,7 @@ def test_a_pause_whose_notice_gets_no_answer_is_done_and_says_whom_to_tell(
     """The first DM to the coach or an owner times out: the pause stands, the next person is
     still told, and the leader's reply names whom they should tell instead of an apology."""
     caplog.set_level(logging.WARNING)
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         _program(live)
         live.slack.inject("chat.postMessage", Timeout(seconds=1.0, applied=True))
         text = _answer(live, "pause me until 2027-02-14")
@@ -319,7 +319,7 @@ def test_a_pause_from_the_home_whose_notice_gets_no_answer_is_corrected_by_dm(
     """The modal already said the coach and owners are told when a DM times out: the leader
     gets their pause by DM, naming whom to tell."""
     caplog.set_level(logging.WARNING)
-    with live_app(slack, scenario_engine, slack_timeout=0.3) as live:
+    with live_app(slack, scenario_engine, slack_timeout=0.6) as live:
         program_id = _program(live)
         live.sender.block_action(
             user_id=LENA, action_id=SELF_PAUSE_OPEN_ACTION, value=str(program_id)
