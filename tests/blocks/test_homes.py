@@ -169,6 +169,12 @@ def test_the_pause_button_becomes_resume_while_paused() -> None:
     view = build_home(_home(leader=(later,)))
     assert buttons(view) == [(SELF_PAUSE_OPEN, "7")]
     assert "A pause is planned from Thu 1 Apr 2027 until Fri 9 Apr 2027" in home_text(view)
+    # A closed program takes no pause: no button that would only be refused.
+    closed = replace(_leader(7), program=replace(_heading(7), state=ProgramState.CLOSED))
+    view = build_home(_home(leader=(closed,)))
+    assert buttons(view) == []
+    assert "This program is closed: no more sessions or prompts." in home_text(view)
+    assert "Pause yourself" not in home_text(view)
 
 
 def test_a_survey_round_below_the_threshold_shows_no_count() -> None:
@@ -237,3 +243,13 @@ def test_months_elapsed_counts_whole_months_of_execution() -> None:
     assert months_elapsed(kickoff, date(2027, 2, 27), 6) == 0
     assert months_elapsed(kickoff, date(2027, 2, 28), 6) == 1  # clamped to February's end
     assert months_elapsed(kickoff, date(2028, 1, 1), 6) == 6
+
+
+def test_a_closed_programs_coach_is_asked_for_nothing_more() -> None:
+    running = home_text(build_home(_home(coach=(_coach(3),))))
+    assert "Not logged yet" in running and "On pause" in running
+    closed = replace(_coach(3), program=replace(_heading(3), state=ProgramState.CLOSED))
+    shown = home_text(build_home(_home(coach=(closed,))))
+    assert "Your pods" in shown
+    assert "Not logged yet" not in shown and "held or not?" not in shown
+    assert "On pause" not in shown

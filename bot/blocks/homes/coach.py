@@ -9,6 +9,7 @@ from bot.blocks.homes.data import CoachPart, CoachSession
 from bot.blocks.homes.text import command, listed, section
 from bot.domain.localtime import format_day, format_local
 from bot.domain.mrkdwn import plain, user_mention
+from bot.domain.program_rules import ProgramState
 
 
 def _people(user_ids: tuple[str, ...]) -> str:
@@ -36,6 +37,9 @@ def coach_blocks(part: CoachPart, *, zone: str) -> list[Block]:
             listed(sessions, more=command("schedule")) or ["No session this week."],
         ),
     ]
+    if part.program.state is ProgramState.CLOSED:
+        # Its results are published and its prompts over: nothing is asked of the coach now.
+        return blocks
     owed = [
         f"• 1:1 with {user_mention(leader)} on {format_day(day)}: held or not?"
         for leader, day in part.not_logged

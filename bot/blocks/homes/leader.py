@@ -13,6 +13,7 @@ from bot.blocks.homes.text import ANSWER_MAX, command, listed, section
 from bot.blocks.pause import SELF_PAUSE_OPEN_ACTION, SELF_RESUME_ACTION
 from bot.domain.localtime import format_day, format_local
 from bot.domain.mrkdwn import clip, plain, user_mention
+from bot.domain.program_rules import ProgramState
 
 RATINGS_SHOWN: Final = 12
 ANSWERS_SHOWN: Final = 5
@@ -88,7 +89,6 @@ def leader_blocks(part: LeaderPart, *, zone: str) -> list[Block]:
                 f"{clip(plain(answer.say_no), ANSWER_MAX)}"
             )
     three_sixty = [_three_sixty_line(item) for item in part.three_sixty]
-    pause_text, pause_buttons = _pause_block(part)
     return [
         heading(part.program, role="you are coached"),
         section("Next (in your time zone)", _next_lines(part, zone)),
@@ -106,6 +106,17 @@ def leader_blocks(part: LeaderPart, *, zone: str) -> list[Block]:
             three_sixty
             or ["Once a quarter you rate your own self-efficacy and your manager rates you."],
         ),
+        *_pause_offer(part),
+    ]
+
+
+def _pause_offer(part: LeaderPart) -> list[Block]:
+    """Pause or resume yourself while the program runs; a closed one takes no pause (the
+    button would only be refused)."""
+    if part.program.state is ProgramState.CLOSED:
+        return [section("", ["This program is closed: no more sessions or prompts."])]
+    pause_text, pause_buttons = _pause_block(part)
+    return [
         section("", [pause_text, f"Or type {command('schedule')} to see what's coming up."]),
         pause_buttons,
     ]
