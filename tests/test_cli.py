@@ -156,6 +156,8 @@ def test_demo_runs_a_whole_program_without_slack(tmp_path: Path) -> None:
         assert f"sees in emcoach's App Home ({role}):" in homes
     assert "PILOT 2027 — YOU ARE ITS BUDGET OWNER" in homes
     assert "one EM departure costs $200,000–$400,000" in homes
-    assert "*Your ratings over time*" in homes and "[Pause]" in homes
+    # The demo ends with the program closed: its leaders are offered no pause.
+    assert "*Your ratings over time*" in homes and "[Pause]" not in homes
+    assert "This program is closed: no more sessions or prompts." in homes
     assert "*The quarterly 360*" in homes
     assert "about 5.1 hours per leader per month" in homes
