@@ -19,6 +19,7 @@ from bot.domain.cadence import AgendaKind, AgendaState
 from bot.domain.program_rules import ProgramState
 from bot.domain.roles import Role
 from bot.engine.planning import replan_program
+from bot.flows.home import digest_of
 from bot.sim.demo.harness import live_app
 from bot.sim.standin import SlackStandIn, StandInUser
 from bot.sim.standin.faults import Timeout
@@ -185,7 +186,16 @@ def _open_home(live: LiveApp, user_id: str) -> dict[str, Any]:
     view: dict[str, Any] = call.args["view"]
     assert view["type"] == "home"
     assert len(view["blocks"]) <= MAX_BLOCKS
+    # The listener records what it published after Slack answered: wait for that too, so a
+    # test's next step never races it.
+    live.slack.wait_for(lambda: _recorded(live, user_id) == digest_of(view))
     return view
+
+
+def _recorded(live: LiveApp, user_id: str) -> str | None:
+    with session_scope(live.services.engine) as session:
+        row = session.get(HomeView, (TEAM_ID, user_id))
+        return None if row is None else row.digest
 
 
 def _buttons(view: dict[str, Any]) -> dict[str, str]:
