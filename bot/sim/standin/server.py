@@ -559,9 +559,13 @@ class _Server(ThreadingHTTPServer):
             return len(self._open)
 
     def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
+        # Closed first, then no longer counted: a test that waits for open_connections to reach
+        # 0 must find the client's end already told (the FIN sent), not a socket about to close.
+        try:
+            super().shutdown_request(request)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
 
     def hang_up(self) -> None:
         """End every open connection's wait for its next request (a reply being written
