@@ -28,7 +28,7 @@ from storage.models import Program
 from storage.programs import add_member
 from storage.setup_state import criteria_of
 from tests.scenario.conftest import assert_all_block_kit_valid
-from tests.support.live import START, LiveApp, live_app
+from tests.support.live import START, LiveApp, failed_dms, live_app
 from tests.support.logs import undelivered, unhandled
 from tests.support.programs import make_program
 from tests.support.public_posts import answer as answered
@@ -242,14 +242,7 @@ def test_request_changes_sends_the_comment_to_every_owner(live: LiveApp) -> None
     assert CRITERIA_COMMENT in empty["errors"]
 
     comment = "Retention is HR's number.\nUse the 1:1 quality score instead."
-    answer = live.sender.view_submission(
-        user_id=CFO,
-        callback_id=CRITERIA_CHANGES_VIEW,
-        values={
-            CRITERIA_COMMENT: {CRITERIA_COMMENT: {"type": "plain_text_input", "value": comment}}
-        },
-        private_metadata=modal["private_metadata"],
-    ).json()
+    answer = _comment(live, modal, comment)
     assert answer["response_action"] == "update"
     assert f"<@{OWNER}>" in json.dumps(answer["view"])
     live.slack.wait_for(lambda: all(live.slack.messages(owner) for owner in (OWNER, "U0COACH")))
@@ -413,15 +406,6 @@ def _comment(live: LiveApp, modal: dict[str, Any], comment: str) -> Any:
     ).json()
 
 
-def _failed_dms(live: LiveApp) -> list[str]:
-    """Whom a chat.postMessage went to that Slack answered with an error (or not at all)."""
-    return [
-        str(call.args["channel"])
-        for call in live.slack.calls_to("chat.postMessage")
-        if call.fault is not None
-    ]
-
-
 def test_a_comment_reaches_the_owners_slack_takes_and_the_budget_owner_hears_who_not(
     live: LiveApp, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -439,7 +423,7 @@ def test_a_comment_reaches_the_owners_slack_takes_and_the_budget_owner_hears_who
     assert answer["response_action"] == "update"
     _settle(live)
 
-    [missed] = _failed_dms(live)
+    [missed] = failed_dms(live)
     [reached] = {OWNER, COACH} - {missed}
     assert not live.slack.messages(missed)
     [told] = live.slack.messages(reached)
@@ -473,7 +457,7 @@ def test_a_comment_that_missed_an_owner_comes_back_when_the_request_cannot_show_
         _comment(live, modal, "Ping <!channel> *now*")
         _settle(live)
 
-        [missed] = _failed_dms(live)
+        [missed] = failed_dms(live)
         [reached] = {OWNER, COACH} - {missed}
         assert ">Ping &lt;!channel&gt; ∗now∗" in live.slack.messages(reached)[0]["text"]
         back = live.slack.messages(CFO)[-1]["text"]
@@ -554,7 +538,7 @@ def test_an_approval_tells_every_owner_slack_takes_and_names_the_one_it_could_no
     _settle(live)
 
     assert _program(live, program_id).status is ProgramState.CRITERIA_SIGNED_OFF
-    [missed] = _failed_dms(live)
+    [missed] = failed_dms(live)
     [reached] = {OWNER, COACH} - {missed}
     assert not live.slack.messages(missed)
     assert f"<@{CFO}> approved" in live.slack.messages(reached)[0]["text"]

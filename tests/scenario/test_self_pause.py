@@ -26,7 +26,7 @@ from storage.db import session_scope
 from storage.models import LeaderPause
 from tests.scenario.conftest import assert_all_block_kit_valid
 from tests.support.engine import planned_program
-from tests.support.live import LiveApp, live_app
+from tests.support.live import LiveApp, failed_dms, live_app
 from tests.support.logs import undelivered, unhandled
 from tests.support.programs import LeaderSpec, PodSpec
 
@@ -280,14 +280,6 @@ def test_a_home_resume_whose_modal_cannot_open_is_answered_by_dm(
 # --- Slack not answering the DMs of a pause that is done ----------------------------------------
 
 
-def _timed_out_dms(live: LiveApp) -> list[str]:
-    return [
-        str(call.args["channel"])
-        for call in live.slack.calls_to("chat.postMessage")
-        if call.fault is not None
-    ]
-
-
 def test_a_pause_whose_notice_gets_no_answer_is_done_and_says_whom_to_tell(
     slack: SlackStandIn, scenario_engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -301,7 +293,7 @@ def test_a_pause_whose_notice_gets_no_answer_is_done_and_says_whom_to_tell(
         _settle(live)
 
         assert "Paused you in *Pilot* from Mon 4 Jan 2027 to Sun 14 Feb 2027" in text
-        [missed] = _timed_out_dms(live)
+        [missed] = failed_dms(live)
         [told] = {COACH, OWNER} - {missed}
         assert f"I couldn't send <@{missed}> a direct message; please let them know." in text
         assert "are told" not in text
@@ -330,7 +322,7 @@ def test_a_pause_from_the_home_whose_notice_gets_no_answer_is_corrected_by_dm(
         _settle(live)
 
         assert "are told" in _modal_text(answer["view"])
-        [missed] = _timed_out_dms(live)
+        [missed] = failed_dms(live)
         [told] = {COACH, OWNER} - {missed}
         assert "<@U0LEAD1> paused themselves" in _dms(live, told)[0]
         [corrected] = _dms(live, LENA)
